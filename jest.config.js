@@ -1,0 +1,18 @@
+// Jest runs in native ESM mode (see docs/decisions/esm.md): inversify 8 is ESM-only
+// and Node 20's jest cannot require() ESM. ts-jest transpiles each file on its own
+// (isolatedModules); `npm run typecheck` does the type checking once for the whole tree.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  setupFiles: ['<rootDir>/test/setup.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,2 @@
+export { SolverError } from './SolverError.js';
+export type { SolverErrorKind } from './SolverErrorKind.js';
