@@ -9,6 +9,15 @@ export default {
   testMatch: ['**/*.spec.ts'],
   setupFiles: ['<rootDir>/test/setup.ts'],
   moduleNameMapper: {
+    '^tfjs-solver$': '<rootDir>/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  testTimeout: 60000,
+};
+: '<rootDir>/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
