@@ -17,11 +17,3 @@ export default {
   },
   testTimeout: 60000,
 };
-: '<rootDir>/src/index.ts',
-    '^(\\.{1,2}/.*)\\.js$': '$1',
-  },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
-  },
-  testTimeout: 60000,
-};
