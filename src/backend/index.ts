@@ -1,1 +1,2 @@
-export {};
+export type { BackendName } from './BackendName.js';
+export { BACKEND_NAMES } from './BackendName.js';

@@ -1,1 +1,2 @@
-export {};
+export type { Logger } from './Logger.js';
+export { silentLogger } from './silentLogger.js';
