@@ -1,1 +1,26 @@
-export {};
+// Training hooks: the contract the loops call, and the hooks a real training run needs.
+export type { Hook } from './Hook.js';
+export type { HookContext } from './HookContext.js';
+export { HookList } from './HookList.js';
+export { EventStorage } from './EventStorage.js';
+export type { LrScheduler } from './LrScheduler.js';
+export { LrSchedulerHook } from './LrSchedulerHook.js';
+export { pickReportedGroup } from './pickReportedGroup.js';
+export { IterationTimer } from './IterationTimer.js';
+export type { IterationTimerOptions } from './IterationTimer.js';
+export { MetricsWriter } from './MetricsWriter.js';
+export type { MetricsWriterOptions } from './MetricsWriter.js';
+export type { MetricsRecord } from './MetricsRecord.js';
+export type { StepStatsSource } from './StepStatsSource.js';
+export { ProgressHook } from './ProgressHook.js';
+export type { ProgressDisplay, ProgressValues } from './ProgressDisplay.js';
+export { WeightEma } from './WeightEma.js';
+export { layersModelVariables } from './layersModelVariables.js';
+export { PeriodicCheckpointer } from './PeriodicCheckpointer.js';
+export { Checkpointer } from './checkpoint/Checkpointer.js';
+export type { CheckpointerOptions } from './checkpoint/Checkpointer.js';
+export type { CheckpointParts, StatefulPart, TensorStatefulPart, EmaPart } from './checkpoint/CheckpointParts.js';
+export type { CheckpointData } from './checkpoint/CheckpointData.js';
+export type { EncodedTensor } from './checkpoint/EncodedTensor.js';
+export { encodeCheckpoint, decodeCheckpoint } from './checkpoint/checkpointCodec.js';
+export { FINAL_CHECKPOINT, LAST_CHECKPOINT_FILE, periodicCheckpointName } from './checkpoint/checkpointNames.js';

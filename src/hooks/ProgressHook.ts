@@ -1,0 +1,39 @@
+import type { Hook } from './Hook.js';
+import type { HookContext } from './HookContext.js';
+import type { ProgressDisplay, ProgressValues } from './ProgressDisplay.js';
+
+function valuesOf(ctx: HookContext): ProgressValues {
+  return { lr: ctx.storage.latest('lr'), loss: ctx.storage.latest('total_loss') };
+}
+
+/**
+ * Shows training progress (iteration, ETA, loss, LR) on a {@link ProgressDisplay}.
+ *
+ * Why no sync: the loss shown is the one the metrics writer last wrote (`total_loss` in the
+ * event storage), so the bar costs nothing on the device; register it after the metrics writer.
+ * The CLI leaves this hook out when stderr is not a terminal or with `--json`.
+ *
+ * @example
+ * ```ts
+ * hooks.add(new ProgressHook(myDisplay));
+ * ```
+ */
+export class ProgressHook implements Hook {
+  /** @param display the bar to drive. */
+  public constructor(private readonly display: ProgressDisplay) {}
+
+  /** Starts the bar at the first iteration of this run. */
+  public beforeTrain(ctx: HookContext): void {
+    this.display.start(ctx.maxIter, ctx.startIter, valuesOf(ctx));
+  }
+
+  /** Moves the bar to the number of completed iterations. */
+  public afterStep(ctx: HookContext): void {
+    this.display.update(ctx.iteration + 1, valuesOf(ctx));
+  }
+
+  /** Stops the bar (also after a failure). */
+  public afterTrain(): void {
+    this.display.stop();
+  }
+}

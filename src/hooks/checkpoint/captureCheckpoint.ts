@@ -1,0 +1,33 @@
+import type { NamedTensor } from './NamedTensor.js';
+import * as tf from '@tensorflow/tfjs';
+import type { CheckpointData } from './CheckpointData.js';
+import type { CheckpointParts } from './CheckpointParts.js';
+import type { EncodedTensor } from './EncodedTensor.js';
+import { encodeTensors } from './encodeTensors.js';
+
+async function encodeOptimizer(parts: CheckpointParts): Promise<EncodedTensor[]> {
+  if (parts.optimizer === undefined) return [];
+  const weights: NamedTensor[] = await parts.optimizer.getWeights();
+  try {
+    return await encodeTensors(weights);
+  } finally {
+    // getWeights may hand out its live variables (keep them) or fresh tensors (ours to free).
+    for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  }
+}
+
+/**
+ * Reads the current state of every part into a {@link CheckpointData} (syncs with the device
+ * once per tensor; call it between steps only).
+ */
+export async function captureCheckpoint(parts: CheckpointParts, iteration: number): Promise<CheckpointData> {
+  const model: EncodedTensor[] = await encodeTensors([...parts.model].map(([name, tensor]) => ({ name, tensor })));
+  return {
+    iteration,
+    model,
+    optimizer: await encodeOptimizer(parts),
+    scheduler: parts.scheduler === undefined ? null : parts.scheduler.state(),
+    ema: parts.ema === undefined ? null : await encodeTensors(parts.ema.state()),
+    config: parts.config ?? null,
+  };
+}
