@@ -1,14 +1,16 @@
-import { DEFAULT_CONFIG } from '../config/defaults.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { parseConfig } from '../config/parseConfig.js';
 import { SolverError } from '../errors/SolverError.js';
+import { nodeTextFileReader } from '../io/nodeTextFileReader.js';
 import type { CliServices } from './CliServices.js';
 
 /** The real library calls behind the CLI: config loading from disk and backend selection. */
 export const defaultCliServices: CliServices = Object.freeze({
-  loadConfig(path: string | undefined, overrides: readonly string[]) {
-    if (path === undefined && overrides.length === 0) return Promise.resolve(DEFAULT_CONFIG);
-    return Promise.reject(new SolverError('notImplemented', 'config loading has not landed yet (issue 2)'));
+  loadConfig(path, overrides, logger) {
+    if (path === undefined) return Promise.resolve(parseConfig({}, 'defaults', overrides, { logger }));
+    return loadConfig(path, overrides, { logger, reader: nodeTextFileReader });
   },
   selectBackend() {
     return Promise.reject(new SolverError('notImplemented', 'backend selection has not landed yet (issue 2)'));
   },
-});
+} satisfies CliServices);
