@@ -31,7 +31,7 @@ const NORM_EPS = 1e-6;
  * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) })); // w ≈ [0.6, 0.8]
  * ```
  */
-export function buildGradientClipper(options: ClipperOptions = {}): Clipper {
+export function buildGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
   const resolved = validateClipperOptions(options);
   const analyse = (grads: tf.NamedTensorMap): ClipOutcome => analyseGradients(grads, resolved);
   return {
