@@ -19,7 +19,7 @@ export interface LearningRateTarget {
   readonly baseLearningRates: readonly number[];
   /**
    * Sets every group's LR for the next update, in group order (one entry per group). The
-   * multiplier passes a fresh array each call; the target may keep it.
+   * multiplier passes a frozen array; the target may keep it.
    */
   setLearningRates(lrs: readonly number[]): void;
 }

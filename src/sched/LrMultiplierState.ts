@@ -15,7 +15,8 @@ export interface LrMultiplierState {
 }
 
 function stateError(key: string, value: unknown, rule: string): SolverError {
-  return new SolverError('state', `LR multiplier state ${key}: got ${showValue(value)}, expected ${rule}`);
+  const field: string = key === '' ? '' : ` ${key}`;
+  return new SolverError('state', `LR multiplier state${field}: got ${showValue(value)}, expected ${rule}`);
 }
 
 /**

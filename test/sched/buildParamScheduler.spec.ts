@@ -1,0 +1,106 @@
+// The config builder (SPEC §3.2): detectron2's default config number for number, the
+// boundaries of NOTES §5.6-7, the dropped-steps warning and one test per rejected config.
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_CONFIG } from '../../src/config/index.js';
+import { SolverError } from '../../src/errors/index.js';
+import { buildParamScheduler, whereAt } from '../../src/sched/index.js';
+import type { ParamScheduler } from '../../src/sched/index.js';
+import { configFor } from './configFor.js';
+
+// detectron2 defaults (SPEC §1) by hand: MAX_ITER 40000, linear warmup of 1000 iterations from
+// 0.001, STEPS [30000], GAMMA 0.1. Warmup value at i < 1000: 0.001 + (1 − 0.001) · i / 1000.
+function defaultByHand(i: number): number {
+  if (i < 1000) return 0.001 + 0.999 * (i / 1000);
+  return i < 30000 ? 1 : 0.1;
+}
+
+describe(buildParamScheduler, () => {
+  describe("having detectron2's default config", () => {
+    const m: ParamScheduler = buildParamScheduler(DEFAULT_CONFIG);
+    it('should give 40000 values matching the formulas (relative 1e-12)', () => {
+      for (let i = 0; i < 40000; i += 1) {
+        const want: number = defaultByHand(i);
+        expect(Math.abs(m(whereAt(i, 40000)) - want)).toBeLessThanOrEqual(1e-12 * want);
+      }
+    });
+    it('should hold at the boundaries 0, warmup−1, warmup, milestone ±1, MAX_ITER−1, MAX_ITER and past it', () => {
+      const at = (i: number): number => m(whereAt(i, 40000));
+      expect(at(0)).toBe(0.001);
+      expect(at(999)).toBeCloseTo(0.001 + 0.999 * 0.999, 14);
+      expect([1000, 29999, 30000, 30001, 39999, 40000, 40001].map(at)).toEqual([1, 1, 0.1, 0.1, 0.1, 0.1, 0.1]);
+    });
+  });
+
+  describe('having WarmupCosineLR with BASE_LR_END 0.0001 of BASE_LR 0.001', () => {
+    const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: 0.0001 }));
+    it('should follow Cosine(1, 0.1) on the global where after warmup, and end at 0.1', () => {
+      for (const i of [1000, 20000, 39999]) {
+        const w: number = i / 40000;
+        expect(m(w)).toBeCloseTo(0.1 + 0.45 * (1 + Math.cos(Math.PI * w)), 14);
+      }
+      expect(m(1)).toBeCloseTo(0.1, 15);
+    });
+    it('should never increase after warmup', () => {
+      for (let i = 1097; i <= 40000; i += 97) expect(m(i / 40000)).toBeLessThanOrEqual(m((i - 97) / 40000));
+    });
+  });
+
+  describe('having WarmupStepWithFixedGammaLR with 3 decays over 40000', () => {
+    const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR' }));
+    it('should step down by 0.1 every 10000 iterations after warmup', () => {
+      const at = (i: number): number => m(i / 40000);
+      expect([1000, 9999, 10000, 19999, 20000, 30000, 39999].map(at)).toEqual([1, 1, 0.1, 0.1, 0.010000000000000002, 0.0010000000000000002, 0.0010000000000000002]);
+    });
+  });
+
+  describe('having WarmupPolyLR', () => {
+    it('should use POLY_LR_POWER and its multiplicative warmup', () => {
+      const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_POWER: 2 }));
+      expect(m(0)).toBe(0.001);
+      expect(m(0.5)).toBeCloseTo(0.25, 15);
+    });
+  });
+
+  describe('having STEPS beyond MAX_ITER', () => {
+    it('should drop them with ONE warning that lists them', () => {
+      const warnings: string[] = [];
+      const m: ParamScheduler = buildParamScheduler(configFor({ STEPS: [20000, 50000, 60000] }), { logger: { warn: (s: string) => warnings.push(s) } });
+      expect(warnings).toEqual(['SOLVER.STEPS contains values larger than SOLVER.MAX_ITER (40000): 50000, 60000; they are ignored.']);
+      expect(m(30000 / 40000)).toBe(0.1);
+    });
+  });
+
+  const rejected: readonly (readonly [string, Record<string, unknown>, string])[] = [
+    ['an unknown name', { LR_SCHEDULER_NAME: 'WarmupFooLR' }, 'Unknown LR scheduler: WarmupFooLR (SOLVER.LR_SCHEDULER_NAME; expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)'],
+    ['an unknown warmup method', { WARMUP_METHOD: 'exp' }, `Unknown warmup method: exp (SOLVER.WARMUP_METHOD; expected 'linear' or 'constant')`],
+    ['MAX_ITER 0', { MAX_ITER: 0 }, 'SOLVER.MAX_ITER: got 0, expected an integer > 0'],
+    ['WARMUP_ITERS -1', { WARMUP_ITERS: -1 }, 'SOLVER.WARMUP_ITERS: got -1, expected an integer >= 0'],
+    ['WARMUP_FACTOR NaN', { WARMUP_FACTOR: NaN }, 'SOLVER.WARMUP_FACTOR: got NaN, expected a finite number >= 0'],
+    ['a step at MAX_ITER', { STEPS: [30000, 40000] }, 'SOLVER.STEPS[1]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],
+    ['steps out of order', { STEPS: [30000, 20000] }, 'SOLVER.STEPS[1]: got 20000, expected > 30000 (STEPS strictly increasing, > 0)'],
+    ['a step 0', { STEPS: [0] }, 'SOLVER.STEPS[0]: got 0, expected > 0 (STEPS strictly increasing, > 0)'],
+    ['a fractional step', { STEPS: [1.5] }, 'SOLVER.STEPS[0]: got 1.5, expected an integer'],
+    ['GAMMA 0', { GAMMA: 0 }, 'SOLVER.GAMMA: got 0, expected a finite number > 0'],
+    ['NUM_DECAYS 0', { LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR', NUM_DECAYS: 0 }, 'SOLVER.NUM_DECAYS: got 0, expected an integer > 0'],
+    ['BASE_LR 0 for cosine', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR: 0 }, 'SOLVER.BASE_LR: got 0, expected a finite number > 0'],
+    ['BASE_LR_END above BASE_LR', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: 0.01 }, 'SOLVER.BASE_LR_END: got 0.01, expected <= SOLVER.BASE_LR (0.001): BASE_LR_END / BASE_LR must lie in [0, 1]'],
+    ['BASE_LR_END negative', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: -1 }, 'SOLVER.BASE_LR_END: got -1, expected a finite number >= 0'],
+    ['rescaled warmup as long as the run', { RESCALE_INTERVAL: true, WARMUP_ITERS: 40000 }, 'SOLVER.WARMUP_ITERS: got 40000, expected < SOLVER.MAX_ITER (40000) when SOLVER.RESCALE_INTERVAL is true'],
+    ['RESCALE_INTERVAL not a boolean', { RESCALE_INTERVAL: 'yes' }, 'SOLVER.RESCALE_INTERVAL: got "yes", expected true or false'],
+    ['POLY_LR_POWER negative', { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_POWER: -0.9 }, 'SOLVER.POLY_LR_POWER: got -0.9, expected a finite number >= 0'],
+    ['POLY_LR_CONSTANT_ENDING 1.5', { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_CONSTANT_ENDING: 1.5 }, 'SOLVER.POLY_LR_CONSTANT_ENDING: got 1.5, expected a number in [0, 1]'],
+  ];
+
+  describe.each(rejected)('having %s', (_name, solver, message) => {
+    it('should throw a config SolverError with the exact message', () => {
+      let caught: unknown;
+      try {
+        buildParamScheduler(configFor(solver));
+      } catch (error: unknown) {
+        caught = error;
+      }
+      expect(SolverError.is(caught, 'config')).toBe(true);
+      expect((caught as Error).message).toBe(message);
+    });
+  });
+});
