@@ -27,3 +27,5 @@ export { SolverOptimizer } from './optimizer/SolverOptimizer.js';
 export type { SolverOptimizerOptions, OptimizerAlgorithm } from './optimizer/SolverOptimizerOptions.js';
 export type { OptimizerGroup } from './optimizer/OptimizerGroup.js';
 export type { StepStats } from './optimizer/StepStats.js';
+export { buildOptimizer } from './buildOptimizer.js';
+export type { BuildOptimizerOptions } from './BuildOptimizerOptions.js';

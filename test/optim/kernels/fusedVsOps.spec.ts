@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs';
+import { pNorm } from '../../../src/optim/clip/pNorm.js';
+import { fusedAdamGroupUpdate } from '../../../src/optim/kernels/fusedAdamGroupUpdate.js';
+import { fusedGradNorms } from '../../../src/optim/kernels/fusedGradNorms.js';
+import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
+import type { AdamGroupUpdate, AdamHyperparams, SgdGroupUpdate, SgdHyperparams } from '../../../src/optim/updates/GroupUpdate.js';
+import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
+import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { BACKENDS, SHAPES, maxRelDiff, randomArrays, tensors, variables } from './kernelTestKit.js';
+
+/** Runs SGD steps with apply flags; returns params then buffers, flattened. */
+function sgdRun(update: SgdGroupUpdate, hyper: SgdHyperparams, applies: readonly number[]): number[] {
+  const params = variables(SHAPES, randomArrays(SHAPES, 31));
+  const grads = tensors(SHAPES, randomArrays(SHAPES, 32));
+  const buffers = hyper.momentum === 0 ? [] : SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
+  const gradScale = tf.scalar(0.6);
+  applies.forEach((a) => {
+    const apply = tf.scalar(a);
+    update({ params, grads, buffers }, hyper, { gradScale, apply });
+    apply.dispose();
+  });
+  const out = [...params, ...buffers].flatMap((v) => Array.from(v.dataSync()));
+  tf.dispose([...params, ...grads, ...buffers, gradScale]);
+  return out;
+}
+
+/** Runs Adam steps with apply flags; returns params, m, v and the step, flattened. */
+function adamRun(update: AdamGroupUpdate, hyper: AdamHyperparams, applies: readonly number[]): number[] {
+  const params = variables(SHAPES, randomArrays(SHAPES, 33));
+  const grads = tensors(SHAPES, randomArrays(SHAPES, 34));
+  const m = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
+  const v = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
+  const step = tf.tidy(() => tf.variable(tf.scalar(0)));
+  applies.forEach((a) => {
+    const apply = tf.scalar(a);
+    update({ params, grads, m, v, step }, hyper, { gradScale: null, apply });
+    apply.dispose();
+  });
+  const out = [...params, ...m, ...v, step].flatMap((x) => Array.from(x.dataSync()));
+  tf.dispose([...params, ...grads, ...m, ...v, step]);
+  return out;
+}
+
+const SGD_CASES: [string, SgdHyperparams][] = [
+  ['plain SGD with decay', { lr: 0.1, momentum: 0, nesterov: false, weightDecay: 0.01 }],
+  ['momentum', { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 }],
+  ['nesterov with decay', { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }],
+];
+const ADAM_CASES: [string, AdamHyperparams][] = [
+  ['AdamW', { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled: true }],
+  ['Adam', { lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.01, decoupled: false }],
+];
+const APPLIES = [1, 0, 1, 1];
+
+describe.each(BACKENDS)('fused updates vs the plain-ops updates on %s', (backendName) => {
+  beforeAll(async () => {
+    registerFusedKernels();
+    await tf.setBackend(backendName);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  describe.each(SGD_CASES)('having %s, a clip scale and a skipped step', (_title, hyper) => {
+    it('should give the same params and buffers within float32 rounding', () => {
+      const before = tf.memory().numTensors;
+      const fused = sgdRun(fusedSgdGroupUpdate, hyper, APPLIES);
+      const ops = sgdRun(sgdGroupUpdateOps, hyper, APPLIES);
+      expect(maxRelDiff(fused, ops)).toBeLessThan(1e-6);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+
+  describe.each(ADAM_CASES)('having %s and a skipped step', (_title, hyper) => {
+    it('should give the same params, moments and step count within float32 rounding', () => {
+      const before = tf.memory().numTensors;
+      const fused = adamRun(fusedAdamGroupUpdate, hyper, APPLIES);
+      const ops = adamRun(adamGroupUpdateOps, hyper, APPLIES);
+      expect(fused.at(-1)).toBe(3);
+      expect(ops.at(-1)).toBe(3);
+      expect(maxRelDiff(fused, ops)).toBeLessThan(1e-5);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+});
+
+describe.each(BACKENDS)('fusedGradNorms vs the clipper\'s pNorm on %s', (backendName) => {
+  beforeAll(async () => {
+    registerFusedKernels();
+    await tf.setBackend(backendName);
+  });
+
+  describe.each([1, 2, 3, Infinity])('having p = %s', (p) => {
+    it('should give the same per-tensor and global norms within float32 rounding', () => {
+      const before = tf.memory().numTensors;
+      const grads = tensors(SHAPES, randomArrays(SHAPES, 35));
+      const fusedEach = fusedGradNorms(grads, p, false);
+      const fusedGlobal = fusedGradNorms(grads, p);
+      const [opsEach, opsGlobal] = tf.tidy(() => {
+        const each = tf.stack(grads.map((g) => pNorm(g, p)));
+        return [each, pNorm(each, p)];
+      });
+      expect(maxRelDiff(fusedEach.dataSync(), opsEach.dataSync())).toBeLessThan(1e-6);
+      expect(maxRelDiff(fusedGlobal.dataSync(), opsGlobal.dataSync())).toBeLessThan(1e-6);
+      tf.dispose([...grads, fusedEach, fusedGlobal, opsEach, opsGlobal]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+});
