@@ -6,8 +6,8 @@ import type { CliServices } from './CliServices.js';
 
 /** The real library calls behind the CLI: config loading from disk and backend selection. */
 export const defaultCliServices: CliServices = Object.freeze({
-  loadConfig(path, overrides, logger) {
-    if (path === undefined) return Promise.resolve(parseConfig({}, 'defaults', overrides, { logger }));
+  async loadConfig(path, overrides, logger) {
+    if (path === undefined) return parseConfig({}, 'defaults', overrides, { logger });
     return loadConfig(path, overrides, { logger, reader: nodeTextFileReader });
   },
   selectBackend() {
