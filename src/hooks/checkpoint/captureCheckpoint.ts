@@ -4,12 +4,14 @@ import type { CheckpointData } from './CheckpointData.js';
 import type { CheckpointParts } from './CheckpointParts.js';
 import type { EncodedTensor } from './EncodedTensor.js';
 import { encodeTensors } from './encodeTensors.js';
+import { renameByPrefix } from './renameByPrefix.js';
 
 async function encodeOptimizer(parts: CheckpointParts): Promise<EncodedTensor[]> {
   if (parts.optimizer === undefined) return [];
   const weights: NamedTensor[] = await parts.optimizer.getWeights();
   try {
-    return await encodeTensors(weights);
+    const stableNames: Map<string, string> = new Map([...parts.model].map(([key, variable]) => [variable.name, key]));
+    return await encodeTensors(renameByPrefix(weights, stableNames));
   } finally {
     // getWeights may hand out its live variables (keep them) or fresh tensors (ours to free).
     for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();

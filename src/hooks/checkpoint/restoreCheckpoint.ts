@@ -4,6 +4,7 @@ import { SolverError } from '../../errors/SolverError.js';
 import type { CheckpointData } from './CheckpointData.js';
 import type { CheckpointParts } from './CheckpointParts.js';
 import { decodeTensors } from './encodeTensors.js';
+import { renameByPrefix } from './renameByPrefix.js';
 
 function checkModelFits(parts: CheckpointParts, saved: readonly NamedTensor[], path: string): void {
   const savedByName: Map<string, tf.Tensor> = new Map(saved.map((t) => [t.name, t.tensor]));
@@ -39,7 +40,10 @@ export async function restoreCheckpoint(parts: CheckpointParts, data: Checkpoint
   try {
     checkModelFits(parts, model, path);
     for (const { name, tensor } of model) (parts.model.get(name) as tf.Variable).assign(tensor);
-    if (parts.optimizer !== undefined) await parts.optimizer.setWeights(optimizer);
+    if (parts.optimizer !== undefined && optimizer.length > 0) {
+      const liveNames: Map<string, string> = new Map([...parts.model].map(([key, variable]) => [key, variable.name]));
+      await parts.optimizer.setWeights(renameByPrefix(optimizer, liveNames));
+    }
     if (parts.scheduler !== undefined && data.scheduler !== null) parts.scheduler.loadState(data.scheduler);
     if (parts.ema !== undefined && data.ema !== null) parts.ema.loadState(ema);
   } finally {
