@@ -23,7 +23,7 @@ describe(Checkpointer, () => {
   }
 
   async function step(): Promise<void> {
-    tf.tidy(() => optimizer.applyGradients({ [w.name]: tf.onesLike(w) }));
+    tf.tidy(() => { optimizer.applyGradients({ [w.name]: tf.onesLike(w) }); });
     scheduler.step();
     await Promise.resolve();
   }
@@ -59,7 +59,7 @@ describe(Checkpointer, () => {
       const weights = await optimizer.getWeights();
       const momentum = weights.find((t) => t.name === 'ckpt/w/momentum');
       expect(Array.from(momentum!.tensor.dataSync())).toEqual([1.9, 1.9, 1.9].map(Math.fround));
-      weights.filter((t) => !(t.tensor instanceof tf.Variable)).forEach((t) => t.tensor.dispose());
+      weights.filter((t) => !(t.tensor instanceof tf.Variable)).forEach((t) => { t.tensor.dispose(); });
     });
   });
 
