@@ -1,0 +1,113 @@
+// `tfjs-solver schedule`, in-process through main() (docs/cli.md): summary, --json, --every,
+// --plot (SVG and PNG), warnings on stderr, errors as one line and exit 2.
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { captureStreams } from './captureStreams.js';
+import type { CapturedStreams } from './captureStreams.js';
+
+const dir: string = mkdtempSync(join(tmpdir(), 'schedule-cli-'));
+
+async function run(...argv: string[]): Promise<{ code: number; streams: CapturedStreams }> {
+  const streams: CapturedStreams = captureStreams();
+  const code: number = await main(['schedule', ...argv], streams);
+  return { code, streams };
+}
+
+// detectron2's defaults by hand (SPEC §1): BASE_LR 0.001, linear warmup over 1000 iterations from
+// factor 0.001, × GAMMA 0.1 from STEPS [30000], MAX_ITER 40000.
+function defaultLrByHand(i: number): number {
+  const m: number = i < 1000 ? 0.001 + 0.999 * (i / 1000) : i < 30000 ? 1 : 0.1;
+  return 0.001 * m;
+}
+
+describe('tfjs-solver schedule', () => {
+  describe('having no config (the defaults)', () => {
+    it('should print the LR at start, end of warmup, the milestone and the end, and a sparkline', async () => {
+      const { code, streams } = await run();
+      expect(code).toBe(0);
+      const lines: string[] = streams.out().trimEnd().split('\n');
+      expect(lines.slice(0, 5)).toEqual([
+        'WarmupMultiStepLR: 40000 iterations, BASE_LR 0.001, warmup 1000 (linear)',
+        '  iter     0  lr 0.000001  start',
+        '  iter  1000  lr 0.001  end of warmup (1000)',
+        '  iter 30000  lr 0.0001  milestone 30000',
+        '  iter 39999  lr 0.0001  end',
+      ]);
+      expect(lines[5]).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{60} {2}\(min/);
+    });
+
+    it('should print, with --json, exactly 40000 LRs on stdout that match the formulas', async () => {
+      const { code, streams } = await run('--json');
+      expect(code).toBe(0);
+      const { lr } = JSON.parse(streams.out()) as { lr: number[] };
+      expect(lr).toHaveLength(40000);
+      const worst: number = Math.max(...lr.map((value: number, i: number) => Math.abs(value - defaultLrByHand(i)) / defaultLrByHand(i)));
+      expect(worst).toBeLessThanOrEqual(1e-12);
+    });
+
+    it('should keep every N-th iteration with --every N', async () => {
+      const { streams } = await run('--json', '--every', '10000');
+      expect(JSON.parse(streams.out())).toEqual({ lr: [0.000001, 0.001, 0.001, 0.0001] });
+    });
+  });
+
+  describe('having a config file for a warmup-cosine and --opts', () => {
+    const file: string = join(dir, 'cosine.yaml');
+    writeFileSync(file, 'SOLVER:\n  LR_SCHEDULER_NAME: WarmupCosineLR\n  MAX_ITER: 100\n  WARMUP_ITERS: 10\n  BASE_LR: 0.5\n');
+    it('should apply the overrides and follow BASE_LR × (0.5 (1 + cos(π i / MAX_ITER))) after warmup', async () => {
+      const { code, streams } = await run('--config', file, '--json', '--opts', 'SOLVER.BASE_LR', '2.0');
+      expect(code).toBe(0);
+      const { lr } = JSON.parse(streams.out()) as { lr: number[] };
+      expect(lr).toHaveLength(100);
+      expect(lr[0]).toBe(2.0 * 0.001);
+      for (let i = 10; i < 100; i += 1) expect(lr[i]).toBeCloseTo(2.0 * 0.5 * (1 + Math.cos((Math.PI * i) / 100)), 14);
+    });
+
+    it('should draw an SVG chart with axes, titles and the warmup mark', async () => {
+      const out: string = join(dir, 'cosine.svg');
+      const { code } = await run('--config', file, '--plot', out);
+      expect(code).toBe(0);
+      const svg: string = readFileSync(out, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      for (const text of ['iteration', 'learning rate', 'end of warmup (10)', 'WarmupCosineLR: BASE_LR 0.5, 100 iterations']) {
+        expect(svg).toContain(text);
+      }
+    });
+
+    it('should draw a PNG with --log-scale', async () => {
+      const out: string = join(dir, 'cosine.png');
+      const { code, streams } = await run('--config', file, '--plot', out, '--log-scale');
+      expect(code).toBe(0);
+      expect(streams.err()).toContain(`wrote ${out}`);
+      const png: Buffer = readFileSync(out);
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(png.readUInt32BE(16)).toBeGreaterThan(1000); // width in pixels (2× zoom)
+    });
+  });
+
+  describe('having STEPS beyond MAX_ITER', () => {
+    it('should warn once on stderr and keep stdout pure JSON', async () => {
+      const { code, streams } = await run('--json', '--every', '40000', '--opts', 'SOLVER.STEPS', '(30000, 50000, 60000)');
+      expect(code).toBe(0);
+      expect(JSON.parse(streams.out())).toEqual({ lr: [0.000001] });
+      expect(streams.err().match(/STEPS contains values larger/g)).toHaveLength(1);
+      expect(streams.err()).toContain('50000, 60000');
+    });
+  });
+
+  describe.each([
+    [['--every', '0'], 'tfjs-solver: --every: got "0", expected an integer > 0'],
+    [['--plot', 'chart.jpg'], 'tfjs-solver: --plot: got "chart.jpg", expected a file name ending in .svg or .png'],
+    [['--opts', 'SOLVER.STEPS', '(40000,)'], 'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],
+  ])('having %j', (argv: string[], message: string) => {
+    it('should fail with one line on stderr and exit 2', async () => {
+      const { code, streams } = await run(...argv);
+      expect(code).toBe(2);
+      expect(streams.err().trim()).toBe(message);
+      expect(streams.out()).toBe('');
+    });
+  });
+});
