@@ -73,7 +73,7 @@ describe(buildGradientClipper, () => {
       it('should scale each parameter by min(6 / (‖g‖_p + 1e-6), 1) on its own', () => {
         const out = clipToArrays({ clipType: 'norm', clipValue: 6, normType: p });
         const [sa, sb] = [scale(6, a), scale(6, b)];
-        out.a.forEach((x, i) => expect(x).toBeCloseTo([3 * sa, -4 * sa][i]!, 5));
+        out.a.forEach((x, i) => { expect(x).toBeCloseTo([3 * sa, -4 * sa][i]!, 5); });
         expect(out.b[0]).toBeCloseTo(12 * sb, 5);
       });
     });
@@ -82,7 +82,7 @@ describe(buildGradientClipper, () => {
       it('should scale every gradient by one coefficient from the global norm', () => {
         const out = clipToArrays({ clipType: 'full_model', clipValue: 6, normType: p });
         const s = scale(6, global);
-        out.a.forEach((x, i) => expect(x).toBeCloseTo([3 * s, -4 * s][i]!, 5));
+        out.a.forEach((x, i) => { expect(x).toBeCloseTo([3 * s, -4 * s][i]!, 5); });
         expect(out.b[0]).toBeCloseTo(12 * s, 5);
       });
 

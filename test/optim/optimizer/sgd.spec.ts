@@ -79,7 +79,7 @@ describe('SolverOptimizer (SGD)', () => {
         const target = tf.tensor2d([[1, 2], [3, 4]]);
         const ours = tf.variable(init, true, `ours_${nesterov}`);
         const ref = tf.variable(init, true, `ref_${nesterov}`);
-        const loss = (w: tf.Variable) => () => tf.sum(tf.square(tf.sub(tf.mul(w, w), target))) as tf.Scalar;
+        const loss = (w: tf.Variable) => () => tf.sum<tf.Scalar>(tf.square(tf.sub(tf.mul(w, w), target)));
         const optimizer = new SolverOptimizer({ groups: [{ params: [ours] }], lr: 0.01, momentum: 0.9, nesterov });
         const reference = tf.train.momentum(0.01, 0.9, nesterov);
         for (let i = 0; i < 20; i++) {
@@ -87,7 +87,7 @@ describe('SolverOptimizer (SGD)', () => {
           reference.minimize(loss(ref), false, [ref]);
         }
         const [a, b] = [ours.dataSync(), ref.dataSync()];
-        a.forEach((x, i) => expect(x).toBeCloseTo(b[i]!, 5));
+        a.forEach((x, i) => { expect(x).toBeCloseTo(b[i]!, 5); });
         expect(Array.from(a)).not.toEqual(Array.from(init.dataSync()));
         optimizer.dispose();
         reference.dispose();
