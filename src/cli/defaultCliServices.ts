@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/loadConfig.js';
 import { parseConfig } from '../config/parseConfig.js';
-import { SolverError } from '../errors/SolverError.js';
+import { selectBackend } from '../backend/selectBackend.js';
 import { nodeTextFileReader } from '../io/nodeTextFileReader.js';
 import type { CliServices } from './CliServices.js';
 
@@ -10,7 +10,7 @@ export const defaultCliServices: CliServices = Object.freeze({
     if (path === undefined) return parseConfig({}, 'defaults', overrides, { logger });
     return loadConfig(path, overrides, { logger, reader: nodeTextFileReader });
   },
-  selectBackend() {
-    return Promise.reject(new SolverError('notImplemented', 'backend selection has not landed yet (issue 2)'));
+  async selectBackend(name, logger) {
+    return (await selectBackend(name, { logger })).name;
   },
 } satisfies CliServices);

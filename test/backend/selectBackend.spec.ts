@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/backend/selectBackend.js';
+import type { Logger } from '../../src/io/Logger.js';
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn ${m}`) };
+}
+
+const gpu = 'tensorflow GPU (@tensorflow/tfjs-node-gpu)';
+const native = 'tensorflow CPU (@tensorflow/tfjs-node)';
+
+describe(selectBackend, () => {
+  describe("having 'cpu'", () => {
+    it('should activate the pure-JS backend and log it', async () => {
+      const logger = recordingLogger();
+      const chosen = await selectBackend('cpu', { logger });
+      expect(chosen).toEqual({ name: 'cpu', label: 'cpu (@tensorflow/tfjs, pure JavaScript)', skipped: [] });
+      expect(tf.getBackend()).toBe('cpu');
+      expect(logger.lines).toEqual(['backend: cpu (@tensorflow/tfjs, pure JavaScript)']);
+    });
+  });
+
+  describe("having 'wasm'", () => {
+    it('should activate wasm offline from the installed package and compute with it', async () => {
+      const chosen = await selectBackend('wasm');
+      expect(chosen.name).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      const before = tf.memory().numTensors;
+      const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([10, 20])));
+      expect(Array.from(await sum.data())).toEqual([11, 22]);
+      sum.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+
+  describe("having 'tensorflow' when neither native package is installed", () => {
+    it('should fail with kind backend, saying what to install', async () => {
+      await expect(selectBackend('tensorflow')).rejects.toMatchObject({
+        kind: 'backend',
+        message:
+          `backend 'tensorflow' is not available: ${gpu}: @tensorflow/tfjs-node-gpu is not installed; ` +
+          `${native}: @tensorflow/tfjs-node is not installed; install @tensorflow/tfjs-node@4.22 (CPU) or ` +
+          '@tensorflow/tfjs-node-gpu@4.22 (needs CUDA 11.2 + cuDNN 8.1; both download libtensorflow at install time), ' +
+          'or use --backend wasm or cpu',
+      });
+    });
+  });
+
+  describe("having 'auto' without the native packages", () => {
+    it('should choose wasm and log why both native backends were skipped', async () => {
+      const logger = recordingLogger();
+      const chosen = await selectBackend('auto', { logger });
+      expect(chosen.name).toBe('wasm');
+      expect(logger.lines).toEqual([
+        `backend: wasm (@tensorflow/tfjs-backend-wasm) (skipped ${gpu}: @tensorflow/tfjs-node-gpu is not installed; ` +
+          `${native}: @tensorflow/tfjs-node is not installed)`,
+      ]);
+    });
+  });
+
+  describe("having 'auto' with a native package that is installed but broken", () => {
+    it('should report the load failure as the reason, not "not installed"', async () => {
+      const logger = recordingLogger();
+      const importModule = (specifier: string): Promise<unknown> =>
+        specifier === '@tensorflow/tfjs-node-gpu'
+          ? Promise.reject(new Error('libcudart.so.11.0: cannot open shared object file\nstack...'))
+          : import(specifier);
+      const chosen = await selectBackend('auto', { logger, importModule });
+      expect(chosen.skipped[0]).toBe(`${gpu}: failed to load: libcudart.so.11.0: cannot open shared object file`);
+      expect(chosen.skipped[1]).toBe(`${native}: @tensorflow/tfjs-node is not installed`);
+    });
+  });
+});
