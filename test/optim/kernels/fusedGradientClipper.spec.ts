@@ -21,8 +21,7 @@ function outcome(options: ClipperOptions, fused: boolean): { values: number[]; s
   let held: tf.Tensor[] = [];
   const syncs = countSyncs(() => {
     held = tf.tidy(() => {
-      const out = clipper.analyse?.(grads);
-      if (out === undefined) return [];
+      const out = clipper.analyse(grads);
       const scale = out.gradScale ?? tf.scalar(-1);
       return [...Object.values(out.grads).map((g) => g.flatten()), scale, out.stats.norm, out.stats.finite, out.stats.clipped];
     });
