@@ -19,7 +19,8 @@ export interface LearningRateTarget {
   readonly baseLearningRates: readonly number[];
   /**
    * Sets every group's LR for the next update, in group order (one entry per group). The
-   * multiplier passes a frozen array; the target may keep it.
+   * multiplier passes a new array on every step and never writes to it afterwards; the target may
+   * keep it but must not modify it.
    */
   setLearningRates(lrs: readonly number[]): void;
 }

@@ -130,7 +130,10 @@ export class LrMultiplier {
     if (!Number.isFinite(multiplier) || multiplier < 0) {
       throw argumentError(`LrMultiplier schedule(${where}) at iteration ${iteration}`, multiplier, 'a finite number >= 0');
     }
-    const learningRates: readonly number[] = Object.freeze(bases.map((base: number) => base * multiplier));
-    return Object.freeze({ iteration, where, multiplier, learningRates });
+    // NOTE: not frozen (freezing two objects per step costs more than the schedule itself); the
+    // readonly types keep callers from writing, and each step makes new objects.
+    const learningRates: number[] = new Array<number>(bases.length);
+    for (let g = 0; g < bases.length; g += 1) learningRates[g] = (bases[g] ?? NaN) * multiplier;
+    return { iteration, where, multiplier, learningRates };
   }
 }
