@@ -19,7 +19,7 @@ describe(translateBackendError, () => {
       await selectBackend('wasm');
       const raw = thrownBy(() =>
         tf.tidy(() => {
-          const input = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+          const input = tf.ones<tf.Rank.R4>([1, 4, 4, 1]);
           return tf.grad((filter: tf.Tensor) => tf.conv2d(input, filter as tf.Tensor4D, 1, 'valid').sum())(tf.ones([2, 2, 1, 1]));
         }),
       );
