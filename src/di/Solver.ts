@@ -1,0 +1,104 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Checkpointer } from '../hooks/checkpoint/Checkpointer.js';
+import type { Hook } from '../hooks/Hook.js';
+import { HookList } from '../hooks/HookList.js';
+import type { LrScheduler } from '../hooks/LrScheduler.js';
+import type { SolverOptimizer } from '../optim/optimizer/SolverOptimizer.js';
+import type { DataSource } from '../train/DataSource.js';
+import { FitCallback } from '../train/FitCallback.js';
+import { Trainer } from '../train/Trainer.js';
+
+/** The resolved parts a {@link Solver} runs with (what `createSolver` takes from the container). */
+export interface SolverParts {
+  readonly optimizer: SolverOptimizer;
+  readonly scheduler: LrScheduler;
+  readonly checkpointer: Checkpointer;
+  readonly hooks: readonly Hook[];
+  readonly maxIter: number;
+}
+
+/**
+ * A wired solver: the optimizer to compile with, and the two ways to train with its hooks
+ * ({@link Solver.trainer} for a custom loop, {@link Solver.callbacks}/{@link Solver.fit} for
+ * `model.fit`). Made by `createSolver(container)`; usable without a container too.
+ *
+ * The first iteration of the next run is {@link Solver.startIter}: 0, or where `resume()` left
+ * off; after a `fit`, where it stopped, so a second `fit` continues the schedule.
+ */
+export class Solver {
+  /** The hooks, in order; add more before training with `solver.hooks.add(hook)`. */
+  public readonly hooks: HookList;
+  /** The iteration the next run starts at. */
+  public startIter: number = 0;
+
+  /** @param parts the resolved collaborators. */
+  public constructor(private readonly parts: SolverParts) {
+    this.hooks = new HookList(parts.hooks);
+  }
+
+  /** The optimizer: pass it to `model.compile({ optimizer })` or a `Trainer`. */
+  public get optimizer(): SolverOptimizer {
+    return this.parts.optimizer;
+  }
+
+  /** The LR scheduler the LR hook drives. */
+  public get scheduler(): LrScheduler {
+    return this.parts.scheduler;
+  }
+
+  /** The checkpointer (save, load, resume). */
+  public get checkpointer(): Checkpointer {
+    return this.parts.checkpointer;
+  }
+
+  /**
+   * Loads the newest intact checkpoint of `OUTPUT_DIR` (weights, optimizer slots, scheduler,
+   * EMA) and sets {@link Solver.startIter} to its iteration; 0 when there is none.
+   * @throws SolverError kind `checkpoint` when checkpoints exist but none is intact.
+   */
+  public async resume(): Promise<number> {
+    this.startIter = await this.parts.checkpointer.resume();
+    return this.startIter;
+  }
+
+  /** A {@link Trainer} over `data` and `loss` with this solver's optimizer, hooks and range. */
+  public trainer<B>(data: DataSource<B>, loss: (batch: B) => tf.Scalar, variables?: readonly tf.Variable[]): Trainer<B> {
+    return new Trainer({
+      data,
+      loss,
+      optimizer: this.parts.optimizer,
+      hooks: this.hooks.list,
+      maxIter: this.parts.maxIter,
+      startIter: this.startIter,
+      ...(variables === undefined ? {} : { variables }),
+    });
+  }
+
+  /** The one callback object for `model.fit`/`fitDataset` (see {@link FitCallback}). */
+  public callbacks(): FitCallback {
+    return new FitCallback(this.hooks, { maxIter: this.parts.maxIter, startIter: this.startIter });
+  }
+
+  /**
+   * `model.fit(x, y, args)` with the solver's hooks; `afterTrain` runs even if fit throws.
+   * Set `epochs` high enough to reach `MAX_ITER`; training stops there.
+   */
+  public async fit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: tf.ModelFitArgs = {}): Promise<tf.History> {
+    const callback: FitCallback = this.callbacks();
+    const history: tf.History = await callback.guard(model.fit(x, y, { ...args, callbacks: callback }));
+    this.startIter = callback.nextIteration;
+    return history;
+  }
+
+  /** `model.fitDataset(dataset, args)` with the solver's hooks; as {@link Solver.fit}. */
+  public async fitDataset(
+    model: tf.LayersModel,
+    dataset: Parameters<tf.LayersModel['fitDataset']>[0],
+    args: Parameters<tf.LayersModel['fitDataset']>[1],
+  ): Promise<tf.History> {
+    const callback: FitCallback = this.callbacks();
+    const history: tf.History = await callback.guard(model.fitDataset(dataset, { ...args, callbacks: callback }));
+    this.startIter = callback.nextIteration;
+    return history;
+  }
+}
