@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs';
+import { Container, injectable } from 'inversify';
+import { createSolver } from '../../src/di/createSolver.js';
+import type { Solver } from '../../src/di/Solver.js';
+import { solverModule } from '../../src/di/solverModule.js';
+import { TOKENS } from '../../src/di/TOKENS.js';
+import type { Hook } from '../../src/hooks/Hook.js';
+import type { HookContext } from '../../src/hooks/HookContext.js';
+import type { Clipper } from '../../src/optim/clip/Clipper.js';
+import { MemoryFileStore } from '../hooks/memoryFileStore.js';
+import { smallConfig, smallData, smallModel } from './smallModel.js';
+
+@injectable()
+class CountingClipper implements Clipper {
+  public static calls: number = 0;
+  public clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    CountingClipper.calls += 1;
+    return grads;
+  }
+}
+
+function containerFor(model: tf.LayersModel, files: MemoryFileStore, config = smallConfig()): Container {
+  const container: Container = new Container();
+  container.load(solverModule(config));
+  container.bind(TOKENS.Model).toConstantValue(model);
+  container.bind(TOKENS.FileStore).toConstantValue(files);
+  return container;
+}
+
+describe(solverModule, () => {
+  let before: number;
+  let data: { xs: tf.Tensor2D; ys: tf.Tensor2D };
+  const models: tf.LayersModel[] = [];
+  const solvers: Solver[] = [];
+
+  beforeEach(async () => {
+    await tf.setBackend('cpu');
+    before = tf.memory().numTensors;
+    data = smallData();
+  });
+
+  afterEach(() => {
+    for (const solver of solvers.splice(0)) solver.optimizer.dispose();
+    for (const model of models.splice(0)) model.dispose();
+    tf.dispose([data.xs, data.ys]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  async function fitWith(container: Container, model: tf.LayersModel): Promise<Solver> {
+    const solver: Solver = await createSolver(container);
+    solvers.push(solver);
+    model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+    await solver.fit(model, data.xs, data.ys, { epochs: 3, batchSize: 4, shuffle: false });
+    return solver;
+  }
+
+  describe('having the Clipper replaced with one rebind', () => {
+    it('should use the user clipper in every fit step (8 steps: 2 epochs of 4 batches, stopped at MAX_ITER)', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore());
+      container.rebind(TOKENS.Clipper).to(CountingClipper).inSingletonScope();
+      CountingClipper.calls = 0;
+      const solver: Solver = await fitWith(container, model);
+      expect(CountingClipper.calls).toBe(8);
+      expect(solver.optimizer.iterations).toBe(8);
+    });
+  });
+
+  describe('having a hook added with one bind', () => {
+    it('should run it after the default hooks, once per step', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore());
+      const seen: string[] = [];
+      const mine: Hook = {
+        afterStep: (ctx: HookContext): void => {
+          seen.push(`${ctx.iteration}:${ctx.storage.latest('lr')?.toFixed(6) ?? 'none'}`);
+        },
+      };
+      container.bind(TOKENS.Hook).toConstantValue(mine);
+      await fitWith(container, model);
+      // LR used at iteration i (SPEC §3): 0.05 · warmup linear from 0.001 to 1 over 2 iters, then 1, ×0.1 from 6.
+      const lrs: number[] = [0.05 * 0.001, 0.05 * (0.001 + 0.999 * 0.5), 0.05, 0.05, 0.05, 0.05, 0.005, 0.005];
+      expect(seen).toEqual(lrs.map((lr, i) => `${i}:${lr.toFixed(6)}`));
+    });
+  });
+
+  describe('having two containers in one process', () => {
+    it('should give each its own optimizer, scheduler and hooks', async () => {
+      const modelA: tf.LayersModel = smallModel();
+      const modelB: tf.LayersModel = smallModel();
+      models.push(modelA, modelB);
+      const containerA: Container = containerFor(modelA, new MemoryFileStore());
+      const containerB: Container = containerFor(modelB, new MemoryFileStore());
+      const solverA: Solver = await fitWith(containerA, modelA);
+      const solverB: Solver = await createSolver(containerB);
+      solvers.push(solverB);
+      expect(solverB.optimizer).not.toBe(solverA.optimizer);
+      expect(solverA.optimizer.iterations).toBe(8);
+      expect(solverB.optimizer.iterations).toBe(0);
+      expect(solverB.scheduler.current.iteration).toBe(0);
+      expect(containerA.get(TOKENS.Optimizer)).toBe(solverA.optimizer);
+      expect(containerA.getAll(TOKENS.Hook)).toEqual(solverA.hooks.list);
+      expect(containerB.getAll(TOKENS.Hook)[0]).not.toBe(containerA.getAll(TOKENS.Hook)[0]);
+    });
+  });
+
+  describe('having the Scheduler rebound to a constant LR', () => {
+    it('should train with that LR instead of the config schedule', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore());
+      let iteration: number = 0;
+      container.rebind(TOKENS.Scheduler).toDynamicValue((ctx) => {
+        const optimizer = ctx.get<{ setLearningRates(l: readonly number[]): void; baseLearningRates: readonly number[] }>(TOKENS.Optimizer);
+        const lrs: readonly number[] = optimizer.baseLearningRates.map(() => 0.01);
+        return {
+          get current() { return { iteration, learningRates: lrs }; },
+          apply: () => { optimizer.setLearningRates(lrs); },
+          step: () => { iteration += 1; optimizer.setLearningRates(lrs); },
+          state: () => ({ iteration }),
+          loadState: () => undefined,
+        };
+      }).inSingletonScope();
+      const seen: number[] = [];
+      container.bind(TOKENS.Hook).toConstantValue({ afterStep: (ctx: HookContext) => { seen.push(ctx.storage.latest('lr') ?? -1); } });
+      await fitWith(container, model);
+      expect(seen).toEqual(new Array(8).fill(0.01));
+    });
+  });
+});
