@@ -117,7 +117,7 @@ describe('SolverOptimizer state', () => {
           clip: { clipType: 'full_model', clipValue: 5, normType: 2 },
         });
         original.setLearningRates([0.01, 0.02]);
-        const copy = SolverOptimizer.fromConfig(SolverOptimizer, original.getConfig());
+        const copy = SolverOptimizer.fromConfig<SolverOptimizer>(SolverOptimizer, original.getConfig());
         expect(copy).toBeInstanceOf(SolverOptimizer);
         expect(copy.getConfig()).toEqual(original.getConfig());
         expect(copy.baseLearningRates).toEqual([0.1, 0.2]);
