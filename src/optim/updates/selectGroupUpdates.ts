@@ -1,3 +1,6 @@
+import { fusedAdamGroupUpdate } from '../kernels/fusedAdamGroupUpdate.js';
+import { fusedSgdGroupUpdate } from '../kernels/fusedSgdGroupUpdate.js';
+import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from '../kernels/registerFusedKernels.js';
 import { adamGroupUpdateOps } from './adamGroupUpdateOps.js';
 import type { AdamGroupUpdate, SgdGroupUpdate } from './GroupUpdate.js';
 import { sgdGroupUpdateOps } from './sgdGroupUpdateOps.js';
@@ -10,16 +13,29 @@ export interface GroupUpdates {
 
 /**
  * Picks the group-update implementations for a backend: the one place where fused kernels
- * replace the plain-ops updates (both must give the same numbers).
+ * replace the plain-ops updates (both give the same numbers within float32 rounding; see
+ * test/optim/kernels/fusedVsOps.spec.ts).
+ *
+ * Why per backend: the fused kernels read and write tensor memory directly, which only the `cpu`
+ * (JavaScript typed arrays) and `wasm` (the wasm heap) backends allow; `tensorflow`, `webgl`,
+ * `webgpu` keep the plain ops. On cpu and wasm it registers the fused kernels first (idempotent,
+ * a few map lookups), so nothing is registered merely by importing the library.
  *
  * @param backendName `tf.getBackend()` at the time of the step, e.g. `cpu`, `wasm`.
- * @returns today the plain-ops versions on every backend.
+ * @returns the fused updates on `cpu` and `wasm`, the plain-ops updates elsewhere.
+ * @example
+ * ```ts
+ * const { sgd } = selectGroupUpdates(tf.getBackend());
+ * ```
  */
 export function selectGroupUpdates(backendName: string): GroupUpdates {
-  return BY_BACKEND[backendName] ?? PLAIN_OPS;
+  if (FUSED_KERNEL_BACKENDS.includes(backendName)) {
+    registerFusedKernels();
+    return FUSED;
+  }
+  return PLAIN_OPS;
 }
 
 const PLAIN_OPS: GroupUpdates = Object.freeze({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps });
 
-/** Backends with their own implementations (fused kernels); none yet. */
-const BY_BACKEND: Readonly<Partial<Record<string, GroupUpdates>>> = Object.freeze({});
+const FUSED: GroupUpdates = Object.freeze({ sgd: fusedSgdGroupUpdate, adam: fusedAdamGroupUpdate });
