@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/index.js';
+import { buildOptimizer } from '../../src/optim/buildOptimizer.js';
+import type { Clipper } from '../../src/optim/clip/Clipper.js';
+import type { ModuleData } from '../../src/optim/groups/ParamGroup.js';
+
+let numTensors = 0;
+beforeEach(() => {
+  numTensors = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(numTensors);
+});
+
+/** A config with some SOLVER keys changed (the defaults are frozen, so copy). */
+function config(solver: Partial<SolverSection>): Pick<SolverConfig, 'SOLVER'> {
+  return { SOLVER: { ...DEFAULT_CONFIG.SOLVER, ...solver } };
+}
+
+/** Plain module data whose params are variable names: groups are checked without tensors. */
+const MODULES: readonly ModuleData<string>[] = [
+  { name: 'conv', type: 'Conv2D', params: [{ name: 'kernel', value: 'conv/kernel' }, { name: 'bias', value: 'conv/bias' }] },
+  { name: 'bn', type: 'BatchNormalization', params: [{ name: 'gamma', value: 'bn/gamma' }, { name: 'beta', value: 'bn/beta' }] },
+];
+
+describe(buildOptimizer, () => {
+  describe('having the default config', () => {
+    describe('when built', () => {
+      it('should give SGD with BASE_LR, WEIGHT_DECAY, and WEIGHT_DECAY_NORM 0 for BN (SPEC §2)', () => {
+        const optimizer = buildOptimizer(DEFAULT_CONFIG, MODULES);
+        expect(optimizer.paramGroups).toEqual([
+          { names: ['conv/kernel', 'conv/bias'], baseLr: 0.001, lr: 0.001, weightDecay: 0.0001 },
+          { names: ['bn/gamma', 'bn/beta'], baseLr: 0.001, lr: 0.001, weightDecay: 0 },
+        ]);
+        expect(optimizer.getConfig()).toMatchObject({ algorithm: 'SGD', momentum: 0.9, nesterov: false, clip: null, nonFinite: 'skip' });
+        optimizer.dispose();
+      });
+    });
+  });
+
+  describe('having BIAS_LR_FACTOR 2 and WEIGHT_DECAY_BIAS 0', () => {
+    describe('when built', () => {
+      it('should split biases (tfjs bias and beta) into their own group', () => {
+        const optimizer = buildOptimizer(config({ BASE_LR: 0.02, BIAS_LR_FACTOR: 2, WEIGHT_DECAY_BIAS: 0, WEIGHT_DECAY_NORM: 0.5 }), MODULES);
+        expect(optimizer.paramGroups.map((g) => [g.names, g.lr, g.weightDecay])).toEqual([
+          [['conv/kernel'], 0.02, 0.0001],
+          [['conv/bias', 'bn/beta'], 0.04, 0],
+          [['bn/gamma'], 0.02, 0.5],
+        ]);
+        optimizer.dispose();
+      });
+    });
+  });
+
+  describe('having OPTIMIZER AdamW', () => {
+    describe('when built with NESTEROV true', () => {
+      it('should take BETAS and EPS and ignore the SGD-only keys', () => {
+        const optimizer = buildOptimizer(config({ OPTIMIZER: 'AdamW', BETAS: [0.8, 0.99], EPS: 1e-6, NESTEROV: true }), MODULES);
+        expect(optimizer.getConfig()).toMatchObject({ algorithm: 'AdamW', betas: [0.8, 0.99], eps: 1e-6, momentum: 0, nesterov: false });
+        optimizer.dispose();
+      });
+    });
+  });
+
+  describe('having CLIP_GRADIENTS enabled', () => {
+    describe('when built', () => {
+      it('should clip with CLIP_TYPE, CLIP_VALUE, NORM_TYPE and NONFINITE', () => {
+        const clip = { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 5, NORM_TYPE: Infinity, NONFINITE: 'error' } as const;
+        const optimizer = buildOptimizer(config({ CLIP_GRADIENTS: clip }), MODULES);
+        expect(optimizer.getConfig()).toMatchObject({
+          clip: { clipType: 'full_model', clipValue: 5, normType: Infinity, nonFinite: 'error' },
+          nonFinite: 'error',
+        });
+        optimizer.dispose();
+      });
+    });
+
+    describe('when a custom clipper is injected', () => {
+      it('should use it for every step', () => {
+        const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 1]), true, 'injected_w'));
+        let calls = 0;
+        const clipper: Clipper = {
+          clip: (grads) => {
+            calls += 1;
+            return Object.fromEntries(Object.keys(grads).map((n) => [n, tf.zerosLike(grads[n]!)]));
+          },
+        };
+        const modules: ModuleData<string>[] = [{ name: 'd', type: 'Dense', params: [{ name: 'kernel', value: 'injected_w' }] }];
+        const optimizer = buildOptimizer(config({ CLIP_GRADIENTS: { ...DEFAULT_CONFIG.SOLVER.CLIP_GRADIENTS, ENABLED: true } }), modules, { clipper });
+        tf.tidy(() => {
+          optimizer.applyGradients({ injected_w: tf.tensor1d([5, 5]) });
+        });
+        expect(calls).toBe(1);
+        // Zero gradient + weight decay 1e-4 + momentum: w = 1 − 0.001·(0 + 1e-4·1) = 0.9999999
+        Array.from(w.dataSync()).forEach((x) => { expect(x).toBeCloseTo(1 - 0.001 * 1e-4, 7); });
+        optimizer.dispose();
+        w.dispose();
+      });
+    });
+  });
+
+  describe('having a tf.LayersModel', () => {
+    describe('when built', () => {
+      it('should group its variables by their unique names', () => {
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], name: 'bo_dense' })] });
+        const optimizer = buildOptimizer(DEFAULT_CONFIG, model);
+        expect(optimizer.paramGroups.map((g) => g.names)).toEqual([['bo_dense/kernel', 'bo_dense/bias']]);
+        optimizer.dispose();
+        model.dispose();
+      });
+    });
+  });
+});
