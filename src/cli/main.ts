@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import type { CliCommand } from './CliCommand.js';
 import type { CliServices } from './CliServices.js';
 import type { CliStreams } from './CliStreams.js';
 import { buildProgram, type ProgramOutcome } from './buildProgram.js';
@@ -19,6 +20,7 @@ export const EXIT_FAILURE: number = 2;
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
  * @param streams where results (stdout) and logs/errors (stderr) go; default the process streams.
  * @param services the library calls behind `--config` and `--backend`; default the real ones.
+ * @param commands the subcommands; default `cliCommands` (tests pass their own).
  * @returns 0 on success (or `--help`), 2 on any failure.
  * @example
  * ```ts
@@ -29,9 +31,10 @@ export async function main(
   argv: readonly string[],
   streams: CliStreams = processStreams,
   services: CliServices = defaultCliServices,
+  commands: readonly CliCommand[] = cliCommands,
 ): Promise<number> {
   const outcome: ProgramOutcome = { exitCode: 0, verbose: argv.includes('--verbose') };
-  const program = buildProgram(cliCommands, streams, services, outcome);
+  const program = buildProgram(commands, streams, services, outcome);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.exitCode;

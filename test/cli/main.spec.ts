@@ -1,6 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
+import type { CliCommand } from '../../src/cli/CliCommand.js';
+import type { CliServices } from '../../src/cli/CliServices.js';
 import { main } from '../../src/cli/main.js';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
+import { SolverError } from '../../src/errors/SolverError.js';
 import { captureStreams } from './captureStreams.js';
+
+const services: CliServices = {
+  loadConfig: () => Promise.resolve(DEFAULT_CONFIG),
+  selectBackend: (name) => Promise.resolve(name === 'auto' ? 'wasm' : name),
+};
+
+/** A command whose run is given by the test; records what the shell passed it. */
+function fakeCommand(run: CliCommand['run']): CliCommand & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    name: 'fake',
+    description: 'a test command',
+    configure: (command) => {
+      command.option('--every <n>', 'own flag');
+    },
+    run: (context, options, args) => {
+      calls.push([options, args]);
+      return run(context, options, args);
+    },
+  };
+}
+
+const notLanded = (): Promise<number> => Promise.reject(new SolverError('notImplemented', 'the `fake` command has not landed yet (issue 9)'));
 
 describe(main, () => {
   describe('having --help', () => {
@@ -14,21 +42,34 @@ describe(main, () => {
   });
 
   describe('having a subcommand with --help', () => {
-    it('should list the common flags', async () => {
+    it.each(['train', 'schedule', 'groups'])('%s should list the common flags', async (name) => {
       const streams = captureStreams();
-      expect(await main(['schedule', '--help'], streams)).toBe(0);
+      expect(await main([name, '--help'], streams)).toBe(0);
       for (const flag of ['--config <file>', '--opts <keyValue...>', '--backend <name>', '--json', '--verbose']) {
         expect(streams.out()).toContain(flag);
       }
     });
   });
 
-  describe.each(['train', 'schedule', 'groups'])('having the %s command before it has landed', (name) => {
-    it('should say so on one stderr line and exit 2', async () => {
+  describe('having a command that succeeds', () => {
+    it('should pass it its own and the common flags, and return its exit code', async () => {
+      const command = fakeCommand(async (context) => {
+        context.output('human', { backend: await context.selectBackend() });
+        return 0;
+      });
       const streams = captureStreams();
-      const code = await main([name], streams);
-      expect(code).toBe(2);
-      expect(streams.err()).toMatch(new RegExp(`^tfjs-solver: the \`${name}\` command has not landed yet \\(issue \\d\\)\\n$`));
+      const argv = ['fake', '--every', '5', '--json', '--opts', 'SEED', '-1', 'SOLVER.STEPS', '(1, 2)'];
+      expect(await main(argv, streams, services, [command])).toBe(0);
+      expect(command.calls[0]?.[0]).toMatchObject({ every: '5', json: true, opts: ['SEED', '-1', 'SOLVER.STEPS', '(1, 2)'] });
+      expect(streams.out()).toBe('{"backend":"wasm"}\n');
+    });
+  });
+
+  describe('having a command that has not landed', () => {
+    it('should print its message on one stderr line and exit 2', async () => {
+      const streams = captureStreams();
+      expect(await main(['fake'], streams, services, [fakeCommand(notLanded)])).toBe(2);
+      expect(streams.err()).toBe('tfjs-solver: the `fake` command has not landed yet (issue 9)\n');
       expect(streams.out()).toBe('');
     });
   });
@@ -36,11 +77,30 @@ describe(main, () => {
   describe('having --verbose and a failing command', () => {
     it('should print the stack trace after the error line', async () => {
       const streams = captureStreams();
-      expect(await main(['train', '--verbose'], streams)).toBe(2);
+      expect(await main(['fake', '--verbose'], streams, services, [fakeCommand(notLanded)])).toBe(2);
       const lines = streams.err().split('\n');
-      expect(lines[0]).toBe('tfjs-solver: the `train` command has not landed yet (issue 5)');
+      expect(lines[0]).toBe('tfjs-solver: the `fake` command has not landed yet (issue 9)');
       expect(lines[1]).toMatch(/^SolverError: /);
       expect(lines[2]).toMatch(/^\s+at /);
+    });
+  });
+
+  describe('having a command that throws something other than a SolverError', () => {
+    it('should call it an internal error and exit 2', async () => {
+      const streams = captureStreams();
+      const command = fakeCommand(() => Promise.reject(new TypeError('x is undefined')));
+      expect(await main(['fake'], streams, services, [command])).toBe(2);
+      expect(streams.err()).toBe('tfjs-solver: internal error: x is undefined\n');
+    });
+  });
+
+  describe('having an invalid config', () => {
+    it('should print the config error line and exit 2', async () => {
+      const streams = captureStreams();
+      const argv = ['fake', '--opts', 'SOLVER.MAX_ITER', '-5'];
+      const command = fakeCommand(async (context) => (await context.loadConfig()).SOLVER.MAX_ITER);
+      expect(await main(argv, streams, undefined, [command])).toBe(2);
+      expect(streams.err()).toBe('tfjs-solver: SOLVER.MAX_ITER: got -5, expected an integer > 0 (in --opts)\n');
     });
   });
 
@@ -56,7 +116,7 @@ describe(main, () => {
   describe('having an unknown backend', () => {
     it('should list the allowed choices and exit 2', async () => {
       const streams = captureStreams();
-      expect(await main(['train', '--backend', 'webgl'], streams)).toBe(2);
+      expect(await main(['fake', '--backend', 'webgl'], streams, services, [fakeCommand(notLanded)])).toBe(2);
       expect(streams.err()).toContain("argument 'webgl' is invalid. Allowed choices are auto, tensorflow, wasm, cpu.");
     });
   });
