@@ -77,6 +77,18 @@ describe(LrMultiplier, () => {
     });
   });
 
+  describe('having a schedule that turns negative at iteration 5', () => {
+    it('should refuse the step and leave the multiplier and the target where they were', () => {
+      const target: FakeTarget = new FakeTarget([1]);
+      const lr: LrMultiplier = new LrMultiplier(target, (w: number) => 0.5 - w, 10);
+      lr.apply();
+      for (let k = 0; k < 5; k += 1) lr.step();
+      expect(thrown(() => { lr.step(); }).message).toBe('LrMultiplier schedule(0.6) at iteration 6: got -0.09999999999999998, expected a finite number >= 0');
+      expect(lr.current.iteration).toBe(5);
+      expect(target.writes).toHaveLength(6);
+    });
+  });
+
   describe('having a state saved with another MAX_ITER', () => {
     const saved: LrMultiplierState = { iteration: 50, baseLearningRates: [0.2, 0.02], maxIter: 100 };
     it('should refuse it with a state error by default, and change nothing', () => {
@@ -112,10 +124,13 @@ describe(LrMultiplier, () => {
   });
 
   describe('having bad construction arguments', () => {
-    it('should reject maxIter 0, an empty target and a schedule that returns NaN', () => {
+    it('should reject maxIter 0, an empty target, a schedule that is not a function or returns NaN', () => {
       expect(thrown(() => new LrMultiplier(new FakeTarget([1]), schedule, 0)).message).toBe('LrMultiplier maxIter: got 0, expected an integer >= 1');
       expect(thrown(() => new LrMultiplier(new FakeTarget([]), schedule, 10)).message).toBe(
         'LrMultiplier target.baseLearningRates: got [], expected a non-empty array of finite numbers >= 0',
+      );
+      expect(thrown(() => new LrMultiplier(new FakeTarget([1]), 0.5 as unknown as ParamScheduler, 10)).message).toBe(
+        'LrMultiplier schedule: got 0.5, expected a scheduler function',
       );
       expect(thrown(() => new LrMultiplier(new FakeTarget([1]), () => NaN, 10)).message).toBe(
         'LrMultiplier schedule(0) at iteration 0: got NaN, expected a finite number >= 0',

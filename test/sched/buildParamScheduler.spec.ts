@@ -81,6 +81,7 @@ describe(buildParamScheduler, () => {
     ['a step at MAX_ITER', { STEPS: [30000, 40000] }, 'SOLVER.STEPS[1]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],
     ['steps out of order', { STEPS: [30000, 20000] }, 'SOLVER.STEPS[1]: got 20000, expected > 30000 (STEPS strictly increasing, > 0)'],
     ['a step 0', { STEPS: [0] }, 'SOLVER.STEPS[0]: got 0, expected > 0 (STEPS strictly increasing, > 0)'],
+    ['STEPS not a list', { STEPS: 30000 }, 'SOLVER.STEPS: got 30000, expected a list of integers'],
     ['a fractional step', { STEPS: [1.5] }, 'SOLVER.STEPS[0]: got 1.5, expected an integer'],
     ['GAMMA 0', { GAMMA: 0 }, 'SOLVER.GAMMA: got 0, expected a finite number > 0'],
     ['NUM_DECAYS 0', { LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR', NUM_DECAYS: 0 }, 'SOLVER.NUM_DECAYS: got 0, expected an integer > 0'],

@@ -48,6 +48,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   ['warmup full length with rescale', () => warmupScheduler({ scheduler: one, warmupFactor: 0.1, warmupLength: 1, rescaleInterval: true }), 'warmupScheduler.warmupLength: got 1, expected < 1 when rescaleInterval is true (the main part needs room)'],
   ['warmupPoly power NaN', () => warmupPolyScheduler({ power: NaN, constantEnding: 0, warmupFactor: 0.1, warmupLength: 0 }), 'warmupPolyScheduler.power: got NaN, expected a finite number >= 0'],
   ['warmupPoly ending 2', () => warmupPolyScheduler({ power: 0.9, constantEnding: 2, warmupFactor: 0.1, warmupLength: 0 }), 'warmupPolyScheduler.constantEnding: got 2, expected a number in [0, 1]'],
+  ['warmupPoly factor -0.5', () => warmupPolyScheduler({ power: 0.9, constantEnding: 0, warmupFactor: -0.5, warmupLength: 0 }), 'warmupPolyScheduler.warmupFactor: got -0.5, expected a finite number >= 0'],
   ['warmupPoly length -1', () => warmupPolyScheduler({ power: 0.9, constantEnding: 0, warmupFactor: 0.1, warmupLength: -1 }), 'warmupPolyScheduler.warmupLength: got -1, expected a finite number >= 0'],
   ['warmupPoly unknown method', () => warmupPolyScheduler({ power: 0.9, constantEnding: 0, warmupFactor: 0.1, warmupLength: 0, warmupMethod: bad('exp') }), `Unknown warmup method: exp (warmupPolyScheduler.warmupMethod; expected 'linear' or 'constant')`],
 ];
