@@ -47,6 +47,29 @@ describe(buildParamScheduler, () => {
     });
   });
 
+  describe('having WarmupCosineLR at its boundaries (WARMUP_ITERS 1000 of 40000, BASE_LR_END 0)', () => {
+    const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupCosineLR' }));
+    const cos = (i: number): number => 0.5 * (1 + Math.cos((Math.PI * i) / 40000)); // Cosine(1, 0) at i / 40000
+    it('should hold at 0, warmup−1, warmup, MAX_ITER−1, MAX_ITER and past it', () => {
+      const at = (i: number): number => m(whereAt(i, 40000));
+      expect(at(0)).toBe(0.001);
+      // warmup: Linear(0.001, cos(1000)) at 999 / 1000.
+      expect(at(999)).toBeCloseTo(cos(1000) * 0.999 + 0.001 * 0.001, 15);
+      for (const i of [1000, 39999]) expect(at(i)).toBeCloseTo(cos(i), 15);
+      expect([at(40000), at(40001)]).toEqual([0, 0]);
+    });
+  });
+
+  describe('having WARMUP_ITERS beyond MAX_ITER without RESCALE_INTERVAL (warmup length clamped to 1)', () => {
+    it('should warm up over the whole run and reach s(1) at the end, as detectron2 after its clamp', () => {
+      const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupCosineLR', MAX_ITER: 100, WARMUP_ITERS: 150, BASE_LR_END: 0.0005 }));
+      // Linear(0.001 · 1, Cosine(1, 0.5)(1) = 0.5) over where.
+      expect(m(0)).toBe(0.001);
+      expect(m(0.5)).toBeCloseTo(0.5 * 0.5 + 0.001 * 0.5, 15);
+      expect(m(1)).toBeCloseTo(0.5, 15);
+    });
+  });
+
   describe('having WarmupStepWithFixedGammaLR with 3 decays over 40000', () => {
     const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR' }));
     it('should step down by 0.1 every 10000 iterations after warmup', () => {
