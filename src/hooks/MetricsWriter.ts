@@ -58,14 +58,13 @@ export class MetricsWriter implements Hook {
   /** Adds the step's loss and statistics to the device sums; writes a line at the end of a period. */
   public async afterStep(ctx: HookContext): Promise<void> {
     const stats: StepStats | null = this.options.stats?.() ?? null;
-    const zero: tf.Scalar = tf.scalar(0);
-    const step: tf.Tensor1D = tf.tidy(() =>
-      tf.stack<tf.Scalar>([ctx.loss ?? zero, stats?.gradNorm ?? zero, stats?.clipped ?? zero, stats?.skipped ?? zero]).toFloat().as1D(),
-    );
-    zero.dispose();
-    const previous: tf.Tensor1D | null = this.sums;
-    this.sums = previous === null ? step : tf.tidy(() => tf.add<tf.Tensor1D>(previous, step));
-    if (previous !== null) tf.dispose([previous, step]);
+    const previous: tf.Tensor1D = this.sums ?? tf.zeros([4]);
+    this.sums = tf.tidy(() => {
+      const zero: tf.Scalar = tf.scalar(0);
+      const parts: tf.Scalar[] = [ctx.loss ?? zero, stats?.gradNorm ?? zero, stats?.clipped ?? zero, stats?.skipped ?? zero];
+      return tf.add<tf.Tensor1D>(previous, tf.stack<tf.Scalar>(parts).toFloat().as1D());
+    });
+    previous.dispose();
     this.steps += 1;
     if (stats !== null) this.statSteps += 1;
     if (ctx.loss !== null) this.lossSteps += 1;
@@ -76,7 +75,8 @@ export class MetricsWriter implements Hook {
   /** Writes what the last window holds (also after a failure, so the last numbers are on disk). */
   public async afterTrain(ctx: HookContext): Promise<void> {
     if (this.steps > 0) await this.write(ctx, ctx.iteration - 1);
-    this.reset(ctx);
+    this.sums?.dispose();
+    this.sums = null;
   }
 
   private async write(ctx: HookContext, last: number): Promise<void> {
@@ -102,8 +102,9 @@ export class MetricsWriter implements Hook {
   }
 
   private reset(ctx: HookContext): void {
-    if (this.sums !== null) this.sums.dispose();
-    this.sums = null;
+    // Zeros, not null, so the writer holds exactly one tensor throughout training.
+    this.sums?.dispose();
+    this.sums = tf.zeros([4]);
     this.steps = 0;
     this.statSteps = 0;
     this.lossSteps = 0;

@@ -64,7 +64,13 @@ export class FitCallback extends tf.Callback {
   /** Calls `afterStep` with fit's loss; stops fit once `maxIter` iterations are done. */
   public override async onBatchEnd(_batch: number, logs?: UnresolvedLogs): Promise<void> {
     const run: TrainingRun = this.active();
-    await run.afterStep(lossOf(logs));
+    try {
+      await run.afterStep(lossOf(logs));
+    } catch (error: unknown) {
+      // fit disposes the batch's log tensors only when onBatchEnd returns; free them on failure.
+      tf.dispose(Object.values(logs ?? {}).filter((value): value is tf.Scalar => value instanceof tf.Tensor));
+      throw error;
+    }
     if (run.finished) this.model.stopTraining = true;
   }
 
