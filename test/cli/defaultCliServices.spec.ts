@@ -39,3 +39,14 @@ describe('defaultCliServices', () => {
     });
   });
 });
+
+describe('defaultCliServices.selectBackend', () => {
+  describe("having 'cpu'", () => {
+    it('should activate it and resolve to its name, logging the choice', async () => {
+      const lines: string[] = [];
+      const name = await defaultCliServices.selectBackend('cpu', { info: (m: string) => lines.push(m), warn: () => undefined });
+      expect(name).toBe('cpu');
+      expect(lines).toEqual(['backend: cpu (@tensorflow/tfjs, pure JavaScript)']);
+    });
+  });
+});
