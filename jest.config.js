@@ -1,6 +1,6 @@
 // Jest runs in native ESM mode (see docs/decisions/esm.md): inversify 8 is ESM-only
 // and Node 20's jest cannot require() ESM. ts-jest transpiles each file on its own
-// (isolatedModules); `npm run typecheck` does the type checking once for the whole tree.
+// (isolatedModules, read from tsconfig.json); `npm run typecheck` does the type checking once for the whole tree.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -13,7 +13,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
 };
