@@ -62,8 +62,8 @@ async function run(data: SpiralData, files: MemoryFileStore, period: number, res
     if (!(error instanceof Stop)) throw error;
   });
   const result: RunResult = {
-    weights: model.weights.map((w) => w.read().dataSync() as Float32Array),
-    ema: container.get<{ state(): { tensor: tf.Tensor }[] }>(TOKENS.WeightEma).state().map((t) => t.tensor.dataSync() as Float32Array),
+    weights: model.weights.map((w) => Float32Array.from(w.read().dataSync())),
+    ema: container.get<{ state(): { tensor: tf.Tensor }[] }>(TOKENS.WeightEma).state().map((t) => Float32Array.from(t.tensor.dataSync())),
     lrs,
   };
   container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
