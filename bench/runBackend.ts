@@ -14,6 +14,9 @@ export interface SetResult {
 /** Cases whose step takes seconds on the cpu backend with ResNet-50 shapes. */
 const SLOW_ON_CPU = new Set(['tf.sgd', 'tf.momentum', 'tf.adam', 'naive-clip', 'ours-ops']);
 
+/** Cases that take seconds per step with ResNet-50 shapes on any backend here. */
+const SLOW_EVERYWHERE = new Set(['naive-clip', 'ours-ops']);
+
 /**
  * Step counts: ResNet-50 shapes on cpu take ~2.4 s per built-in momentum step, so few steps there;
  * more on wasm; many on the small set.
@@ -21,9 +24,11 @@ const SLOW_ON_CPU = new Set(['tf.sgd', 'tf.momentum', 'tf.adam', 'naive-clip', '
 export function planFor(backend: string, big: boolean, key: string, quick: boolean): StepPlan {
   if (!big) return quick ? { warmup: 2, steps: 5 } : { warmup: 5, steps: 30 };
   if (backend === 'cpu') {
-    if (SLOW_ON_CPU.has(key)) return quick ? { warmup: 1, steps: 1 } : { warmup: 1, steps: 3 };
+    if (key === 'ours-ops') return { warmup: 1, steps: 1 };
+    if (SLOW_ON_CPU.has(key)) return quick ? { warmup: 1, steps: 1 } : { warmup: 1, steps: 2 };
     return quick ? { warmup: 1, steps: 2 } : { warmup: 2, steps: 7 };
   }
+  if (SLOW_EVERYWHERE.has(key)) return quick ? { warmup: 1, steps: 1 } : { warmup: 1, steps: 3 };
   return quick ? { warmup: 1, steps: 3 } : { warmup: 3, steps: 15 };
 }
 

@@ -1,7 +1,8 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
-import type { AdamConstants } from './loops/AdamConstants.js';
+import type { AdamArrays, AdamConstants } from './loops/AdamConstants.js';
+import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
 import { adamLoop } from './loops/adamLoop.js';
 
 /** Attributes of the fused Adam group kernel (the group's {@link AdamHyperparams} plus the count). */
@@ -69,6 +70,11 @@ function adamConstants(a: AdamGroupAttrs, t: number, scale: number): AdamConstan
 function runOne(mem: KernelMemory, k: AdamConstants, slot: TensorInfo[]): void {
   const [p, g, m, v, pOut, mOut, vOut] = slot as [TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo];
   const n = sizeOf(p);
+  if (mem.staging !== null) {
+    const view = mem.view;
+    runStagedAdam(mem.staging, k, { p: view(p), g: view(g), m: view(m), v: view(v), pOut: view(pOut), mOut: view(mOut), vOut: view(vOut) }, n);
+    return;
+  }
   const simd = mem.simd;
   const whole = simd === null ? 0 : n - (n % 4);
   if (simd !== null && whole > 0) {
@@ -82,4 +88,18 @@ function runOne(mem: KernelMemory, k: AdamConstants, slot: TensorInfo[]): void {
     const view = mem.view;
     adamLoop({ p: view(p), g: view(g), m: view(m), v: view(v), pOut: view(pOut), mOut: view(mOut), vOut: view(vOut) }, k, whole, n);
   }
+}
+
+/** Adam through the staging area: slots 0 = p, 1 = g, 2 = m, 3 = v (updated in place, copied back). */
+function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: number): void {
+  const slot = (s: number): number => s * st.chunk * 4;
+  const outputs: [number, Float32Array][] = [[0, a.pOut], [2, a.mOut], [3, a.vOut]];
+  runStaged(st, [a.p, a.g, a.m, a.v], outputs, n, (nBytes) => {
+    st.simd.adam(
+      slot(0), slot(0), slot(1), slot(2), slot(2), slot(3), slot(3), nBytes,
+      k.stepSize, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.eps, k.invSqrtBc2, k.decayMul, k.coupledWd, k.scale,
+    );
+  }, (from, to) => {
+    adamLoop(a, k, from, to);
+  });
 }

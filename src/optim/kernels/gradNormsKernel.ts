@@ -2,6 +2,8 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
 import { powerSumLoop } from './loops/powerSumLoop.js';
+import type { SimdKernels } from './wasm/SimdKernels.js';
+import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
 
 /**
  * Attributes of the fused norm kernel: `count` tensors, the norm's `p` (≥ 1 or Infinity) and
@@ -38,8 +40,11 @@ export function gradNormsKernel(memoryOf: (backend: unknown) => KernelMemory): K
 /** Σ|x|^p (or max|x|) of one tensor: SIMD over whole vectors where available, a loop for the rest. */
 function powerSum(mem: KernelMemory, g: TensorInfo, p: number): number {
   const n = sizeOf(g);
+  if (mem.staging !== null) {
+    return stagedPowerSum(mem.staging, mem.view(g), p, n);
+  }
   const simd = mem.simd;
-  const fn = simd === null ? null : p === 1 ? simd.sumAbs : p === 2 ? simd.sumSquares : p === 3 ? simd.sumCubes : p === Infinity ? simd.maxAbs : null;
+  const fn = simd === null ? null : simdSum(simd, p);
   const whole = fn === null ? 0 : n - (n % 4);
   const head = fn !== null && whole > 0 ? fn(mem.offset(g), whole * 4) : 0;
   if (whole === n) {
@@ -50,4 +55,25 @@ function powerSum(mem: KernelMemory, g: TensorInfo, p: number): number {
     return Number.isNaN(head) || Number.isNaN(tail) ? NaN : Math.max(head, tail);
   }
   return head + tail;
+}
+
+/** The SIMD function for Σ|x|^p (p = 1, 2, 3) or max|x| (p = ∞), or null for other p. */
+function simdSum(simd: SimdKernels, p: number): ((ptr: number, nBytes: number) => number) | null {
+  return p === 1 ? simd.sumAbs : p === 2 ? simd.sumSquares : p === 3 ? simd.sumCubes : p === Infinity ? simd.maxAbs : null;
+}
+
+/** Σ|x|^p (or max|x|) through the staging area, chunk by chunk; other p use the plain loop. */
+function stagedPowerSum(st: SimdStaging, x: Float32Array, p: number, n: number): number {
+  const fn = simdSum(st.simd, p);
+  if (fn === null) return powerSumLoop(x, p, 0, n);
+  let acc = 0;
+  const combine = (part: number): void => {
+    acc = p !== Infinity ? acc + part : Number.isNaN(part) || Number.isNaN(acc) ? NaN : Math.max(acc, part);
+  };
+  runStaged(st, [x], [], n, (nBytes) => {
+    combine(fn(0, nBytes));
+  }, (from, to) => {
+    combine(powerSumLoop(x, p, from, to));
+  });
+  return acc;
 }

@@ -7,6 +7,7 @@ import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from './kernel
 import type { KernelMemory } from './memory/KernelMemory.js';
 import { cpuKernelMemory } from './memory/cpuKernelMemory.js';
 import { wasmKernelMemory } from './memory/wasmKernelMemory.js';
+import { createSimdStaging } from './wasm/SimdStaging.js';
 import { simdKernelsFor } from './wasm/simdKernelsFor.js';
 
 /** The backends the fused kernels exist for: those whose tensors live in memory JavaScript can address. */
@@ -38,8 +39,9 @@ export function registerFusedKernels(): number {
     return 0;
   }
   const simdFor = simdKernelsFor();
+  const staging = createSimdStaging();
   const memories: Record<string, (backend: unknown) => KernelMemory> = {
-    cpu: (backend) => cpuKernelMemory(backend),
+    cpu: (backend) => cpuKernelMemory(backend, staging),
     wasm: (backend) => wasmKernelMemory(backend, simdFor),
   };
   const kernels: [string, (memoryOf: (backend: unknown) => KernelMemory) => KernelFunc][] = [

@@ -1,7 +1,8 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
-import type { SgdConstants } from './loops/SgdConstants.js';
+import type { SgdArrays, SgdConstants } from './loops/SgdConstants.js';
+import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
 import { sgdLoop } from './loops/sgdLoop.js';
 
 /** Attributes of the fused SGD group kernel (the group's {@link SgdHyperparams} plus the count). */
@@ -51,6 +52,11 @@ function runOne(mem: KernelMemory, k: SgdConstants, [p, pOut, g, b, bOut]: Slots
     return;
   }
   const n = sizeOf(p);
+  if (mem.staging !== null) {
+    const view = (t: TensorInfo | undefined): Float32Array | null => (t === undefined ? null : mem.view(t));
+    runStagedSgd(mem.staging, k, { p: mem.view(p), g: mem.view(g), pOut: mem.view(pOut), b: view(b), bOut: view(bOut) }, n);
+    return;
+  }
   const whole = mem.simd === null ? 0 : n - (n % 4);
   const simd = mem.simd;
   if (simd !== null && whole > 0) {
@@ -67,4 +73,22 @@ function runOne(mem: KernelMemory, k: SgdConstants, [p, pOut, g, b, bOut]: Slots
     const arrays = { p: mem.view(p), g: mem.view(g), pOut: mem.view(pOut), b: view(b), bOut: view(bOut) };
     sgdLoop(arrays, k, whole, n);
   }
+}
+
+/** SGD through the staging area: slots 0 = p, 1 = g, 2 = b (updated in their slots, copied back). */
+function runStagedSgd(st: SimdStaging, k: SgdConstants, a: SgdArrays, n: number): void {
+  const slot = (s: number): number => s * st.chunk * 4;
+  const tail = (from: number, to: number): void => {
+    sgdLoop(a, k, from, to);
+  };
+  if (a.b === null || a.bOut === null) {
+    runStaged(st, [a.p, a.g], [[0, a.pOut]], n, (nBytes) => {
+      st.simd.sgd(slot(0), slot(0), slot(1), nBytes, k.lr, k.weightDecay, k.scale);
+    }, tail);
+    return;
+  }
+  const fn = k.nesterov ? st.simd.sgdNesterov : st.simd.sgdMomentum;
+  runStaged(st, [a.p, a.g, a.b], [[0, a.pOut], [2, a.bOut]], n, (nBytes) => {
+    fn(slot(0), slot(0), slot(1), slot(2), slot(2), nBytes, k.lr, k.momentum, k.weightDecay, k.scale);
+  }, tail);
 }

@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { SimdKernels } from '../wasm/SimdKernels.js';
+import type { SimdStaging } from '../wasm/SimdStaging.js';
 
 /**
  * What a fused kernel needs from a backend that keeps tensors in CPU-addressable memory
@@ -11,6 +12,8 @@ import type { SimdKernels } from '../wasm/SimdKernels.js';
 export interface KernelMemory {
   /** The SIMD kernels bound to this memory, or null (cpu backend, or no wasm SIMD). */
   readonly simd: SimdKernels | null;
+  /** For memory the SIMD kernels cannot address (cpu): a staging area to run them on copies, or null. */
+  readonly staging: SimdStaging | null;
   /** A float32 view of a tensor's elements. Valid until the next allocation on this backend. */
   readonly view: (info: TensorInfo) => Float32Array;
   /** The byte offset of a tensor in the SIMD memory (only when `simd` is not null). */

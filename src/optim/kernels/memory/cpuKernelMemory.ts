@@ -1,5 +1,6 @@
 import type { DataId, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../../errors/index.js';
+import type { SimdStaging } from '../wasm/SimdStaging.js';
 import type { KernelMemory } from './KernelMemory.js';
 import { aliasInfo, type RefCounted } from './aliasInfo.js';
 
@@ -16,11 +17,14 @@ function isCpuBackend(backend: unknown): backend is CpuBackendShape {
 
 /**
  * {@link KernelMemory} for the `cpu` backend: a tensor's values are the typed array the backend
- * stores for its data id (`backend.data.get(dataId).values`), read and written directly.
+ * stores for its data id (`backend.data.get(dataId).values`), read and written directly, or
+ * through `staging` (copies of chunks) by the SIMD kernels.
+ *
+ * @param staging the SIMD staging area (null: plain JavaScript loops).
  *
  * @throws SolverError('backend') when the backend does not look like tfjs-backend-cpu 4.x.
  */
-export function cpuKernelMemory(backend: unknown): KernelMemory {
+export function cpuKernelMemory(backend: unknown, staging: SimdStaging | null): KernelMemory {
   if (!isCpuBackend(backend)) {
     throw new SolverError('backend', 'fused kernels: the cpu backend has no data store of typed arrays (expected tfjs-backend-cpu 4.22)');
   }
@@ -33,6 +37,7 @@ export function cpuKernelMemory(backend: unknown): KernelMemory {
   };
   return {
     simd: null,
+    staging,
     view: (info) => {
       const v = values(info);
       if (!(v instanceof Float32Array)) {

@@ -47,6 +47,7 @@ export function wasmKernelMemory(
   const size = (info: TensorInfo): number => info.shape.reduce((a, b) => a * b, 1);
   return {
     simd: isWasmMemory(memory) ? simdFor(memory) : null,
+    staging: null,
     view: (info) => new Float32Array(backend.wasm.HEAPU8.buffer, offset(info), size(info)),
     offset,
     scalar: (info) => {
