@@ -2,7 +2,8 @@
  * `npm run bench` — issue 6's benchmark: one process, side by side, per backend (wasm, cpu,
  * tensorflow when @tensorflow/tfjs-node is installed), for ResNet-50's parameter shapes and 400
  * small tensors. Flags: `--quick` (few steps, a smoke run), `--json FILE`, `--md FILE`,
- * `--backends wasm,cpu`, `--sets 0,1` (indexes into the two sets).
+ * `--backends wasm,cpu`, `--sets 0,1` (indexes into the two sets), `--cases floor,tf.momentum,ours`
+ * (keys of the cases; a partial run for development — ratios need `tf.momentum` and `floor`).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -24,7 +25,9 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const cases = [floorCase, tfSgdCase, tfMomentumCase, tfAdamCase, naiveClipCase, oursFullStepCase, oursPlainOpsCase, oursAdamWCase];
+const allCases = [floorCase, tfSgdCase, tfMomentumCase, tfAdamCase, naiveClipCase, oursFullStepCase, oursPlainOpsCase, oursAdamWCase];
+const caseKeys = flag('--cases')?.split(',');
+const cases = allCases.filter((c) => caseKeys?.includes(c.key) ?? true);
 
 /** The backends present: wasm and cpu always; tensorflow only if @tensorflow/tfjs-node loads. */
 async function detectBackends(): Promise<string[]> {
