@@ -8,9 +8,15 @@ import { isModuleNotFound } from './isModuleNotFound.js';
 import type { SelectBackendOptions } from './SelectBackendOptions.js';
 import type { SelectedBackend } from './SelectedBackend.js';
 
-const INSTALL_HINT: string =
-  'install @tensorflow/tfjs-node@4.22 (CPU) or @tensorflow/tfjs-node-gpu@4.22 (needs CUDA 11.2 + cuDNN 8.1; ' +
-  'both download libtensorflow at install time), or use --backend wasm or cpu';
+/** What to do when a named backend's package is missing, by backend. */
+const INSTALL_HINTS: Readonly<Record<BackendName, string>> = Object.freeze({
+  auto: 'reinstall this package (npm install)',
+  tensorflow:
+    'install @tensorflow/tfjs-node@4.22 (CPU) or @tensorflow/tfjs-node-gpu@4.22 (needs CUDA 11.2 + cuDNN 8.1; ' +
+    'both download libtensorflow at install time), or use --backend wasm or cpu',
+  wasm: 'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu',
+  cpu: 'install the peer dependency @tensorflow/tfjs@4.22',
+});
 
 /**
  * Makes a TensorFlow.js backend active and says which.
@@ -44,6 +50,7 @@ export async function selectBackend(name: BackendName, options: SelectBackendOpt
   const candidates: readonly BackendCandidate[] =
     name === 'auto' ? AUTO_CANDIDATES : AUTO_CANDIDATES.filter((candidate: BackendCandidate) => candidate.name === name);
   const skipped: string[] = [];
+  let missingPackage: boolean = false;
   for (const candidate of candidates) {
     const result = await activateCandidate(candidate, environment);
     if (result.ok) {
@@ -51,9 +58,11 @@ export async function selectBackend(name: BackendName, options: SelectBackendOpt
       logger.info(`backend: ${candidate.label}${why}`);
       return { name: candidate.name, label: candidate.label, skipped };
     }
+    missingPackage ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
   }
-  throw new SolverError('backend', `backend '${name}' is not available: ${skipped.join('; ')}${name === 'tensorflow' ? `; ${INSTALL_HINT}` : ''}`);
+  const hint: string = missingPackage ? `; ${INSTALL_HINTS[name]}` : '';
+  throw new SolverError('backend', `backend '${name}' is not available: ${skipped.join('; ')}${hint}`);
 }
 
 function isNode(): boolean {

@@ -72,4 +72,27 @@ describe(selectBackend, () => {
       expect(chosen.skipped[1]).toBe(`${native}: @tensorflow/tfjs-node is not installed`);
     });
   });
+
+  describe("having 'wasm' when its package is missing", () => {
+    it('should fail with kind backend, saying how to restore it', async () => {
+      const importModule = (specifier: string): Promise<unknown> =>
+        Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}' imported from x.js`), { code: 'ERR_MODULE_NOT_FOUND' }));
+      await expect(selectBackend('wasm', { importModule })).rejects.toMatchObject({
+        kind: 'backend',
+        message:
+          "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): @tensorflow/tfjs-backend-wasm is not installed; " +
+          'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu',
+      });
+    });
+  });
+
+  describe("having 'wasm' installed but failing to load", () => {
+    it('should give the load failure and no install hint', async () => {
+      const importModule = (): Promise<unknown> => Promise.reject(new Error('WebAssembly is not defined'));
+      await expect(selectBackend('wasm', { importModule })).rejects.toMatchObject({
+        kind: 'backend',
+        message: "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): failed to load: WebAssembly is not defined",
+      });
+    });
+  });
 });
