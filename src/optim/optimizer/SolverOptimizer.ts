@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../errors/index.js';
 import type { StepControl } from '../updates/GroupUpdate.js';
-import type { GroupUpdates } from '../updates/selectGroupUpdates.js';
-import { lookupVariable } from './lookupVariable.js';
 import type { OptimizerGroup } from './OptimizerGroup.js';
 import { optimizerConfig, optionsFromConfig } from './optimizerConfig.js';
 import { OptimizerSlots } from './OptimizerSlots.js';
@@ -11,6 +9,7 @@ import { SKIPPED_KEY, slotNames } from './slotNames.js';
 import type { SolverOptimizerOptions } from './SolverOptimizerOptions.js';
 import type { StepStats } from './StepStats.js';
 import { toGradientMap } from './toGradientMap.js';
+import { updateGroup } from './updateGroup.js';
 import { validateState } from './validateState.js';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -41,12 +40,14 @@ export class SolverOptimizer extends tf.Optimizer {
 
   private readonly opts: ResolvedOptimizerOptions;
   private readonly slots = new OptimizerSlots();
+  private readonly covered: ReadonlySet<string>;
   private stats: StepStats | null = null;
 
   /** @throws SolverError('argument') for an invalid option (see {@link SolverOptimizerOptions}). */
   public constructor(options: SolverOptimizerOptions) {
     super();
     this.opts = resolveOptimizerOptions(options);
+    this.covered = new Set(this.opts.groups.flatMap((g) => g.names));
   }
 
   /** The groups' LRs at construction: what a schedule multiplies. */
@@ -84,8 +85,7 @@ export class SolverOptimizer extends tf.Optimizer {
    */
   public override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = toGradientMap(variableGradients);
-    const covered = new Set(this.opts.groups.flatMap((g) => g.names));
-    const stray = Object.keys(grads).filter((n) => !covered.has(n));
+    const stray = Object.keys(grads).filter((n) => !this.covered.has(n));
     if (stray.length > 0) {
       throw new SolverError('argument', `gradient for variable(s) ${stray.map((n) => `'${n}'`).join(', ')} that belong to no parameter group`);
     }
@@ -139,29 +139,11 @@ export class SolverOptimizer extends tf.Optimizer {
     const apply = this.opts.nonFinite === 'skip' ? outcome.stats.finite : null;
     const control: StepControl = { gradScale: outcome.gradScale, apply };
     const updates = this.opts.selectUpdates(tf.getBackend());
-    for (const group of this.opts.groups) this.updateGroup(group, outcome.grads, control, updates);
+    for (const group of this.opts.groups) updateGroup(group, outcome.grads, control, updates, this.opts, this.slots);
     const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });
     total.assign(tf.add(total, skipped));
     return { gradNorm: outcome.stats.norm, clipped: outcome.stats.clipped, skipped };
-  }
-
-  private updateGroup(group: OptimizerGroup, grads: tf.NamedTensorMap, control: StepControl, updates: GroupUpdates): void {
-    const names = group.names.filter((n) => grads[n] !== undefined);
-    if (names.length === 0) return;
-    const params = names.map(lookupVariable);
-    const g = names.map((n) => grads[n] as tf.Tensor);
-    const { momentum, nesterov, betas, eps, algorithm } = this.opts;
-    if (algorithm === 'SGD') {
-      const buffers = momentum === 0 ? [] : names.map((n) => this.slots.get({ key: `${n}/momentum`, like: n }));
-      updates.sgd({ params, grads: g, buffers }, { lr: group.lr, momentum, nesterov, weightDecay: group.weightDecay }, control);
-      return;
-    }
-    const m = names.map((n) => this.slots.get({ key: `${n}/m`, like: n }));
-    const v = names.map((n) => this.slots.get({ key: `${n}/v`, like: n }));
-    const step = this.slots.get({ key: `${group.names[0] ?? ''}/step`, like: null });
-    const hyper = { lr: group.lr, beta1: betas[0], beta2: betas[1], eps, weightDecay: group.weightDecay, decoupled: algorithm === 'AdamW' };
-    updates.adam({ params, grads: g, m, v, step }, hyper, control);
   }
 
   private setPerGroup(what: string, values: readonly number[], set: (g: OptimizerGroup, v: number) => void): void {
