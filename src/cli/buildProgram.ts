@@ -4,6 +4,7 @@ import type { CliServices } from './CliServices.js';
 import type { CliStreams } from './CliStreams.js';
 import { addCommonOptions } from './addCommonOptions.js';
 import { createCliContext } from './createCliContext.js';
+import { packageVersion } from './packageVersion.js';
 import { readCommonOptions } from './readCommonOptions.js';
 
 /** What a parsed command line resolved to: the exit code, set by the command that ran. */
@@ -24,6 +25,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('tfjs-solver')
     .description("detectron2's solver for TensorFlow.js: schedules, clipping and parameter groups from a YAML config")
+    .version(packageVersion(), '-V, --version', 'print the version of tfjs-solver')
     .exitOverride()
     .configureOutput({ writeOut: streams.stdout, writeErr: streams.stderr })
     .showSuggestionAfterError(true);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import type { CliCommand } from '../../src/cli/CliCommand.js';
 import type { CliServices } from '../../src/cli/CliServices.js';
 import { main } from '../../src/cli/main.js';
@@ -38,6 +39,15 @@ describe(main, () => {
       expect(code).toBe(0);
       expect(streams.out()).toMatch(/^Usage: tfjs-solver/);
       for (const name of ['train', 'schedule', 'groups']) expect(streams.out()).toMatch(new RegExp(`\\n  ${name} `));
+    });
+  });
+
+  describe('having --version', () => {
+    it("should print package.json's version and exit 0", async () => {
+      const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+      const streams = captureStreams();
+      expect(await main(['--version'], streams)).toBe(0);
+      expect(streams.out()).toBe(`${version}\n`);
     });
   });
 
