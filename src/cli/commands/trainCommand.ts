@@ -1,14 +1,38 @@
-import { SolverError } from '../../errors/SolverError.js';
+import type { Command } from 'commander';
+import { nodeFileStore } from '../../io/nodeFileStore.js';
 import type { CliCommand } from '../CliCommand.js';
+import type { CliContext } from '../CliContext.js';
+import { cliProgressDisplay } from '../train/cliProgressDisplay.js';
+import type { DemoTrainingResult } from '../train/DemoTrainingResult.js';
+import { formatTrainingSummary } from '../train/formatTrainingSummary.js';
+import { runDemoTraining } from '../train/runDemoTraining.js';
 
-/** `tfjs-solver train`: trains the demo model with the configured solver. Placeholder until issue 5 lands. */
+/**
+ * `tfjs-solver train`: trains the demo model (two spirals, Dense + BatchNormalization) with the
+ * solver the config describes, writing checkpoints and `metrics.json` to `OUTPUT_DIR`
+ * (docs/training.md). `--resume` continues from the newest intact checkpoint. A progress bar
+ * goes to stderr when it is a terminal and `--json` is off; `--json` prints the result document.
+ */
 export const trainCommand: CliCommand = {
   name: 'train',
   description: 'train the demo model with the configured solver, writing checkpoints and metrics',
-  configure(): void {
-    /* no own flags yet */
+  configure(command: Command): void {
+    command.option('--resume', 'continue from the newest intact checkpoint in OUTPUT_DIR');
   },
-  run(): Promise<number> {
-    return Promise.reject(new SolverError('notImplemented', 'the `train` command has not landed yet (issue 5)'));
+  async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
+    const config = await context.loadConfig();
+    const backend: string = await context.selectBackend();
+    const seed: number = config.SEED >= 0 ? config.SEED : Math.floor(Math.random() * 2 ** 31);
+    if (config.SEED < 0) context.logger.warn(`SEED is ${config.SEED}: picked seed ${seed}; set SEED to resume exactly`);
+    const showBar: boolean = !context.json && process.stderr.isTTY;
+    const result: DemoTrainingResult = await runDemoTraining(config, seed, {
+      logger: context.logger,
+      files: nodeFileStore,
+      backend,
+      resume: options.resume === true,
+      ...(showBar ? { progress: cliProgressDisplay(process.stderr) } : {}),
+    });
+    context.output(formatTrainingSummary(result), result);
+    return 0;
   },
 };
