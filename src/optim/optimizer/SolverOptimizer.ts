@@ -42,6 +42,7 @@ export class SolverOptimizer extends tf.Optimizer {
   private readonly slots = new OptimizerSlots();
   private readonly covered: ReadonlySet<string>;
   private stats: StepStats | null = null;
+  private savedIterations: NamedTensor | null = null;
 
   /** @throws SolverError('argument') for an invalid option (see {@link SolverOptimizerOptions}). */
   public constructor(options: SolverOptimizerOptions) {
@@ -98,10 +99,16 @@ export class SolverOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  /** `[iterations, ...slots]`, each slot named `<variable>/<slot>` (see slotNames). */
+  /**
+   * `[iterations, ...slots]`, each slot named `<variable>/<slot>` (see slotNames). Every returned
+   * tensor stays owned by the optimizer (the iteration scalar until the next call or `dispose`):
+   * do not dispose them. NOTE: `model.save` never disposes what it gets, so owning them avoids a leak.
+   */
   public override async getWeights(): Promise<NamedTensor[]> {
     const slots = slotNames(this.opts.algorithm, this.opts.groups, this.opts.momentum);
-    return [await this.saveIterations(), ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
+    this.savedIterations?.tensor.dispose();
+    this.savedIterations = await this.saveIterations();
+    return [this.savedIterations, ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
   }
 
   /** Loads state written by getWeights. @throws SolverError('state') naming slots that do not fit; nothing is changed then. */
@@ -131,6 +138,8 @@ export class SolverOptimizer extends tf.Optimizer {
   public override dispose(): void {
     super.dispose();
     this.disposeStats();
+    this.savedIterations?.tensor.dispose();
+    this.savedIterations = null;
     this.slots.dispose();
   }
 

@@ -21,7 +21,8 @@ export function optimizerConfig(opts: ResolvedOptimizerOptions): ConfigDict {
     betas: [...opts.betas],
     eps: opts.eps,
     nonFinite: opts.nonFinite,
-    clip: opts.clip === null ? null : { ...opts.clip },
+    // JSON has no Infinity: a normType of Infinity is written 'inf', as in a YAML config.
+    clip: opts.clip === null ? null : { ...opts.clip, ...(opts.clip.normType === Infinity ? { normType: 'inf' } : {}) },
     groups: opts.groups.map((g) => ({ params: [...g.names], lr: g.baseLr, weightDecay: g.weightDecay, currentLr: g.lr })),
   };
 }
@@ -34,7 +35,9 @@ export function optimizerConfig(opts: ResolvedOptimizerOptions): ConfigDict {
  */
 export function optionsFromConfig(config: ConfigDict): { options: SolverOptimizerOptions; currentLrs: number[] } {
   const groups = config.groups as unknown as { params: string[]; lr: number; weightDecay: number; currentLr: number }[];
-  const clip = config.clip as ClipperOptions | null;
+  const stored = config.clip as (Omit<ClipperOptions, 'normType'> & { normType?: number | 'inf' }) | null;
+  const clip: ClipperOptions | null =
+    stored === null ? null : { ...stored, ...(stored.normType === 'inf' ? { normType: Infinity } : {}) } as ClipperOptions;
   const options: SolverOptimizerOptions = {
     algorithm: config.algorithm as OptimizerAlgorithm,
     momentum: config.momentum as number,

@@ -142,6 +142,34 @@ describe('SolverOptimizer inside model.fit', () => {
     });
   });
 
+  describe('having model.save with includeOptimizer', () => {
+    describe('when saved after one fit step', () => {
+      it('should write the class name, the groups config and the name-keyed state, leaking nothing', async () => {
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], name: 'saved' })] });
+        const optimizer = new SolverOptimizer({ groups: getDefaultOptimizerParams(model), lr: 0.01, momentum: 0.9 });
+        model.compile({ optimizer, loss: 'meanSquaredError' });
+        const [x, y] = [tf.tensor2d(X), tf.tensor2d(Y)];
+        await model.fit(x, y, { epochs: 1, batchSize: 2 });
+        let artifacts: tf.io.ModelArtifacts | undefined;
+        await model.save(
+          tf.io.withSaveHandler((a) => {
+            artifacts = a;
+            return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+          }),
+          { includeOptimizer: true },
+        );
+        const config = artifacts?.trainingConfig?.optimizer_config as { class_name?: string; config?: unknown } | undefined;
+        expect(config?.class_name).toBe('SolverOptimizer');
+        expect(config?.config).toMatchObject({ algorithm: 'SGD', momentum: 0.9, groups: [{ params: ['saved/kernel', 'saved/bias'], lr: 0.01 }] });
+        const optimizerSpecs = artifacts?.weightSpecs?.filter((w) => w.group === 'optimizer').map((w) => w.name);
+        expect(optimizerSpecs).toEqual(['iter', 'saved/kernel/momentum', 'saved/bias/momentum', 'tfjs-solver/skipped_steps']);
+        tf.dispose([x, y]);
+        model.dispose();
+        optimizer.dispose();
+      });
+    });
+  });
+
   describe('having a custom loop with minimize', () => {
     describe('when stepped 50 times after a first step', () => {
       it('should keep the tensor count constant', () => {
