@@ -158,7 +158,7 @@ describe('SolverOptimizer inside model.fit', () => {
           }),
           { includeOptimizer: true },
         );
-        const config = artifacts?.trainingConfig?.optimizer_config as { class_name?: string; config?: unknown } | undefined;
+        const config: { class_name?: string; config?: unknown } | undefined = artifacts?.trainingConfig?.optimizer_config;
         expect(config?.class_name).toBe('SolverOptimizer');
         expect(config?.config).toMatchObject({ algorithm: 'SGD', momentum: 0.9, groups: [{ params: ['saved/kernel', 'saved/bias'], lr: 0.01 }] });
         const optimizerSpecs = artifacts?.weightSpecs?.filter((w) => w.group === 'optimizer').map((w) => w.name);
