@@ -1,5 +1,5 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { groupInputs, sizeOf } from './groupInputs.js';
+import { checkGroup, groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
 import type { AdamArrays, AdamConstants } from './loops/AdamConstants.js';
 import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
@@ -33,6 +33,7 @@ export function adamGroupKernel(memoryOf: (backend: unknown) => KernelMemory): K
     const ms = groupInputs(inputs, 'm', a.count);
     const vs = groupInputs(inputs, 'v', a.count);
     const stepInfo = groupInputs(inputs, 'step', 1)[0] as TensorInfo;
+    checkGroup(ps, { g: gs, m: ms, v: vs });
     const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
     const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
     if (apply === 0) {

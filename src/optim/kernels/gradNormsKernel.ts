@@ -1,5 +1,5 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { groupInputs, sizeOf } from './groupInputs.js';
+import { checkGroup, groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
 import { powerSumLoop } from './loops/powerSumLoop.js';
 import type { SimdKernels } from './wasm/SimdKernels.js';
@@ -27,6 +27,7 @@ export function gradNormsKernel(memoryOf: (backend: unknown) => KernelMemory): K
     const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
     const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
     const sums = gs.map((g) => powerSum(mem, g, a.p));
     const root = (s: number): number => (a.p === Infinity ? s : a.p === 1 ? s : a.p === 2 ? Math.sqrt(s) : Math.pow(s, 1 / a.p));
     if (a.global) {

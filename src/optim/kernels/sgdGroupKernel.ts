@@ -1,5 +1,5 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { groupInputs, sizeOf } from './groupInputs.js';
+import { checkGroup, groupInputs, sizeOf } from './groupInputs.js';
 import type { KernelMemory } from './memory/KernelMemory.js';
 import type { SgdArrays, SgdConstants } from './loops/SgdConstants.js';
 import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
@@ -30,6 +30,7 @@ export function sgdGroupKernel(memoryOf: (backend: unknown) => KernelMemory): Ke
     const ps = groupInputs(inputs, 'p', a.count);
     const gs = groupInputs(inputs, 'g', a.count);
     const bs = withMomentum ? groupInputs(inputs, 'b', a.count) : [];
+    checkGroup(ps, { g: gs, b: bs });
     const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
     const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
     if (apply === 0) {

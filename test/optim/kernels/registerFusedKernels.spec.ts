@@ -48,6 +48,19 @@ describe('registerFusedKernels', () => {
     });
   });
 
+  describe('having a gradient whose size differs from its parameter', () => {
+    it('should throw an argument SolverError naming the input, and write nothing', () => {
+      registerFusedKernels();
+      const p = tf.tidy(() => tf.variable(tf.zeros([2])));
+      const g = tf.ones([3]);
+      expect(() => {
+        fusedSgdGroupUpdate({ params: [p], grads: [g], buffers: [] }, { lr: 1, momentum: 0, nesterov: false, weightDecay: 0 }, { gradScale: null, apply: null });
+      }).toThrow(new SolverError('argument', 'fused kernel input g0: got shape [3], expected the size of p0 [2]'));
+      expect(Array.from(p.dataSync())).toEqual([0, 0]);
+      tf.dispose([p, g]);
+    });
+  });
+
   describe('when the group is malformed', () => {
     it('should throw an argument SolverError naming the counts', () => {
       registerFusedKernels();
