@@ -1,5 +1,4 @@
 import type { NamedTensor } from './NamedTensor.js';
-import * as tf from '@tensorflow/tfjs';
 import type { CheckpointData } from './CheckpointData.js';
 import type { CheckpointParts } from './CheckpointParts.js';
 import type { EncodedTensor } from './EncodedTensor.js';
@@ -8,14 +7,10 @@ import { renameByPrefix } from './renameByPrefix.js';
 
 async function encodeOptimizer(parts: CheckpointParts): Promise<EncodedTensor[]> {
   if (parts.optimizer === undefined) return [];
+  // The optimizer owns what getWeights returns (SolverOptimizer's contract, docs/optimizer.md).
   const weights: NamedTensor[] = await parts.optimizer.getWeights();
-  try {
-    const stableNames: Map<string, string> = new Map([...parts.model].map(([key, variable]) => [variable.name, key]));
-    return await encodeTensors(renameByPrefix(weights, stableNames));
-  } finally {
-    // getWeights may hand out its live variables (keep them) or fresh tensors (ours to free).
-    for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-  }
+  const stableNames: Map<string, string> = new Map([...parts.model].map(([key, variable]) => [variable.name, key]));
+  return encodeTensors(renameByPrefix(weights, stableNames));
 }
 
 /**
