@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
+import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import { IMPLEMENTATIONS } from './implementations.js';
+
+/** The implementation the current describe.each block runs with (set in its beforeEach). */
+let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
 
 let numTensors = 0;
 beforeEach(() => {
@@ -32,7 +37,7 @@ function torchAdam(p0: number, grads: readonly number[], h: { lr: number; b1: nu
 
 function runOurs(algorithm: 'Adam' | 'AdamW', grads: readonly number[], wd: number): number[] {
   const p = tf.tidy(() => tf.variable(tf.scalar(1), true, `adam_${algorithm}_${wd}`));
-  const optimizer = new SolverOptimizer({ algorithm, groups: [{ params: [p], lr: 0.1, weightDecay: wd }], betas: [0.9, 0.999], eps: 1e-8 });
+  const optimizer = new SolverOptimizer({ selectUpdates, algorithm, groups: [{ params: [p], lr: 0.1, weightDecay: wd }], betas: [0.9, 0.999], eps: 1e-8 });
   const out = grads.map((g) => {
     tf.tidy(() => {
       optimizer.applyGradients({ [p.name]: tf.scalar(g) });
@@ -46,7 +51,10 @@ function runOurs(algorithm: 'Adam' | 'AdamW', grads: readonly number[], wd: numb
 
 const GRADS = [0.5, -0.2, 1.0];
 
-describe('SolverOptimizer (Adam, AdamW)', () => {
+describe.each(IMPLEMENTATIONS)('SolverOptimizer (Adam, AdamW) with %s', (_label, select) => {
+  beforeEach(() => {
+    selectUpdates = select;
+  });
   describe.each<['Adam' | 'AdamW', boolean]>([
     ['Adam', false],
     ['AdamW', true],

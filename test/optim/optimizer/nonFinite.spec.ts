@@ -3,6 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../../src/errors/index.js';
 import type { NonFinitePolicy } from '../../../src/optim/clip/ClipperOptions.js';
 import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
+import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import { IMPLEMENTATIONS } from './implementations.js';
+
+/** The implementation the current describe.each block runs with (set in its beforeEach). */
+let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
 import type { OptimizerAlgorithm } from '../../../src/optim/optimizer/SolverOptimizerOptions.js';
 
 let numTensors = 0;
@@ -17,7 +22,7 @@ afterEach(() => {
 async function scenario(algorithm: OptimizerAlgorithm, nonFinite: NonFinitePolicy, bad: number) {
   const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `nf_w_${algorithm}_${nonFinite}_${bad}`));
   const b = tf.tidy(() => tf.variable(tf.tensor1d([3]), true, `nf_b_${algorithm}_${nonFinite}_${bad}`));
-  const optimizer = new SolverOptimizer({
+  const optimizer = new SolverOptimizer({ selectUpdates,
     algorithm,
     groups: [{ params: [w, b] }],
     lr: 0.1,
@@ -35,7 +40,10 @@ async function scenario(algorithm: OptimizerAlgorithm, nonFinite: NonFinitePolic
   return { w, b, optimizer, apply, before, params, bad };
 }
 
-describe('SolverOptimizer non-finite gradients', () => {
+describe.each(IMPLEMENTATIONS)('SolverOptimizer non-finite gradients with %s', (_label, select) => {
+  beforeEach(() => {
+    selectUpdates = select;
+  });
   describe.each<[OptimizerAlgorithm, number]>([
     ['SGD', NaN],
     ['SGD', Infinity],
@@ -100,7 +108,7 @@ describe('SolverOptimizer non-finite gradients', () => {
     describe('when a gradient is NaN', () => {
       it('should still skip by default (the guard runs without clipping)', () => {
         const w = tf.tidy(() => tf.variable(tf.tensor1d([1]), true, 'guard_only'));
-        const optimizer = new SolverOptimizer({ groups: [{ params: [w] }], lr: 0.1 });
+        const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [w] }], lr: 0.1 });
         tf.tidy(() => {
           optimizer.applyGradients({ guard_only: tf.tensor1d([NaN]) });
         });

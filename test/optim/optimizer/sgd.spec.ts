@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
+import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import { IMPLEMENTATIONS } from './implementations.js';
+
+/** The implementation the current describe.each block runs with (set in its beforeEach). */
+let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
 
 let numTensors = 0;
 beforeEach(() => {
@@ -13,7 +18,7 @@ afterEach(() => {
 /** Applies a constant gradient `g` to one scalar variable for each LR in `lrs`; returns p after each step. */
 function runScalar(options: { momentum: number; nesterov?: boolean; weightDecay?: number }, lrs: readonly number[], g = 1): number[] {
   const p = tf.tidy(() => tf.variable(tf.scalar(1), true, `p_${Math.random()}`));
-  const optimizer = new SolverOptimizer({ groups: [{ params: [p], lr: lrs[0]! }], ...options });
+  const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [p], lr: lrs[0]! }], ...options });
   const out: number[] = [];
   for (const lr of lrs) {
     optimizer.setLearningRates([lr]);
@@ -27,7 +32,10 @@ function runScalar(options: { momentum: number; nesterov?: boolean; weightDecay?
   return out;
 }
 
-describe('SolverOptimizer (SGD)', () => {
+describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select) => {
+  beforeEach(() => {
+    selectUpdates = select;
+  });
   describe('having momentum 0.9 and a constant gradient 1', () => {
     describe('when the LR drops from 0.1 to 0.01 after two steps', () => {
       it('should apply the new LR at once, the buffer unscaled (SPEC §5)', () => {
@@ -80,7 +88,7 @@ describe('SolverOptimizer (SGD)', () => {
         const ours = tf.variable(init, true, `ours_${nesterov}`);
         const ref = tf.variable(init, true, `ref_${nesterov}`);
         const loss = (w: tf.Variable) => () => tf.sum<tf.Scalar>(tf.square(tf.sub(tf.mul(w, w), target)));
-        const optimizer = new SolverOptimizer({ groups: [{ params: [ours] }], lr: 0.01, momentum: 0.9, nesterov });
+        const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [ours] }], lr: 0.01, momentum: 0.9, nesterov });
         const reference = tf.train.momentum(0.01, 0.9, nesterov);
         for (let i = 0; i < 20; i++) {
           optimizer.minimize(loss(ours), false, [ours]);
@@ -104,7 +112,7 @@ describe('SolverOptimizer (SGD)', () => {
       it('should update each variable with its group hyperparameters', () => {
         const a = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_a'));
         const b = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_b'));
-        const optimizer = new SolverOptimizer({
+        const optimizer = new SolverOptimizer({ selectUpdates,
           groups: [{ params: [a], lr: 0.1 }, { params: ['group_b'], lr: 0.2, weightDecay: 0.5 }],
           weightDecay: 0,
         });
@@ -128,7 +136,7 @@ describe('SolverOptimizer (SGD)', () => {
   describe('when stepped', () => {
     it('should never read a tensor back from the device', () => {
       const p = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'nosync'));
-      const optimizer = new SolverOptimizer({ groups: [{ params: [p] }], lr: 0.1, momentum: 0.9, clip: { clipType: 'full_model' } });
+      const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [p] }], lr: 0.1, momentum: 0.9, clip: { clipType: 'full_model' } });
       const spies = [
         jest.spyOn(tf.Tensor.prototype, 'dataSync'),
         jest.spyOn(tf.Tensor.prototype, 'arraySync'),
