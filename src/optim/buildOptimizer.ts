@@ -60,5 +60,6 @@ export function buildOptimizer(
       ? { clip: { clipType: clip.CLIP_TYPE, clipValue: clip.CLIP_VALUE, normType: clip.NORM_TYPE, nonFinite: clip.NONFINITE } }
       : {}),
     ...(options.clipper === undefined ? {} : { clipper: options.clipper }),
+    ...(options.clipperFactory === undefined ? {} : { clipperFactory: options.clipperFactory }),
   });
 }

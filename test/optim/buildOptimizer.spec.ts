@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/index.js';
 import { buildOptimizer } from '../../src/optim/buildOptimizer.js';
+import { buildGradientClipper } from '../../src/optim/clip/buildGradientClipper.js';
 import type { Clipper } from '../../src/optim/clip/Clipper.js';
 import type { ModuleData } from '../../src/optim/groups/ParamGroup.js';
 
@@ -109,6 +110,26 @@ describe(buildOptimizer, () => {
         expect(optimizer.paramGroups.map((g) => g.names)).toEqual([['bo_dense/kernel', 'bo_dense/bias']]);
         optimizer.dispose();
         model.dispose();
+      });
+    });
+  });
+});
+
+describe('buildOptimizer clipperFactory', () => {
+  describe('having a factory', () => {
+    describe('when built with clipping enabled', () => {
+      it('should hand it the CLIP_GRADIENTS options and keep them serializable', () => {
+        const seen: unknown[] = [];
+        const clip = { ENABLED: true, CLIP_TYPE: 'norm', CLIP_VALUE: 3, NORM_TYPE: 1, NONFINITE: 'skip' } as const;
+        const optimizer = buildOptimizer(config({ CLIP_GRADIENTS: clip }), MODULES, {
+          clipperFactory: (options) => {
+            seen.push(options);
+            return buildGradientClipper(options);
+          },
+        });
+        expect(seen).toEqual([{ clipType: 'norm', clipValue: 3, normType: 1, nonFinite: 'skip' }]);
+        expect(optimizer.getConfig()).toMatchObject({ clip: { clipType: 'norm', clipValue: 3, normType: 1 } });
+        optimizer.dispose();
       });
     });
   });

@@ -29,6 +29,12 @@ export interface SolverOptimizerOptions {
   readonly eps?: number;
   /** Clipping built with buildGradientClipper; serialized with the optimizer. Default: no clipping. */
   readonly clip?: ClipperOptions;
+  /**
+   * Builds the clipper from `clip` (or the guard-only `none` clipper): the seam for another
+   * implementation of the same options, e.g. fusedGradientClipper. Default buildGradientClipper.
+   * Unlike `clipper`, the options stay serializable.
+   */
+  readonly clipperFactory?: (options: ClipperOptions) => Required<Clipper>;
   /** A custom clipper; wins over `clip` and is not serialized. */
   readonly clipper?: Clipper;
   /** Non-finite policy when `clip` is not given (custom or no clipper). Default `skip`. */

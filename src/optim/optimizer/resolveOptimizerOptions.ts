@@ -42,7 +42,8 @@ export function resolveOptimizerOptions(options: SolverOptimizerOptions): Resolv
   if (!(eps > 0)) fail(`eps: got ${eps}, expected a number > 0`);
   const clip = options.clip ?? null;
   const nonFinite = (options.clipper === undefined ? clip?.nonFinite : undefined) ?? options.nonFinite ?? 'skip';
-  const base = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite });
+  const factory = options.clipperFactory ?? buildGradientClipper;
+  const base = options.clipper ?? factory(clip ?? { clipType: 'none', nonFinite });
   const clipper = withStats(base, nonFinite);
   const groups = resolveGroups(options);
   return { algorithm, groups, momentum, nesterov, betas, eps, clip, nonFinite, clipper, selectUpdates: options.selectUpdates ?? selectGroupUpdates };
