@@ -5,6 +5,7 @@ export { getDefaultOptimizerParams } from './groups/getDefaultOptimizerParams.js
 export { reduceParamGroups } from './groups/reduceParamGroups.js';
 export { expandParamGroups } from './groups/expandParamGroups.js';
 export { mapWeightName } from './groups/mapWeightName.js';
+export { TFJS_TO_DETECTRON2 } from './groups/tfjsToDetectron2.js';
 export { modulesFromLayersModel } from './groups/modulesFromLayersModel.js';
 export { NORMALIZATION_TYPES } from './groups/normalizationTypes.js';
 export type { Clipper, ClipOutcome, GradientStats } from './clip/Clipper.js';

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DefaultOptimizerParamsOptions } from './DefaultOptimizerParamsOptions.js';
-import { mapWeightName, shortWeightName } from './mapWeightName.js';
+import { mapWeightName } from './mapWeightName.js';
+import { shortWeightName } from './shortWeightName.js';
 import { modulesFromLayersModel } from './modulesFromLayersModel.js';
 import { NORMALIZATION_TYPES } from './normalizationTypes.js';
 import type { ModuleData, ParamGroup, ParamHyperparams } from './ParamGroup.js';

@@ -1,13 +1,5 @@
-const TO_DETECTRON2: Readonly<Record<string, string>> = Object.freeze({
-  kernel: 'weight',
-  depthwise_kernel: 'weight',
-  pointwise_kernel: 'weight',
-  recurrent_kernel: 'weight',
-  embeddings: 'weight',
-  gamma: 'weight',
-  bias: 'bias',
-  beta: 'bias',
-});
+import { shortWeightName } from './shortWeightName.js';
+import { TFJS_TO_DETECTRON2 } from './tfjsToDetectron2.js';
 
 /**
  * Maps a TensorFlow.js weight name to detectron2's short name (SPEC §2).
@@ -26,18 +18,5 @@ const TO_DETECTRON2: Readonly<Record<string, string>> = Object.freeze({
  */
 export function mapWeightName(name: string): string {
   const short = shortWeightName(name);
-  return TO_DETECTRON2[short] ?? short;
-}
-
-/**
- * The part of a weight name after the last `/`, without tfjs's uniqueness suffix (`kernel_1`
- * → `kernel` only when `kernel` is a known tfjs weight name).
- *
- * @param name a scoped weight name.
- * @returns the short name.
- */
-export function shortWeightName(name: string): string {
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  const unsuffixed = last.replace(/_\d+$/, '');
-  return unsuffixed !== last && unsuffixed in TO_DETECTRON2 ? unsuffixed : last;
+  return TFJS_TO_DETECTRON2[short] ?? short;
 }
