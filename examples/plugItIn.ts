@@ -1,0 +1,29 @@
+// The README's "plug it in" snippet (docs/di.md), run for real on a small model.
+// Run: npx tsx examples/plugItIn.ts
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Container } from 'inversify';
+import { buildDemoModel, createSolver, loadConfig, solverModule, TOKENS, twoSpirals } from 'tfjs-solver';
+
+const model = buildDemoModel(16, 1);
+const { xs, ys } = twoSpirals(256, 1);
+const outputDir = mkdtempSync(join(tmpdir(), 'plug-it-in-'));
+const short = ['SOLVER.MAX_ITER', '40', 'SOLVER.WARMUP_ITERS', '10', 'SOLVER.STEPS', '[30]', 'SOLVER.CHECKPOINT_PERIOD', '20', 'OUTPUT_DIR', outputDir];
+
+// Begin-example
+const container = new Container();
+container.load(solverModule(await loadConfig('configs/default.yaml', short)));
+container.bind(TOKENS.Model).toConstantValue(model);
+const solver = await createSolver(container, { resume: true });
+model.compile({ optimizer: solver.optimizer, loss: tf.losses.sigmoidCrossEntropy });
+await solver.fit(model, xs, ys, { epochs: 100, batchSize: 32 });
+// End-example
+
+export const stoppedAt: number = solver.startIter; // 40 = MAX_ITER: fit stopped there
+export const files: string[] = readdirSync(outputDir).sort(); // checkpoints and metrics.json
+console.log({ stoppedAt, files });
+solver.optimizer.dispose();
+model.dispose();
+tf.dispose([xs, ys]);
