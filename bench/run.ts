@@ -5,7 +5,8 @@
  * `--backends wasm,cpu`, `--sets 0,1` (indexes into the two sets), `--cases floor,tf.momentum,ours`
  * (keys of the cases; a partial run for development — ratios need `tf.momentum` and `floor`).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFusedKernels } from '../src/optim/kernels/registerFusedKernels.js';
@@ -72,10 +73,16 @@ async function main(): Promise<void> {
   process.stdout.write(md);
   const json = { machine: { before, after }, quick, results, targets, schedule: schedule?.json ?? null };
   const jsonFile = flag('--json');
-  if (jsonFile !== undefined) writeFileSync(jsonFile, JSON.stringify(json, null, 2));
+  if (jsonFile !== undefined) writeOut(jsonFile, JSON.stringify(json, null, 2));
   const mdFile = flag('--md');
-  if (mdFile !== undefined) writeFileSync(mdFile, md);
+  if (mdFile !== undefined) writeOut(mdFile, md);
   await tf.setBackend('cpu');
+}
+
+/** Writes a file, creating its folder (e.g. the git-ignored bench/out/ of a fresh clone). */
+function writeOut(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }
 
 /** bench/cases/scheduleCase.ts (written by the schedules helper), when present. */
