@@ -30,3 +30,5 @@ export type { OptimizerGroup } from './optimizer/OptimizerGroup.js';
 export type { StepStats } from './optimizer/StepStats.js';
 export { buildOptimizer } from './buildOptimizer.js';
 export type { BuildOptimizerOptions } from './BuildOptimizerOptions.js';
+// Fused kernels for cpu/wasm (owned by the performance work; see src/optim/kernels/index.ts).
+export * from './kernels/index.js';
