@@ -12,11 +12,28 @@ import { load, store, vectorLoop } from './vectorLoop.js';
  * `decayMul = 1 − lr·λ` for AdamW (1 for Adam) and `coupledWd = λ` for Adam (0 for AdamW).
  */
 export function adamFunction(): WasmFunction {
-  const [pIn, pOut, g, mIn, mOut, vIn, vOut, n] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const firstConst = 8;
-  const constCount = 10;
-  const counter = firstConst + constCount;
-  const c = (k: number): number => counter + 1 + k; // v128 copies of the 10 constants
+  const splats = Array.from({ length: CONST_COUNT }, (_, k) => splat(FIRST_CONST + k, constLocal(k))).flat();
+  return {
+    exportName: 'adam',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(CONST_COUNT).fill(F32)],
+    results: [],
+    locals: [I32, ...Array<number>(CONST_COUNT + 4).fill(V128)],
+    body: [...splats, ...vectorLoop(COUNTER, 7, adamBody())],
+  };
+}
+
+/** Parameters 0-7 are pointers and the byte count; 8-17 the float constants. */
+const FIRST_CONST = 8;
+const CONST_COUNT = 10;
+/** Local 18 is the byte counter; 19-28 hold the splatted constants, 29-32 p, d, m, v. */
+const COUNTER = FIRST_CONST + CONST_COUNT;
+const constLocal = (k: number): number => COUNTER + 1 + k;
+
+/** One vector of the update (see {@link adamFunction}). */
+function adamBody(): number[] {
+  const [pIn, pOut, g, mIn, mOut, vIn, vOut] = [0, 1, 2, 3, 4, 5, 6];
+  const counter = COUNTER;
+  const c = constLocal;
   const stepSize = c(0);
   const b1 = c(1);
   const c1 = c(2);
@@ -31,9 +48,8 @@ export function adamFunction(): WasmFunction {
   const d = c(11);
   const m = c(12);
   const v = c(13);
-  const splats = Array.from({ length: constCount }, (_, k) => splat(firstConst + k, c(k))).flat();
   const mul = (a: number, b: number): number[] => [...localGet(a), ...localGet(b), ...f32x4Mul];
-  const body = [
+  return [
     ...load(pIn, counter), ...localSet(p),
     ...load(g, counter), ...localGet(scale), ...f32x4Mul, ...mul(coupledWd, p), ...f32x4Add, ...localSet(d),
     ...store(mOut, counter, [...localGet(b1), ...load(mIn, counter), ...f32x4Mul, ...mul(c1, d), ...f32x4Add], m),
@@ -47,11 +63,4 @@ export function adamFunction(): WasmFunction {
       ...f32x4Div, ...f32x4Sub,
     ]),
   ];
-  return {
-    exportName: 'adam',
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(constCount).fill(F32)],
-    results: [],
-    locals: [I32, ...Array<number>(constCount + 4).fill(V128)],
-    body: [...splats, ...vectorLoop(counter, n, body)],
-  };
 }
