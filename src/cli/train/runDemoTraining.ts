@@ -59,14 +59,13 @@ export async function runDemoTraining(config: SolverConfig, seed: number, option
   const data: SpiralData = twoSpirals(config.DEMO.NUM_SAMPLES, seed);
   const model: tf.Sequential = buildDemoModel(config.DEMO.HIDDEN_UNITS, seed);
   const container: Container = containerFor(config, model, options);
+  let solver: Solver | undefined;
   try {
-    const solver: Solver = await createSolver(container, { resume: options.resume });
+    solver = await createSolver(container, { resume: options.resume });
     const startIter: number = solver.startIter;
     const initial = await evaluateDemo(model, data);
     const seconds: number = startIter < config.SOLVER.MAX_ITER ? await train(solver, model, data, config, seed) : 0;
     const final = await evaluateDemo(model, data);
-    solver.optimizer.dispose();
-    if (config.TRAIN.EMA_ENABLED) container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
     return {
       backend: options.backend,
       seed,
@@ -79,6 +78,8 @@ export async function runDemoTraining(config: SolverConfig, seed: number, option
       outputDir: config.OUTPUT_DIR,
     };
   } finally {
+    solver?.optimizer.dispose();
+    if (config.TRAIN.EMA_ENABLED && solver !== undefined) container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
     model.dispose();
     tf.dispose([data.xs, data.ys]);
   }
