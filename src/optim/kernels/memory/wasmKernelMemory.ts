@@ -57,7 +57,11 @@ export function wasmKernelMemory(
       if (info.dtype === 'bool') return new Uint8Array(buffer, at, 1)[0] ?? NaN;
       return new Float32Array(buffer, at, 1)[0] ?? NaN;
     },
-    updated: (info) => (false && backend.refCount(info.dataId) === 1 ? aliasInfo(backend, info) : backend.makeOutput(info.shape, 'float32')),
+    // NOTE: never in place on wasm. The backend's C++ kernels assume a buffer never changes once
+    // written: its XNNPACK matmul operators pack a weight matrix once and cache it by tensor id,
+    // so overwriting a variable's buffer leaves later forward passes using the stale packed copy
+    // (seen: training stalls from the third step). A fresh buffer per step is always correct.
+    updated: (info) => backend.makeOutput(info.shape, 'float32'),
     alias: (info) => aliasInfo(backend, info),
     create: (shape, dtype, data) => backend.makeOutput(shape, dtype, undefined, data),
   };
