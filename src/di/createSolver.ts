@@ -2,7 +2,7 @@ import type { Container } from 'inversify';
 import type { FileStore } from '../io/FileStore.js';
 import type { Hook } from '../hooks/Hook.js';
 import { Solver } from './Solver.js';
-import { resolveAll, resolveFrom } from './resolveFrom.js';
+import { resolve, resolveAll } from './resolve.js';
 import { TOKENS } from './TOKENS.js';
 
 /** Options of {@link createSolver}. */
@@ -37,11 +37,11 @@ export async function createSolver(container: Container, options: CreateSolverOp
   }
   const hooks: Hook[] = resolveAll(container, TOKENS.Hook);
   const solver: Solver = new Solver({
-    optimizer: resolveFrom(container, TOKENS.Optimizer),
-    scheduler: resolveFrom(container, TOKENS.Scheduler),
-    checkpointer: resolveFrom(container, TOKENS.Checkpointer),
+    optimizer: resolve(container, TOKENS.Optimizer),
+    scheduler: resolve(container, TOKENS.Scheduler),
+    checkpointer: resolve(container, TOKENS.Checkpointer),
     hooks,
-    maxIter: resolveFrom(container, TOKENS.Config).SOLVER.MAX_ITER,
+    maxIter: resolve(container, TOKENS.Config).SOLVER.MAX_ITER,
   });
   if (options.resume === true) await solver.resume();
   return solver;
