@@ -49,7 +49,12 @@ export async function decodeCheckpoint(bytes: Uint8Array, path: string): Promise
   }
   const actual: string = await sha256Hex(body);
   if (actual !== match[1]) throw refuse(path, `sha256 mismatch: header ${match[1]}, data ${actual} (corrupt or edited file)`);
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw refuse(path, 'the data is not JSON');
+  }
   if (!isCheckpointData(parsed)) throw refuse(path, 'the data lacks iteration, model or optimizer');
   return parsed;
 }

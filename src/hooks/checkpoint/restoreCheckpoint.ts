@@ -28,9 +28,10 @@ function checkModelFits(parts: CheckpointParts, saved: readonly NamedTensor[], p
 }
 
 /**
- * Writes a verified checkpoint's state into the parts: model weights, then optimizer slots,
- * scheduler state and EMA. The model is checked first (names, shapes, dtypes), so a checkpoint
- * of another model changes nothing.
+ * Writes a verified checkpoint's state into the parts: scheduler state, optimizer slots, EMA,
+ * and the model weights last. The model is checked first (names, shapes, dtypes), so a checkpoint
+ * of another model changes nothing, and a scheduler or optimizer that refuses its state (another
+ * `MAX_ITER`, other slots) stops the load before the model's weights are touched.
  * @throws SolverError kind `state` when the checkpoint does not fit the model or a part.
  */
 export async function restoreCheckpoint(parts: CheckpointParts, data: CheckpointData, path: string): Promise<void> {
@@ -39,13 +40,15 @@ export async function restoreCheckpoint(parts: CheckpointParts, data: Checkpoint
   const ema: NamedTensor[] = data.ema === null ? [] : decodeTensors(data.ema);
   try {
     checkModelFits(parts, model, path);
-    for (const { name, tensor } of model) (parts.model.get(name) as tf.Variable).assign(tensor);
+    // Most likely refusals first (another MAX_ITER, another model's slots), model weights last:
+    // a refused checkpoint leaves the model as it was.
+    if (parts.scheduler !== undefined && data.scheduler !== null) parts.scheduler.loadState(data.scheduler);
     if (parts.optimizer !== undefined && optimizer.length > 0) {
       const liveNames: Map<string, string> = new Map([...parts.model].map(([key, variable]) => [key, variable.name]));
       await parts.optimizer.setWeights(renameByPrefix(optimizer, liveNames));
     }
-    if (parts.scheduler !== undefined && data.scheduler !== null) parts.scheduler.loadState(data.scheduler);
     if (parts.ema !== undefined && data.ema !== null) parts.ema.loadState(ema);
+    for (const { name, tensor } of model) (parts.model.get(name) as tf.Variable).assign(tensor);
   } finally {
     tf.dispose([...model, ...optimizer, ...ema].map((t) => t.tensor));
   }

@@ -132,6 +132,19 @@ describe(Checkpointer, () => {
     });
   });
 
+  describe('when the scheduler refuses the saved state (another MAX_ITER)', () => {
+    it('should throw its state error and leave the model weights as they were', async () => {
+      await checkpointer().save('model_0000001.ckpt', 1);
+      await step();
+      const after: number[] = Array.from(w.dataSync());
+      scheduler = new LrMultiplier(optimizer, constantScheduler({ value: 1 }), 20);
+      await expect(checkpointer().load('out/model_0000001.ckpt')).rejects.toThrow(
+        'SOLVER.MAX_ITER: the checkpoint was saved with 10, this run has 20',
+      );
+      expect(Array.from(w.dataSync())).toEqual(after);
+    });
+  });
+
   describe('when the checkpoint belongs to another model', () => {
     it('should refuse it with a state error naming the missing and unexpected variables', async () => {
       await checkpointer().save('model_0000001.ckpt', 1);
