@@ -48,8 +48,8 @@ describe.each(BACKENDS)('fused updates on %s, buffers', (backendName) => {
       fusedSgdGroupUpdate({ params: [w, f], grads: [g, gf], buffers: [] }, plain, { gradScale: null, apply: null });
       // w − 0.5 = [[0.5, 1.5], [2.5, 3.5]], x·w = [3, 5]; filter 0.5 everywhere, conv = [1, 1] (by hand)
       const [mm, conv] = tf.tidy(() => [tf.matMul(x, w).dataSync(), tf.conv2d(img as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').dataSync()]);
-      expect(Array.from(mm ?? [])).toEqual([3, 5]);
-      expect(Array.from(conv ?? [])).toEqual([1, 1]);
+      expect(Array.from(mm)).toEqual([3, 5]);
+      expect(Array.from(conv)).toEqual([1, 1]);
       tf.dispose([w, f, x, img, g, gf]);
     });
   });
