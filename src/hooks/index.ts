@@ -22,5 +22,6 @@ export type { CheckpointerOptions } from './checkpoint/Checkpointer.js';
 export type { CheckpointParts, StatefulPart, TensorStatefulPart, EmaPart } from './checkpoint/CheckpointParts.js';
 export type { CheckpointData } from './checkpoint/CheckpointData.js';
 export type { EncodedTensor } from './checkpoint/EncodedTensor.js';
+export type { NamedTensor } from './checkpoint/NamedTensor.js';
 export { encodeCheckpoint, decodeCheckpoint } from './checkpoint/checkpointCodec.js';
 export { FINAL_CHECKPOINT, LAST_CHECKPOINT_FILE, periodicCheckpointName } from './checkpoint/checkpointNames.js';
