@@ -21,9 +21,10 @@ export interface KernelMemory {
   /** The first element of a tensor (a scalar control value), whatever its dtype. */
   readonly scalar: (info: TensorInfo) => number;
   /**
-   * Where the new value of `info` goes. When the backend holds a single reference to the buffer
-   * (only the variable itself), the kernel may overwrite it: the returned info aliases it (one
-   * more reference, as tfjs's Identity kernel does). Otherwise a fresh buffer.
+   * Where the new value of `info` goes. On cpu, when the backend holds a single reference to the
+   * buffer (only the variable itself), the kernel overwrites it: the returned info aliases it (one
+   * more reference, as tfjs's Identity kernel does); otherwise a fresh buffer. On wasm always a
+   * fresh buffer: its XNNPACK operators cache packed weights by tensor id (see wasmKernelMemory).
    */
   readonly updated: (info: TensorInfo) => TensorInfo;
   /** A new reference to `info`'s unchanged buffer (a skipped step). */
