@@ -68,6 +68,26 @@ describe(solverModule, () => {
     });
   });
 
+  describe('having the GradientReducer rebound (the multi-worker seam)', () => {
+    it('should reduce every step before the clipper: a reducer that zeroes gradients leaves the weights alone', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore(), smallConfig({ WEIGHT_DECAY: 0, WEIGHT_DECAY_NORM: 0 }));
+      let reduced: number = 0;
+      container.rebind(TOKENS.GradientReducer).toConstantValue({
+        reduce: (grads: tf.NamedTensorMap): tf.NamedTensorMap => {
+          reduced += 1;
+          return Object.fromEntries(Object.entries(grads).map(([name, grad]) => [name, tf.zerosLike(grad)]));
+        },
+      });
+      const kernel: number[] = Array.from(model.getWeights()[0]!.dataSync());
+      const solver: Solver = await fitWith(container, model);
+      expect(reduced).toBe(8);
+      expect(solver.optimizer.iterations).toBe(8);
+      expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual(kernel);
+    });
+  });
+
   describe('having a hook added with one bind', () => {
     it('should run it after the default hooks, once per step', async () => {
       const model: tf.LayersModel = smallModel();
