@@ -6,6 +6,7 @@ import { cliProgressDisplay } from '../train/cliProgressDisplay.js';
 import type { DemoTrainingResult } from '../train/DemoTrainingResult.js';
 import { formatTrainingSummary } from '../train/formatTrainingSummary.js';
 import { runDemoTraining } from '../train/runDemoTraining.js';
+import { shouldDrawProgress } from '../train/shouldDrawProgress.js';
 
 /**
  * `tfjs-solver train`: trains the demo model (two spirals, Dense + BatchNormalization) with the
@@ -24,7 +25,7 @@ export const trainCommand: CliCommand = {
     const backend: string = await context.selectBackend();
     const seed: number = config.SEED >= 0 ? config.SEED : Math.floor(Math.random() * 2 ** 31);
     if (config.SEED < 0) context.logger.warn(`SEED is ${config.SEED}: picked seed ${seed}; set SEED to resume exactly`);
-    const showBar: boolean = !context.json && process.stderr.isTTY;
+    const showBar: boolean = shouldDrawProgress(context.json, process.stderr);
     const result: DemoTrainingResult = await runDemoTraining(config, seed, {
       logger: context.logger,
       files: nodeFileStore,
