@@ -144,10 +144,11 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
+    // Select first: on cpu/wasm it registers the fused kernels the default clipper also uses.
+    const updates = this.opts.selectUpdates(tf.getBackend());
     const outcome = this.opts.clipper.analyse(grads);
     const apply = this.opts.nonFinite === 'skip' ? outcome.stats.finite : null;
     const control: StepControl = { gradScale: outcome.gradScale, apply };
-    const updates = this.opts.selectUpdates(tf.getBackend());
     for (const group of this.opts.groups) updateGroup(group, outcome.grads, control, updates, this.opts, this.slots);
     const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });

@@ -1,7 +1,7 @@
 import { SolverError } from '../../errors/index.js';
 import type { Clipper } from '../clip/Clipper.js';
 import type { ClipperOptions, NonFinitePolicy } from '../clip/ClipperOptions.js';
-import { buildGradientClipper } from '../clip/buildGradientClipper.js';
+import { fusedGradientClipper } from '../kernels/fusedGradientClipper.js';
 import { selectGroupUpdates, type GroupUpdates } from '../updates/selectGroupUpdates.js';
 import type { OptimizerGroup } from './OptimizerGroup.js';
 import type { OptimizerAlgorithm, SolverOptimizerOptions } from './SolverOptimizerOptions.js';
@@ -42,7 +42,9 @@ export function resolveOptimizerOptions(options: SolverOptimizerOptions): Resolv
   if (!(eps > 0)) fail(`eps: got ${eps}, expected a number > 0`);
   const clip = options.clip ?? null;
   const nonFinite = (options.clipper === undefined ? clip?.nonFinite : undefined) ?? options.nonFinite ?? 'skip';
-  const factory = options.clipperFactory ?? buildGradientClipper;
+  // The fused clipper measures the global norm with one kernel pass on cpu/wasm and is
+  // buildGradientClipper's clipper everywhere else, so it is the right default on every backend.
+  const factory = options.clipperFactory ?? fusedGradientClipper;
   const base = options.clipper ?? factory(clip ?? { clipType: 'none', nonFinite });
   const clipper = withStats(base, nonFinite);
   const groups = resolveGroups(options);
