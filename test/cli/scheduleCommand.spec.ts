@@ -88,6 +88,17 @@ describe('tfjs-solver schedule', () => {
     });
   });
 
+  describe('having a run of 2,000,000 iterations', () => {
+    it('should print the summary (no call-stack overflow from a huge series)', async () => {
+      const { code, streams } = await run('--opts', 'SOLVER.MAX_ITER', '2000000', 'SOLVER.STEPS', '(1000000,)');
+      expect(streams.err()).toBe('');
+      expect(code).toBe(0);
+      // BASE_LR 0.001 × WARMUP_FACTOR 0.001 at the start; × GAMMA 0.1 after the milestone.
+      expect(streams.out()).toContain('  iter 1000000  lr 0.0001  milestone 1000000');
+      expect(streams.out()).toContain('(min 0.00000100, max 0.00100)');
+    });
+  });
+
   describe('having STEPS beyond MAX_ITER', () => {
     it('should warn once on stderr and keep stdout pure JSON', async () => {
       const { code, streams } = await run('--json', '--every', '40000', '--opts', 'SOLVER.STEPS', '(30000, 50000, 60000)');

@@ -12,8 +12,13 @@ export function formatScheduleSummary(config: SolverConfig, series: ScheduleSeri
   const rows: string[] = series.landmarks.map(
     (mark: ScheduleLandmark) => `  iter ${String(mark.iteration).padStart(width)}  lr ${String(Number((series.lr[mark.iteration] ?? NaN).toPrecision(6)))}  ${mark.label}`,
   );
-  const low: number = Math.min(...series.lr);
-  const high: number = Math.max(...series.lr);
+  // NOTE: a loop, not Math.min(...lr): spreading millions of arguments overflows the call stack.
+  let low: number = Infinity;
+  let high: number = -Infinity;
+  for (const value of series.lr) {
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
   return [
     `${LR_SCHEDULER_NAME}: ${MAX_ITER} iterations, BASE_LR ${BASE_LR}, warmup ${WARMUP_ITERS} (${WARMUP_METHOD})`,
     ...rows,
