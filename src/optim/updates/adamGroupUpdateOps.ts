@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamGroupUpdate } from './GroupUpdate.js';
-import { selectApplied } from './selectApplied.js';
+import { appliedSelector } from './appliedSelector.js';
 
 /**
  * One Adam/AdamW step for one group with plain tfjs ops, PyTorch's formulas: `t ← t + apply`;
@@ -30,6 +30,7 @@ export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
       const raw = group.grads[i] as tf.Tensor;
       const mVar = group.m[i] as tf.Variable;
       const vVar = group.v[i] as tf.Variable;
+      const select = appliedSelector(control.apply, p);
       let g = control.gradScale === null ? raw : tf.mul(raw, control.gradScale);
       let base: tf.Tensor = p;
       if (hyper.weightDecay !== 0 && hyper.decoupled) base = tf.mul(p, tf.sub(1, tf.mul(hyper.lr, lambda)));
@@ -38,9 +39,9 @@ export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
       const v = tf.add(tf.mul(b2, vVar), tf.mul(tf.sub(1, b2), tf.square(g)));
       const denom = tf.add(tf.div(tf.sqrt(v), correction2Sqrt), hyper.eps);
       const next = tf.sub(base, tf.mul(stepSize, tf.div(m, denom)));
-      mVar.assign(selectApplied(control.apply, m, mVar));
-      vVar.assign(selectApplied(control.apply, v, vVar));
-      p.assign(selectApplied(control.apply, next, p));
+      mVar.assign(select(m, mVar));
+      vVar.assign(select(v, vVar));
+      p.assign(select(next, p));
     });
     group.step.assign(t);
   });

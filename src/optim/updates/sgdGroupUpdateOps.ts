@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SgdGroupUpdate } from './GroupUpdate.js';
-import { selectApplied } from './selectApplied.js';
+import { appliedSelector } from './appliedSelector.js';
 
 /**
  * One SGD step for one group with plain tfjs ops, PyTorch's definition (SPEC §5): per
@@ -25,15 +25,16 @@ export const sgdGroupUpdateOps: SgdGroupUpdate = (group, hyper, control) => {
     const lambda = tf.scalar(hyper.weightDecay);
     group.params.forEach((p, i) => {
       const raw = group.grads[i] as tf.Tensor;
+      const select = appliedSelector(control.apply, p);
       let g = control.gradScale === null ? raw : tf.mul(raw, control.gradScale);
       if (hyper.weightDecay !== 0) g = tf.add(g, tf.mul(lambda, p));
       if (hyper.momentum !== 0) {
         const buffer = group.buffers[i] as tf.Variable;
         const b = tf.add(tf.mul(mu, buffer), g);
         g = hyper.nesterov ? tf.add(g, tf.mul(mu, b)) : b;
-        buffer.assign(selectApplied(control.apply, b, buffer));
+        buffer.assign(select(b, buffer));
       }
-      p.assign(selectApplied(control.apply, tf.sub(p, tf.mul(lr, g)), p));
+      p.assign(select(tf.sub(p, tf.mul(lr, g)), p));
     });
   });
 };
