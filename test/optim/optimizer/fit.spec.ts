@@ -4,6 +4,9 @@ import { buildGradientClipper } from '../../../src/optim/clip/buildGradientClipp
 import type { Clipper } from '../../../src/optim/clip/Clipper.js';
 import { getDefaultOptimizerParams } from '../../../src/optim/groups/getDefaultOptimizerParams.js';
 import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
+import type { SolverOptimizerOptions } from '../../../src/optim/optimizer/SolverOptimizerOptions.js';
+import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
+import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -39,6 +42,12 @@ async function fitOnce(optimizer: (model: tf.LayersModel) => SolverOptimizer): P
   return weights;
 }
 
+/** Both step paths: the defaults (fused clipper and kernels on cpu), and plain tfjs ops throughout (tensorflow/webgl). */
+const PATHS: [string, Partial<SolverOptimizerOptions>][] = [
+  ['the default fused path', {}],
+  ['the plain-ops path', { clipperFactory: buildGradientClipper, selectUpdates: () => ({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps }) }],
+];
+
 describe('SolverOptimizer inside model.fit', () => {
   describe('having SGD lr 0.01 on a linear model', () => {
     describe('when fit for one batch', () => {
@@ -49,20 +58,22 @@ describe('SolverOptimizer inside model.fit', () => {
     });
   });
 
-  describe('having full_model clipping at norm 1', () => {
+  describe.each(PATHS)('having full_model clipping at norm 1 on %s', (_path, path) => {
     describe('when the gradient norm is √158 ≈ 12.57', () => {
       it('should scale the step by 1 / (√158 + 1e-6) through the real fit path', async () => {
         const norm = Math.sqrt(49 + 100 + 9);
         const weights = await fitOnce(
-          (m) => new SolverOptimizer({ groups: getDefaultOptimizerParams(m), lr: 0.01, clip: { clipType: 'full_model', clipValue: 1 } }),
+          (m) => new SolverOptimizer({ ...path, groups: getDefaultOptimizerParams(m), lr: 0.01, clip: { clipType: 'full_model', clipValue: 1 } }),
         );
         weights.forEach((w, i) => { expect(w).toBeCloseTo((-0.01 * GRAD[i]!) / (norm + 1e-6), 6); });
         const stepNorm = Math.hypot(...weights) / 0.01;
         expect(stepNorm).toBeLessThanOrEqual(1 + 1e-5);
       });
     });
+  });
 
-    describe('when a custom clipper is injected', () => {
+  describe('having a custom clipper', () => {
+    describe('when injected', () => {
       it('should be called by fit and its post-clip norm be at most the maximum', async () => {
         const inner = buildGradientClipper({ clipType: 'norm', clipValue: 2 });
         const seen: number[] = [];
@@ -117,11 +128,12 @@ describe('SolverOptimizer inside model.fit', () => {
     });
   });
 
-  describe('having fitDataset (the train function runs outside tidy)', () => {
-    describe('when fit for 50 batches', () => {
+  describe.each(PATHS)('having fitDataset (the train function runs outside tidy) on %s', (_path, path) => {
+    describe('when fit for 50 batches with full_model clipping', () => {
       it('should keep the tensor count constant', async () => {
         const model = linearModel();
-        const optimizer = new SolverOptimizer({ groups: getDefaultOptimizerParams(model), lr: 0.01, momentum: 0.9, clip: { clipType: 'norm' } });
+        const clip = { clipType: 'full_model', clipValue: 1 } as const;
+        const optimizer = new SolverOptimizer({ ...path, groups: getDefaultOptimizerParams(model), lr: 0.01, momentum: 0.9, clip });
         model.compile({ optimizer, loss: 'meanSquaredError' });
         const dataset = tf.data
           .generator(function* () {
