@@ -24,7 +24,20 @@ describe(selectBackend, () => {
 
   describe("having 'wasm'", () => {
     it('should activate wasm offline from the installed package and compute with it', async () => {
-      const chosen = await selectBackend('wasm');
+      // Offline: any network fetch fails and is recorded; the .wasm binary must come from node_modules.
+      const fetched: string[] = [];
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = (input: unknown): Promise<Response> => {
+        fetched.push(String(input));
+        return Promise.reject(new Error('offline'));
+      };
+      let chosen;
+      try {
+        chosen = await selectBackend('wasm');
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+      expect(fetched).toEqual([]);
       expect(chosen.name).toBe('wasm');
       expect(tf.getBackend()).toBe('wasm');
       const before = tf.memory().numTensors;
