@@ -24,6 +24,12 @@ export function numberAtLeast(min: number, exclusive: boolean = false): z.ZodNum
   return exclusive ? base.gt(min, { error: rule }) : base.gte(min, { error: rule });
 }
 
+/** A finite number in `[min, max]`. */
+export function numberInClosed(min: number, max: number): z.ZodNumber {
+  const rule: string = `a number in [${min}, ${max}]`;
+  return z.number({ error: rule }).gte(min, { error: rule }).lte(max, { error: rule });
+}
+
 /** A finite number in `[min, max)`. */
 export function numberInHalfOpen(min: number, max: number): z.ZodNumber {
   const rule: string = `a number in [${min}, ${max})`;

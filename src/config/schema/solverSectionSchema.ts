@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SolverSection } from '../SolverConfig.js';
 import { clipGradientsSchema } from './clipGradientsSchema.js';
-import { betaPair, boolean, increasingIntegers, integerAtLeast, numberAtLeast, oneOf } from './rules.js';
+import { betaPair, boolean, increasingIntegers, integerAtLeast, numberAtLeast, numberInClosed, oneOf } from './rules.js';
 
 /** Field rules of the `SOLVER` section (SPEC §1). Cross-field rules live in `checkCrossFieldRules`. */
 export const solverSectionSchema: z.ZodType<SolverSection> = z.object({
@@ -33,6 +33,6 @@ export const solverSectionSchema: z.ZodType<SolverSection> = z.object({
   BETAS: betaPair(),
   EPS: numberAtLeast(0, true),
   POLY_LR_POWER: numberAtLeast(0),
-  POLY_LR_CONSTANT_ENDING: numberAtLeast(0),
+  POLY_LR_CONSTANT_ENDING: numberInClosed(0, 1),
   ALLOW_MAX_ITER_CHANGE: boolean(),
 });
