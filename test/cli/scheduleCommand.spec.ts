@@ -110,7 +110,9 @@ describe('tfjs-solver schedule', () => {
   });
 
   describe.each([
-    [['--every', '0'], 'tfjs-solver: --every: got "0", expected an integer > 0'],
+    [['--json', '--every', '0'], 'tfjs-solver: --every: got "0", expected an integer > 0'],
+    [['--every', '10'], 'tfjs-solver: --every: got "10" without --json, expected it only with --json (it samples the JSON list)'],
+    [['--log-scale'], 'tfjs-solver: --log-scale: given without --plot, expected it only with --plot FILE.svg|FILE.png'],
     [['--plot', 'chart.jpg'], 'tfjs-solver: --plot: got "chart.jpg", expected a file name ending in .svg or .png'],
     [['--plot', '/nonexistent-dir/chart.svg'], 'tfjs-solver: --plot: cannot write "/nonexistent-dir/chart.svg": ENOENT: no such file or directory, open \'/nonexistent-dir/chart.svg\''],
     [['--opts', 'SOLVER.STEPS', '(40000,)'], 'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],

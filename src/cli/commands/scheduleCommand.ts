@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
 import type { CliContext } from '../CliContext.js';
 import { writeScheduleChart } from '../plot/writeScheduleChart.js';
+import { checkScheduleFlags } from '../schedule/checkScheduleFlags.js';
 import { formatScheduleSummary } from '../schedule/formatScheduleSummary.js';
 import { parseEvery } from '../schedule/parseEvery.js';
 import { scheduleSeries } from '../schedule/scheduleSeries.js';
@@ -24,6 +25,7 @@ export const scheduleCommand: CliCommand = {
       .option('--log-scale', 'with --plot: logarithmic LR axis');
   },
   async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
+    checkScheduleFlags(options);
     const every: number = parseEvery(options.every);
     const config = await context.loadConfig();
     const series: ScheduleSeries = scheduleSeries(config, context.logger);
