@@ -23,12 +23,13 @@ async function train(config: SolverConfig, resume: boolean, stopAt?: number): Pr
     beforeStep: (ctx: { iteration: number }) => { if (ctx.iteration === stopAt) throw new Error('crash'); },
   });
   const solver = await createSolver(container, { resume });
+  const startIter = solver.startIter; // where this run begins (after train(): where it stopped)
   const batches = new ShuffledBatches({ xs: data.xs, ys: data.ys, batchSize: 32, seed: config.SEED }); // batch = f(seed, iteration)
   await solver.trainer(batches, layersModelLoss(model, tf.losses.sigmoidCrossEntropy)).train().catch(() => undefined);
   const weights = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
   solver.optimizer.dispose();
   model.dispose();
-  return { startIter: solver.startIter, weights };
+  return { startIter, weights };
 }
 
 const solver = { MAX_ITER: 16, BASE_LR: 0.05, WARMUP_ITERS: 4, STEPS: [12], CHECKPOINT_PERIOD: 8, IMS_PER_BATCH: 32 };

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpointer } from '../hooks/checkpoint/Checkpointer.js';
 import type { Hook } from '../hooks/Hook.js';
+import type { HookContext } from '../hooks/HookContext.js';
 import { HookList } from '../hooks/HookList.js';
 import type { LrScheduler } from '../hooks/LrScheduler.js';
 import type { SolverOptimizer } from '../optim/optimizer/SolverOptimizer.js';
@@ -23,13 +24,21 @@ export interface SolverParts {
  * `model.fit`). Made by `createSolver(container)`; usable without a container too.
  *
  * The first iteration of the next run is {@link Solver.startIter}: 0, or where `resume()` left
- * off; after a `fit`, where it stopped, so a second `fit` continues the schedule.
+ * off; after any run (a `fit`, `fitDataset`, `callbacks()` passed to `fit`, or a `trainer()`'s
+ * `train()`), the first iteration that run did not complete, so the next run continues the
+ * schedule instead of redoing steps.
  */
 export class Solver {
   /** The hooks, in order; add more before training with `solver.hooks.add(hook)`. */
   public readonly hooks: HookList;
   /** The iteration the next run starts at. */
   public startIter: number = 0;
+  /** Runs after the user's hooks: records where each run stopped (set in `afterTrain`). */
+  private readonly tracker: Hook = {
+    afterTrain: (ctx: HookContext): void => {
+      this.startIter = ctx.iteration;
+    },
+  };
 
   /** @param parts the resolved collaborators. */
   public constructor(private readonly parts: SolverParts) {
@@ -67,7 +76,7 @@ export class Solver {
       data,
       loss,
       optimizer: this.parts.optimizer,
-      hooks: this.hooks.list,
+      hooks: [this.hooks, this.tracker],
       maxIter: this.parts.maxIter,
       startIter: this.startIter,
       ...(variables === undefined ? {} : { variables }),
@@ -76,7 +85,7 @@ export class Solver {
 
   /** The one callback object for `model.fit`/`fitDataset` (see {@link FitCallback}). */
   public callbacks(): FitCallback {
-    return new FitCallback(this.hooks, { maxIter: this.parts.maxIter, startIter: this.startIter });
+    return new FitCallback(new HookList([this.hooks, this.tracker]), { maxIter: this.parts.maxIter, startIter: this.startIter });
   }
 
   /**
@@ -85,9 +94,7 @@ export class Solver {
    */
   public async fit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: tf.ModelFitArgs = {}): Promise<tf.History> {
     const callback: FitCallback = this.callbacks();
-    const history: tf.History = await callback.guard(model.fit(x, y, { ...args, callbacks: callback }));
-    this.startIter = callback.nextIteration;
-    return history;
+    return callback.guard(model.fit(x, y, { ...args, callbacks: callback }));
   }
 
   /** `model.fitDataset(dataset, args)` with the solver's hooks; as {@link Solver.fit}. */
@@ -97,8 +104,6 @@ export class Solver {
     args: Parameters<tf.LayersModel['fitDataset']>[1],
   ): Promise<tf.History> {
     const callback: FitCallback = this.callbacks();
-    const history: tf.History = await callback.guard(model.fitDataset(dataset, { ...args, callbacks: callback }));
-    this.startIter = callback.nextIteration;
-    return history;
+    return callback.guard(model.fitDataset(dataset, { ...args, callbacks: callback }));
   }
 }

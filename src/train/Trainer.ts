@@ -45,7 +45,11 @@ export interface TrainerOptions<B> {
 export class Trainer<B> {
   /** The hooks; `trainer.hooks.add(hook)` registers one more before `train()`. */
   public readonly hooks: HookList;
-  /** The iteration `train()` starts at; set it after loading a checkpoint. */
+  /**
+   * The iteration the next `train()` starts at: `options.startIter` (set it after loading a
+   * checkpoint), then, after each `train()`, the first iteration that run did not complete
+   * (`maxIter` when it finished), so a second `train()` continues instead of redoing steps.
+   */
   public startIter: number;
   private readonly now: () => number;
 
@@ -58,7 +62,10 @@ export class Trainer<B> {
 
   /**
    * Runs `beforeTrain`, the steps from `startIter` to `maxIter − 1`, and `afterTrain` (also when
-   * a step or hook throws; that error is then rethrown).
+   * a step or hook throws; that error is then rethrown). Before `afterTrain`, {@link startIter}
+   * moves to the first iteration not completed: calling `train()` again after it finished runs no
+   * step (only `beforeTrain`/`afterTrain`); after a failure it continues at the failed iteration
+   * (whose update may already be applied when a hook failed: resume from a checkpoint to be exact).
    * @throws SolverError kind `argument` for an invalid iteration range; whatever a step or hook throws.
    */
   public async train(): Promise<void> {
@@ -75,9 +82,11 @@ export class Trainer<B> {
         }
       }
     } catch (error: unknown) {
+      this.startIter = run.ctx.iteration;
       await run.end(error);
       throw error;
     }
+    this.startIter = run.ctx.iteration;
     await run.end();
   }
 

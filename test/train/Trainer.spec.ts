@@ -91,6 +91,52 @@ describe(Trainer, () => {
     });
   });
 
+  describe('when train() is called a second time after finishing', () => {
+    it('should have moved startIter to maxIter and run no step again (hooks see 3..3)', async () => {
+      const log: string[] = [];
+      const optimizer: tf.Optimizer = tf.train.sgd(0.1);
+      const run = trainer([recordingHook('a', log)], optimizer);
+      await run.train();
+      expect(run.startIter).toBe(3);
+      const weights: number[] = Array.from(problem.w.dataSync());
+      log.length = 0;
+      await run.train();
+      optimizer.dispose();
+      expect(log).toEqual(['a:beforeTrain:3', 'a:afterTrain:3']);
+      expect(Array.from(problem.w.dataSync())).toEqual(weights);
+    });
+  });
+
+  describe('when train() is called again after a step failed at iteration 1', () => {
+    it('should continue at iteration 1 (the first not completed), not redo iteration 0', async () => {
+      const log: string[] = [];
+      const optimizer: tf.Optimizer = tf.train.sgd(0.1);
+      let failOnce: boolean = true;
+      const flaky = new Trainer({
+        data: {
+          batch: (i: number) => {
+            if (i === 1 && failOnce) {
+              failOnce = false;
+              throw new Error('bad batch 1');
+            }
+            return { xs: problem.xs.clone(), ys: problem.ys.clone() };
+          },
+        },
+        loss: problem.loss,
+        optimizer,
+        hooks: [recordingHook('a', log)],
+        maxIter: 3,
+      });
+      await expect(flaky.train()).rejects.toThrow('bad batch 1');
+      expect(flaky.startIter).toBe(1);
+      log.length = 0;
+      await flaky.train();
+      optimizer.dispose();
+      expect(log.filter((line) => line.includes(':afterStep:'))).toEqual(['a:afterStep:1', 'a:afterStep:2']);
+      expect(flaky.startIter).toBe(3);
+    });
+  });
+
   describe('when startIter is past maxIter', () => {
     it('should refuse with a message naming both', async () => {
       const optimizer: tf.Optimizer = tf.train.sgd(0.1);
