@@ -56,6 +56,28 @@ describe('SolverOptimizer state', () => {
     });
   });
 
+  describe('having state saved with the variables in another order (a reordered model)', () => {
+    describe('when loaded', () => {
+      it('should give each variable its own slot, by name, not by position', async () => {
+        const [a, b] = vars('ro_a', 'ro_b');
+        const source = new SolverOptimizer({ groups: [{ params: ['ro_a', 'ro_b'] }], lr: 0.1, momentum: 0.9 });
+        // Different gradients per variable, so the buffers differ: ro_a's is 1, ro_b's is 5 (b = g on step 1).
+        tf.tidy(() => {
+          source.applyGradients({ ro_a: tf.fill([2], 1), ro_b: tf.fill([2], 5) });
+        });
+        const saved = await source.getWeights();
+        const target = new SolverOptimizer({ groups: [{ params: ['ro_b'] }, { params: ['ro_a'], lr: 0.2 }], lr: 0.1, momentum: 0.9 });
+        await target.setWeights(saved);
+        const loaded = Object.fromEntries((await target.getWeights()).map((w) => [w.name, Array.from(w.tensor.dataSync())]));
+        expect(loaded['ro_a/momentum']).toEqual([1, 1]);
+        expect(loaded['ro_b/momentum']).toEqual([5, 5]);
+        source.dispose();
+        target.dispose();
+        tf.dispose([a!, b!]);
+      });
+    });
+  });
+
   describe('having state saved for other variables', () => {
     describe('when loaded', () => {
       it('should throw SolverError(state) naming them and change nothing', async () => {
