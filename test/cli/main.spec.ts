@@ -104,6 +104,18 @@ describe(main, () => {
     });
   });
 
+  describe("having a command that hits tfjs's missing Conv2D gradient kernel on wasm", () => {
+    it('should print the backend, the kernel and the fix on one line, not the raw tfjs message', async () => {
+      const streams = captureStreams();
+      const raw = new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+      expect(await main(['fake'], streams, services, [fakeCommand(() => Promise.reject(raw))])).toBe(2);
+      expect(streams.err()).toBe(
+        'tfjs-solver: the wasm backend has no kernel Conv2DBackpropFilter (the gradient of Conv2D with respect to its filter); ' +
+          'train this model on another backend: --backend cpu or tensorflow (TRAIN.BACKEND)\n',
+      );
+    });
+  });
+
   describe('having an invalid config', () => {
     it('should print the config error line and exit 2', async () => {
       const streams = captureStreams();
