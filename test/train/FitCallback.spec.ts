@@ -138,4 +138,33 @@ describe(FitCallback, () => {
       solver.optimizer.dispose();
     });
   });
+
+  describe('having every hook on for 60 fitDataset steps (tfjs runs them outside tf.tidy)', () => {
+    it('should keep the tensor count constant from step to step', async () => {
+      const container: Container = new Container();
+      container.load(solverModule(smallConfig(
+        { MAX_ITER: 60, CHECKPOINT_PERIOD: 20, STEPS: [40], CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 0.5 } },
+        { LOG_PERIOD: 10, EMA_ENABLED: true },
+      )));
+      container.bind(TOKENS.Model).toConstantValue(model);
+      container.bind(TOKENS.FileStore).toConstantValue(new MemoryFileStore());
+      const counts: number[] = [];
+      container.bind(TOKENS.Hook).toConstantValue(new ProgressHook({ start: () => undefined, update: () => undefined, stop: () => undefined }));
+      container.bind(TOKENS.Hook).toConstantValue({ afterStep: () => { counts.push(tf.memory().numTensors); } });
+      const solver: Solver = await createSolver(container);
+      model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+      const rows: tf.Tensor[] = [...tf.unstack(data.xs), ...tf.unstack(data.ys)];
+      const dataset = tf.data.zip({ xs: tf.data.array(rows.slice(0, 16)), ys: tf.data.array(rows.slice(16)) }).batch(4);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs-layers types fitDataset with its own import of tfjs-data's Dataset class
+      await solver.fitDataset(model, dataset, { epochs: 100 });
+      tf.dispose(rows);
+      expect(counts).toHaveLength(60);
+      // As for fit: tfjs's History keeps one loss scalar per finished epoch (4 steps), and from the
+      // first checkpoint (after iteration 19) the optimizer keeps the iteration scalar getWeights handed out.
+      const known = (i: number): number => Math.floor(i / 4) + (i >= 19 ? 1 : 0);
+      expect(new Set(counts.map((count, i) => count - known(i))).size).toBe(1);
+      container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
+      solver.optimizer.dispose();
+    });
+  });
 });
