@@ -2,7 +2,6 @@ import type * as tf from '@tensorflow/tfjs';
 import { buildGradientClipper } from '../../src/optim/clip/buildGradientClipper.js';
 import type { ClipperOptions } from '../../src/optim/clip/ClipperOptions.js';
 import type { ParamGroup } from '../../src/optim/groups/ParamGroup.js';
-import { fusedGradientClipper } from '../../src/optim/kernels/fusedGradientClipper.js';
 import { SolverOptimizer } from '../../src/optim/optimizer/SolverOptimizer.js';
 import type { SolverOptimizerOptions } from '../../src/optim/optimizer/SolverOptimizerOptions.js';
 import { adamGroupUpdateOps } from '../../src/optim/updates/adamGroupUpdateOps.js';
@@ -40,12 +39,15 @@ function solverCase(key: string, name: string, options: (inputs: CaseInputs) => 
 const FULL_MODEL: ClipperOptions = { clipType: 'full_model', clipValue: 1, normType: 2 };
 const PLAIN_OPS = { sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps };
 
-/** Our full step: 3 groups, nesterov, weight decay, full_model clipping, fused kernels where the backend has them. */
+/**
+ * Our full step as a user configures it: 3 groups, nesterov, weight decay, full_model clipping;
+ * the defaults pick the fused clipper and kernels where the backend has them.
+ */
 export const oursFullStepCase = solverCase('ours', 'ours: 3 groups, nesterov, decay, full_model clip', (inputs) => ({
   groups: threeGroups(inputs, 0.01, 1e-4),
   momentum: 0.9,
   nesterov: true,
-  clipper: fusedGradientClipper(FULL_MODEL),
+  clip: FULL_MODEL,
 }));
 
 /** The same step forced onto the plain-ops path (what the tensorflow and webgl backends run). */
@@ -53,13 +55,13 @@ export const oursPlainOpsCase = solverCase('ours-ops', 'ours, plain-ops path (no
   groups: threeGroups(inputs, 0.01, 1e-4),
   momentum: 0.9,
   nesterov: true,
-  clipper: buildGradientClipper(FULL_MODEL),
+  clip: FULL_MODEL,
+  clipperFactory: buildGradientClipper,
   selectUpdates: () => PLAIN_OPS,
 }));
 
-/** Our AdamW: 3 groups (decay 0.05 / 0 / 0.05), no clipping but the default non-finite guard (skip). */
+/** Our AdamW with the defaults: 3 groups (decay 0.05 / 0 / 0.05), no clipping but the non-finite guard (skip). */
 export const oursAdamWCase = solverCase('ours-adamw', 'ours: AdamW, 3 groups, non-finite guard', (inputs) => ({
   algorithm: 'AdamW',
   groups: threeGroups(inputs, 1e-3, 0.05),
-  clipper: fusedGradientClipper({ clipType: 'none' }),
 }));
