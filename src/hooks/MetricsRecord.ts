@@ -8,7 +8,7 @@ export interface MetricsRecord {
   readonly iteration: number;
   /** The LR the last step used (the reported group's; see `LrSchedulerHook`). */
   readonly lr?: number;
-  /** Mean loss. */
+  /** Mean loss over the steps whose loss was finite; absent when none was. */
   readonly total_loss?: number;
   /** Mean seconds per step. */
   readonly time?: number;
@@ -16,7 +16,7 @@ export interface MetricsRecord {
   readonly data_time?: number;
   /** Estimated seconds to `maxIter`, from the mean step time. */
   readonly eta_seconds?: number;
-  /** Mean global gradient norm before clipping. */
+  /** Mean global gradient norm before clipping, over the steps where it was finite (not skipped); absent when none was. */
   readonly grad_norm?: number;
   /** Fraction of steps in which clipping changed a gradient. */
   readonly clipped_fraction?: number;

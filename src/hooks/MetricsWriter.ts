@@ -7,6 +7,15 @@ import type { MetricsRecord } from './MetricsRecord.js';
 import type { StepStats } from '../optim/optimizer/StepStats.js';
 import type { StepStatsSource } from './StepStatsSource.js';
 
+/** Device sums per window: loss, grad norm, clipped, skipped, finite-loss steps, finite-norm steps. */
+const SLOTS: number = 6;
+
+/** `[x, 1]` when `x` is finite, else `[0, 0]` (call inside `tf.tidy`). */
+function finitePart(x: tf.Scalar): [tf.Scalar, tf.Scalar] {
+  const finite: tf.Scalar = tf.isFinite(x);
+  return [tf.where(finite, x, tf.zerosLike(x)), finite];
+}
+
 /** Options of {@link MetricsWriter}. */
 export interface MetricsWriterOptions {
   /** File access (`nodeFileStore` on a disk). */
@@ -55,14 +64,20 @@ export class MetricsWriter implements Hook {
     this.reset(ctx);
   }
 
-  /** Adds the step's loss and statistics to the device sums; writes a line at the end of a period. */
+  /**
+   * Adds the step's loss and statistics to the device sums; writes a line at the end of a period.
+   * A non-finite loss or norm (a skipped step) is left out of its mean and only counted, so one
+   * NaN step does not blank the whole line (JSON has no NaN).
+   */
   public async afterStep(ctx: HookContext): Promise<void> {
     const stats: StepStats | null = this.options.stats?.() ?? null;
-    const previous: tf.Tensor1D = this.sums ?? tf.zeros([4]);
+    const previous: tf.Tensor1D = this.sums ?? tf.zeros([SLOTS]);
     this.sums = tf.tidy(() => {
       const zero: tf.Scalar = tf.scalar(0);
-      const parts: tf.Scalar[] = [ctx.loss ?? zero, stats?.gradNorm ?? zero, stats?.clipped ?? zero, stats?.skipped ?? zero];
-      return tf.add<tf.Tensor1D>(previous, tf.stack<tf.Scalar>(parts).toFloat().as1D());
+      const [loss, lossCount] = finitePart(ctx.loss ?? zero);
+      const [norm, normCount] = finitePart(stats?.gradNorm ?? zero);
+      const parts: tf.Scalar[] = [loss, norm, stats?.clipped ?? zero, stats?.skipped ?? zero, lossCount, normCount];
+      return tf.add<tf.Tensor1D>(previous, tf.stack<tf.Scalar>(parts.map((part) => part.toFloat())).as1D());
     });
     previous.dispose();
     this.steps += 1;
@@ -81,19 +96,19 @@ export class MetricsWriter implements Hook {
 
   private async write(ctx: HookContext, last: number): Promise<void> {
     const sums: tf.Tensor1D | null = this.sums;
-    const values: Float32Array = sums === null ? new Float32Array(4) : ((await sums.data()) as Float32Array);
-    const [loss = 0, norm = 0, clipped = 0, skipped = 0] = values;
+    const values: Float32Array = sums === null ? new Float32Array(SLOTS) : ((await sums.data()) as Float32Array);
+    const [loss = 0, norm = 0, clipped = 0, skipped = 0, finiteLosses = 0, finiteNorms = 0] = values;
     const time: number | undefined = ctx.storage.windowMean('time');
     const dataTime: number | undefined = ctx.storage.windowMean('data_time');
     const record: MetricsRecord = {
       iteration: last,
       lr: ctx.storage.latest('lr'),
-      total_loss: this.lossSteps === 0 ? undefined : loss / this.lossSteps,
+      total_loss: this.lossSteps === 0 || finiteLosses === 0 ? undefined : loss / finiteLosses,
       time,
       data_time: dataTime,
       eta_seconds: time === undefined ? undefined : time * Math.max(0, ctx.maxIter - last - 1),
       ...(this.statSteps > 0
-        ? { grad_norm: norm / this.statSteps, clipped_fraction: clipped / this.statSteps, skipped_steps: skipped }
+        ? { grad_norm: finiteNorms === 0 ? undefined : norm / finiteNorms, clipped_fraction: clipped / this.statSteps, skipped_steps: skipped }
         : {}),
     };
     if (record.total_loss !== undefined) ctx.storage.put('total_loss', record.total_loss);
@@ -104,7 +119,7 @@ export class MetricsWriter implements Hook {
   private reset(ctx: HookContext): void {
     // Zeros, not null, so the writer holds exactly one tensor throughout training.
     this.sums?.dispose();
-    this.sums = tf.zeros([4]);
+    this.sums = tf.zeros([SLOTS]);
     this.steps = 0;
     this.statSteps = 0;
     this.lossSteps = 0;

@@ -50,6 +50,31 @@ describe(MetricsWriter, () => {
     });
   });
 
+  describe('having a window of 3 steps whose middle one is non-finite (a skipped step)', () => {
+    it('should average loss and grad_norm over the 2 finite steps and count the skipped one', async () => {
+      const files: MemoryFileStore = new MemoryFileStore();
+      const losses: number[] = [2, Number.NaN, 4];
+      const norms: number[] = [1, Number.POSITIVE_INFINITY, 3];
+      let stats: StepStats | null = null;
+      const writer: MetricsWriter = new MetricsWriter({ files, dir: 'out', period: 3, stats: () => stats });
+      const ctx = { iteration: 0, startIter: 0, maxIter: 3, loss: null as tf.Scalar | null, storage: new EventStorage() };
+      await writer.beforeTrain(ctx);
+      for (let i = 0; i < 3; i++) {
+        ctx.iteration = i;
+        ctx.loss = tf.scalar(losses[i]!);
+        stats = { gradNorm: tf.scalar(norms[i]!), clipped: tf.scalar(0), skipped: tf.scalar(i === 1 ? 1 : 0), skippedTotal: tf.scalar(0) };
+        await writer.afterStep(ctx);
+        tf.dispose([ctx.loss, stats.gradNorm, stats.clipped, stats.skipped, stats.skippedTotal]);
+      }
+      ctx.iteration = 3;
+      ctx.loss = null;
+      await writer.afterTrain(ctx);
+      const line = JSON.parse(files.text('out/metrics.json').trim()) as Record<string, number>;
+      // By hand: loss (2 + 4) / 2, norm (1 + 3) / 2; the NaN/Inf step only counts in skipped_steps.
+      expect(line).toMatchObject({ iteration: 2, total_loss: 3, grad_norm: 2, clipped_fraction: 0, skipped_steps: 1 });
+    });
+  });
+
   describe('when the period is 0', () => {
     it('should refuse it naming TRAIN.LOG_PERIOD', () => {
       expect(() => new MetricsWriter({ files: new MemoryFileStore(), dir: 'out', period: 0 })).toThrow(
