@@ -48,6 +48,16 @@ describe('tfjs-solver schedule', () => {
       expect(worst).toBeLessThanOrEqual(1e-12);
     });
 
+    it('should mark the end of warmup and the milestone on the SVG chart', async () => {
+      const out: string = join(dir, 'default.svg');
+      const { code } = await run('--plot', out);
+      expect(code).toBe(0);
+      const svg: string = readFileSync(out, 'utf8');
+      for (const text of ['end of warmup (1000)', 'milestone 30000', 'WarmupMultiStepLR: BASE_LR 0.001, 40000 iterations']) {
+        expect(svg).toContain(text);
+      }
+    });
+
     it('should keep every N-th iteration with --every N', async () => {
       const { streams } = await run('--json', '--every', '10000');
       expect(JSON.parse(streams.out())).toEqual({ lr: [0.000001, 0.001, 0.001, 0.0001] });
