@@ -7,7 +7,8 @@ function valuesOf(ctx: HookContext): ProgressValues {
 }
 
 /**
- * Shows training progress (iteration, ETA, loss, LR) on a {@link ProgressDisplay}.
+ * Shows training progress (iteration, ETA, loss, LR) on a {@link ProgressDisplay}, stopping it
+ * exactly once per run.
  *
  * Why no sync: the loss shown is the one the metrics writer last wrote (`total_loss` in the
  * event storage), so the bar costs nothing on the device; register it after the metrics writer.
@@ -19,21 +20,34 @@ function valuesOf(ctx: HookContext): ProgressValues {
  * ```
  */
 export class ProgressHook implements Hook {
+  private active: boolean = false;
+
   /** @param display the bar to drive. */
   public constructor(private readonly display: ProgressDisplay) {}
 
   /** Starts the bar at the first iteration of this run. */
   public beforeTrain(ctx: HookContext): void {
     this.display.start(ctx.maxIter, ctx.startIter, valuesOf(ctx));
+    this.active = true;
   }
 
-  /** Moves the bar to the number of completed iterations. */
+  /**
+   * Moves the bar to the number of completed iterations; after the last one, stops it, so what
+   * other hooks log in `afterTrain` (the timer's summary) is not drawn into the bar.
+   */
   public afterStep(ctx: HookContext): void {
     this.display.update(ctx.iteration + 1, valuesOf(ctx));
+    if (ctx.iteration + 1 >= ctx.maxIter) this.stop();
   }
 
-  /** Stops the bar (also after a failure). */
+  /** Stops the bar if the last step did not (training stopped early or failed). */
   public afterTrain(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    if (!this.active) return;
+    this.active = false;
     this.display.stop();
   }
 }
