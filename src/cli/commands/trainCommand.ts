@@ -11,7 +11,8 @@ import { shouldDrawProgress } from '../train/shouldDrawProgress.js';
 /**
  * `tfjs-solver train`: trains the demo model (two spirals, Dense + BatchNormalization) with the
  * solver the config describes, writing checkpoints and `metrics.json` to `OUTPUT_DIR`
- * (docs/training.md). `--resume` continues from the newest intact checkpoint. A progress bar
+ * (docs/training.md). `--resume` continues from the newest intact checkpoint; Ctrl-C stops
+ * before the next step and saves a checkpoint there (`interruptHook`). A progress bar
  * goes to stderr when it is a terminal and `--json` is off; `--json` prints the result document.
  */
 export const trainCommand: CliCommand = {
@@ -26,14 +27,25 @@ export const trainCommand: CliCommand = {
     const seed: number = config.SEED >= 0 ? config.SEED : Math.floor(Math.random() * 2 ** 31);
     if (config.SEED < 0) context.logger.warn(`SEED is ${config.SEED}: picked seed ${seed}; set SEED to resume exactly`);
     const showBar: boolean = shouldDrawProgress(context.json, process.stderr);
-    const result: DemoTrainingResult = await runDemoTraining(config, seed, {
-      logger: context.logger,
-      files: nodeFileStore,
-      backend,
-      resume: options.resume === true,
-      ...(showBar ? { progress: cliProgressDisplay(process.stderr) } : {}),
-    });
-    context.output(formatTrainingSummary(result), result);
-    return 0;
+    // Ctrl-C once: stop before the next step with a checkpoint there; twice: Node's default exit.
+    const interrupt: AbortController = new AbortController();
+    const onInterrupt = (): void => {
+      interrupt.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      const result: DemoTrainingResult = await runDemoTraining(config, seed, {
+        logger: context.logger,
+        files: nodeFileStore,
+        backend,
+        resume: options.resume === true,
+        interrupt: interrupt.signal,
+        ...(showBar ? { progress: cliProgressDisplay(process.stderr) } : {}),
+      });
+      context.output(formatTrainingSummary(result), result);
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
   },
 };

@@ -4,6 +4,7 @@ import type { SolverConfig } from '../../config/SolverConfig.js';
 import { createSolver } from '../../di/createSolver.js';
 import type { Solver } from '../../di/Solver.js';
 import { solverModule } from '../../di/solverModule.js';
+import { resolve } from '../../di/resolve.js';
 import { TOKENS } from '../../di/TOKENS.js';
 import { ProgressHook } from '../../hooks/ProgressHook.js';
 import type { ProgressDisplay } from '../../hooks/ProgressDisplay.js';
@@ -15,6 +16,7 @@ import { layersModelLoss } from '../../train/layersModelLoss.js';
 import { ShuffledBatches } from '../../train/ShuffledBatches.js';
 import type { DemoTrainingResult } from './DemoTrainingResult.js';
 import { evaluateDemo } from './evaluateDemo.js';
+import { interruptHook } from './interruptHook.js';
 
 /** How {@link runDemoTraining} runs. */
 export interface DemoTrainingOptions {
@@ -26,6 +28,8 @@ export interface DemoTrainingOptions {
   readonly resume: boolean;
   /** Draw progress here; none: no bar. */
   readonly progress?: ProgressDisplay;
+  /** When aborted (Ctrl-C), stop before the next step and save a checkpoint there (`interruptHook`). */
+  readonly interrupt?: AbortSignal;
 }
 
 function containerFor(config: SolverConfig, model: tf.LayersModel, options: DemoTrainingOptions): Container {
@@ -35,6 +39,10 @@ function containerFor(config: SolverConfig, model: tf.LayersModel, options: Demo
   container.bind(TOKENS.FileStore).toConstantValue(options.files);
   container.rebind(TOKENS.Logger).toConstantValue(options.logger);
   if (options.progress !== undefined) container.bind(TOKENS.Hook).toConstantValue(new ProgressHook(options.progress));
+  const signal: AbortSignal | undefined = options.interrupt;
+  if (signal !== undefined) {
+    container.bind(TOKENS.Hook).toDynamicValue((ctx) => interruptHook(signal, resolve(ctx, TOKENS.Checkpointer))).inSingletonScope();
+  }
   return container;
 }
 
