@@ -34,7 +34,7 @@ function token<T>(name: string): Token<T> {
  * | `ModelVariables` | `Map<name, tf.Variable>` | `layersModelVariables(model)` |
  * | `ParamGroupOptions` | overrides, lrFactorFunc, normTypes | `{}` |
  * | `ParamGroups` | the optimizer's groups | `optimizer.paramGroups` |
- * | `Clipper` | `Clipper` | `buildGradientClipper` from `SOLVER.CLIP_GRADIENTS` |
+ * | `Clipper` | `Clipper` | `fusedGradientClipper` (= `buildGradientClipper` off cpu/wasm) from `SOLVER.CLIP_GRADIENTS` |
  * | `GradientReducer` | `GradientReducer` | `identityReducer` |
  * | `Optimizer` | `SolverOptimizer` | `buildOptimizer(config, model, { clipper })` |
  * | `Scheduler` | `LrScheduler` | `buildLrScheduler(config, optimizer)` |

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
 import type { SolverConfig } from '../config/SolverConfig.js';
 import { silentLogger } from '../io/silentLogger.js';
-import { buildGradientClipper } from '../optim/clip/buildGradientClipper.js';
+import { fusedGradientClipper } from '../optim/kernels/fusedGradientClipper.js';
 import type { Clipper } from '../optim/clip/Clipper.js';
 import { buildOptimizer } from '../optim/buildOptimizer.js';
 import type { SolverOptimizer } from '../optim/optimizer/SolverOptimizer.js';
@@ -26,7 +26,8 @@ function optimizerFrom(ctx: ResolutionContext): SolverOptimizer {
 
 function clipperFrom(config: SolverConfig): Clipper {
   const clip = config.SOLVER.CLIP_GRADIENTS;
-  return buildGradientClipper({
+  // Fused on cpu/wasm (one kernel pass for the global norm), buildGradientClipper's clipper elsewhere.
+  return fusedGradientClipper({
     clipType: clip.ENABLED ? clip.CLIP_TYPE : 'none',
     clipValue: clip.CLIP_VALUE,
     normType: clip.NORM_TYPE,

@@ -3,6 +3,7 @@ import type { Hook } from '../hooks/Hook.js';
 import { HookList } from '../hooks/HookList.js';
 import type { DataSource } from './DataSource.js';
 import { TrainingRun } from './TrainingRun.js';
+import { translateBackendError } from '../backend/translateBackendError.js';
 
 /** What {@link Trainer} needs; every collaborator is passed in (no container required). */
 export interface TrainerOptions<B> {
@@ -101,6 +102,9 @@ export class Trainer<B> {
         this.options.optimizer.applyGradients(grads);
         return value;
       });
+    } catch (error: unknown) {
+      // A missing kernel (e.g. wasm's Conv2D gradient) becomes a SolverError naming the backend and the fix.
+      throw translateBackendError(error);
     } finally {
       tf.dispose(batch as tf.TensorContainer);
     }
