@@ -5,6 +5,7 @@ import type { ClipperOptions } from './ClipperOptions.js';
 import { findNonFinite } from './findNonFinite.js';
 import { pNorm } from './pNorm.js';
 import { validateClipperOptions, type ResolvedClipperOptions } from './validateClipperOptions.js';
+import { clipperFromAnalyse } from './clipperFromAnalyse.js';
 
 /** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
 const NORM_EPS = 1e-6;
@@ -34,15 +35,7 @@ const NORM_EPS = 1e-6;
 export function buildGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
   const resolved = validateClipperOptions(options);
   const analyse = (grads: tf.NamedTensorMap): ClipOutcome => analyseGradients(grads, resolved);
-  return {
-    analyse,
-    clip: (grads) =>
-      tf.tidy(() => {
-        const { grads: out, gradScale } = analyse(grads);
-        if (gradScale === null) return out;
-        return Object.fromEntries(Object.entries(out).map(([n, g]) => [n, tf.mul(g, gradScale)]));
-      }),
-  };
+  return clipperFromAnalyse(analyse);
 }
 
 function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions): ClipOutcome {

@@ -5,6 +5,7 @@ import { buildGradientClipper } from '../clip/buildGradientClipper.js';
 import { validateClipperOptions } from '../clip/validateClipperOptions.js';
 import { fusedGradNorms } from './fusedGradNorms.js';
 import { GRAD_NORMS_KERNEL } from './kernelNames.js';
+import { clipperFromAnalyse } from '../clip/clipperFromAnalyse.js';
 
 /** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
 const NORM_EPS = 1e-6;
@@ -38,15 +39,7 @@ export function fusedGradientClipper(options: ClipperOptions = {}): Required<Cli
     fusable && (tf.getKernel(GRAD_NORMS_KERNEL, tf.getBackend()) as tf.KernelConfig | undefined) !== undefined;
   const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
     useFused() ? fusedOutcome(grads, resolved.clipType === 'full_model', resolved.clipValue, resolved.normType) : base.analyse(grads);
-  return {
-    analyse,
-    clip: (grads) =>
-      tf.tidy(() => {
-        const { grads: out, gradScale } = analyse(grads);
-        if (gradScale === null) return out;
-        return Object.fromEntries(Object.entries(out).map(([n, g]) => [n, tf.mul(g, gradScale)]));
-      }),
-  };
+  return clipperFromAnalyse(analyse);
 }
 
 function fusedOutcome(grads: tf.NamedTensorMap, clip: boolean, clipValue: number, p: number): ClipOutcome {
