@@ -4,16 +4,11 @@ import type { KernelMemory } from './memory/KernelMemory.js';
 import type { AdamArrays, AdamConstants } from './loops/AdamConstants.js';
 import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
 import { adamLoop } from './loops/adamLoop.js';
+import type { AdamHyperparams } from '../updates/GroupUpdate.js';
 
 /** Attributes of the fused Adam group kernel (the group's {@link AdamHyperparams} plus the count). */
-export interface AdamGroupAttrs {
+export interface AdamGroupAttrs extends AdamHyperparams {
   readonly count: number;
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly decoupled: boolean;
 }
 
 /**

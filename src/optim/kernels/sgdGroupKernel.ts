@@ -4,14 +4,11 @@ import type { KernelMemory } from './memory/KernelMemory.js';
 import type { SgdArrays, SgdConstants } from './loops/SgdConstants.js';
 import { runStaged, type SimdStaging } from './wasm/SimdStaging.js';
 import { sgdLoop } from './loops/sgdLoop.js';
+import type { SgdHyperparams } from '../updates/GroupUpdate.js';
 
 /** Attributes of the fused SGD group kernel (the group's {@link SgdHyperparams} plus the count). */
-export interface SgdGroupAttrs {
+export interface SgdGroupAttrs extends SgdHyperparams {
   readonly count: number;
-  readonly lr: number;
-  readonly momentum: number;
-  readonly nesterov: boolean;
-  readonly weightDecay: number;
 }
 
 /**
