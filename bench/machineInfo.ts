@@ -1,5 +1,5 @@
-import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import * as os from 'node:os';
 
 /** Where a benchmark ran: what anyone comparing numbers needs to know. */
 export interface MachineInfo {

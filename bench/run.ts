@@ -1,15 +1,8 @@
-/**
- * `npm run bench` — issue 6's benchmark: one process, side by side, per backend (wasm, cpu,
- * tensorflow when @tensorflow/tfjs-node is installed), for ResNet-50's parameter shapes and 400
- * small tensors. Flags: `--quick` (few steps, a smoke run), `--json FILE`, `--md FILE`,
- * `--backends wasm,cpu`, `--sets 0,1` (indexes into the two sets), `--cases floor,tf.momentum,ours`
- * (keys of the cases; a partial run for development — ratios need `tf.momentum` and `floor`).
- */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerFusedKernels } from '../src/optim/kernels/registerFusedKernels.js';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { registerFusedKernels } from '../src/optim/kernels/registry.js';
 import { tfAdamCase, tfMomentumCase, tfSgdCase } from './cases/builtinCases.js';
 import { floorCase } from './cases/floorCase.js';
 import { naiveClipCase } from './cases/naiveClipCase.js';
@@ -19,6 +12,14 @@ import { markdownTable } from './markdownTable.js';
 import { floatsIn, paramSets } from './paramSets.js';
 import { runBackend, type SetResult } from './runBackend.js';
 import { checkTargets } from './targets.js';
+
+/**
+ * `npm run bench` — issue 6's benchmark: one process, side by side, per backend (wasm, cpu,
+ * tensorflow when @tensorflow/tfjs-node is installed), for ResNet-50's parameter shapes and 400
+ * small tensors. Flags: `--quick` (few steps, a smoke run), `--json FILE`, `--md FILE`,
+ * `--backends wasm,cpu`, `--sets 0,1` (indexes into the two sets), `--cases floor,tf.momentum,ours`
+ * (keys of the cases; a partial run for development — ratios need `tf.momentum` and `floor`).
+ */
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {

@@ -25,10 +25,19 @@ export function checkTargets(results: readonly SetResult[]): TargetCheck[] {
       add(`${where}: full step ≤ 4× floor`, ours / median(r, 'floor'), ours <= 4 * median(r, 'floor'));
     }
     if (big && r.backend === 'cpu') add(`${where}: full step ≥ 10× faster than tf.train.momentum`, momentum / ours, momentum >= 10 * ours);
-    if (big) add(`${where}: AdamW ≥ 2× faster than tf.train.adam`, median(r, 'tf.adam') / median(r, 'ours-adamw'), median(r, 'tf.adam') >= 2 * median(r, 'ours-adamw'));
+    if (big)
+      add(
+        `${where}: AdamW ≥ 2× faster than tf.train.adam`,
+        median(r, 'tf.adam') / median(r, 'ours-adamw'),
+        median(r, 'tf.adam') >= 2 * median(r, 'ours-adamw'),
+      );
     if (!big) add(`${where}: full step ≤ 1.0× tf.train.momentum`, ours / momentum, ours <= momentum);
     for (const c of r.cases.filter((x) => x.key === 'ours' || x.key === 'ours-adamw')) {
-      checks.push({ target: `${where}: ${c.key} zero syncs, zero tensor growth`, measured: `${c.syncsPerStep} syncs/step, ${c.tensorsAfter - c.tensorsBefore} tensors`, met: c.syncsPerStep === 0 && c.tensorsAfter === c.tensorsBefore });
+      checks.push({
+        target: `${where}: ${c.key} zero syncs, zero tensor growth`,
+        measured: `${c.syncsPerStep} syncs/step, ${c.tensorsAfter - c.tensorsBefore} tensors`,
+        met: c.syncsPerStep === 0 && c.tensorsAfter === c.tensorsBefore,
+      });
     }
   }
   return checks;

@@ -1,12 +1,13 @@
-// Swap in your own Clipper with one rebind, from your own script, without touching the library.
-// Run: npx tsx examples/customClipper.ts
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
+import { Container, injectable } from 'inversify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container, injectable } from 'inversify';
-import { createSolver, parseConfig, solverModule, TOKENS, type Clipper, type HookContext } from 'tfjs-solver';
+import 'reflect-metadata';
+import { type Clipper, createSolver, type HookContext, parseConfig, solverModule, TOKENS } from 'tfjs-solver';
+
+// Swap in your own Clipper with one rebind, from your own script, without touching the library.
+// Run: npx tsx examples/customClipper.ts
 
 // Begin-example
 /** Clamps every gradient element to [−0.01, 0.01] and counts its calls. */
@@ -33,11 +34,20 @@ container.load(solverModule(config));
 container.bind(TOKENS.Model).toConstantValue(model);
 container.rebind(TOKENS.Clipper).to(TinyStepClipper).inSingletonScope(); // the one line that swaps it
 const lrs: number[] = [];
-container.bind(TOKENS.Hook).toConstantValue({ afterStep: (ctx: HookContext) => { lrs.push(ctx.storage.latest('lr') ?? 0); } });
+container.bind(TOKENS.Hook).toConstantValue({
+  afterStep: (ctx: HookContext) => {
+    lrs.push(ctx.storage.latest('lr') ?? 0);
+  },
+});
 
 const solver = await createSolver(container);
 model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
-const xs = tf.tensor2d([[1, 0], [0, 1], [1, 1], [2, 1]]);
+const xs = tf.tensor2d([
+  [1, 0],
+  [0, 1],
+  [1, 1],
+  [2, 1],
+]);
 const ys = tf.tensor2d([[10], [-10], [0], [10]]);
 await solver.fit(model, xs, ys, { epochs: 20, batchSize: 2, shuffle: false });
 // End-example
@@ -46,7 +56,12 @@ const clipper = container.get<TinyStepClipper>(TOKENS.Clipper);
 export const clipperCalls: number = clipper.calls; // 12: one per step, stopped at MAX_ITER
 export const learningRates: number[] = lrs; // 0.1 every step (no warmup, no steps)
 // Every element of every step moved by at most lr × 0.01 = 0.001, so |kernel| ≤ 12 × 0.001.
-export const largestWeight: number = Math.max(...model.getWeights().flatMap((t) => Array.from(t.dataSync())).map(Math.abs));
+export const largestWeight: number = Math.max(
+  ...model
+    .getWeights()
+    .flatMap((t) => Array.from(t.dataSync()))
+    .map(Math.abs),
+);
 console.log({ clipperCalls, learningRates, largestWeight });
 solver.optimizer.dispose();
 tf.dispose([xs, ys]);

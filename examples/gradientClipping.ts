@@ -1,7 +1,8 @@
-// Gradient clipping as detectron2's CLIP_GRADIENTS, and the non-finite guard of the optimizer.
-// Run: npx tsx examples/gradientClipping.ts
 import * as tf from '@tensorflow/tfjs';
 import { buildGradientClipper, SolverOptimizer } from 'tfjs-solver';
+
+// Gradient clipping as detectron2's CLIP_GRADIENTS, and the non-finite guard of the optimizer.
+// Run: npx tsx examples/gradientClipping.ts
 
 // Begin-example
 // Per-parameter norm clipping (CLIP_TYPE norm): a = [3, 4] has ‖a‖₂ = 5 > 1, so it is scaled by

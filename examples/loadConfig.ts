@@ -1,11 +1,12 @@
+import { loadConfig, memoryTextFileReader, type SolverConfig } from 'tfjs-solver';
+
 // Loads a detectron2-style config pair with _BASE_ inheritance and --opts overrides.
 // Run: npx tsx examples/loadConfig.ts   (after `npm install`, which builds the package)
-import { loadConfig, memoryTextFileReader, type SolverConfig } from 'tfjs-solver';
 
 // Begin-example
 const files = {
   'configs/Base.yaml': [
-    'MODEL: {META_ARCHITECTURE: GeneralizedRCNN}   # another tool\'s section: ignored, one warning',
+    "MODEL: {META_ARCHITECTURE: GeneralizedRCNN}   # another tool's section: ignored, one warning",
     'SOLVER:',
     '  IMS_PER_BATCH: 16',
     '  BASE_LR: 0.02',

@@ -1,7 +1,8 @@
-// buildOptimizer from a config, used unchanged by model.fit, with the step statistics read every 10 steps.
-// Run: npx tsx examples/optimizerFit.ts
 import * as tf from '@tensorflow/tfjs';
 import { buildOptimizer, DEFAULT_CONFIG, type SolverConfig } from 'tfjs-solver';
+
+// buildOptimizer from a config, used unchanged by model.fit, with the step statistics read every 10 steps.
+// Run: npx tsx examples/optimizerFit.ts
 
 // Begin-example
 const config: SolverConfig = {
@@ -38,7 +39,10 @@ const history = await model.fit(x, y, {
 export const losses = history.history.loss as number[];
 export { gradNorms };
 export const state = (await optimizer.getWeights()).map((w) => w.name);
-console.log(`loss ${losses[0]?.toFixed(3)} → ${losses.at(-1)?.toFixed(3)}; grad norms every 10 steps:`, gradNorms.map((n) => n.toFixed(2)).join(' '));
+console.log(
+  `loss ${losses[0]?.toFixed(3)} → ${losses.at(-1)?.toFixed(3)}; grad norms every 10 steps:`,
+  gradNorms.map((n) => n.toFixed(2)).join(' '),
+);
 tf.dispose([x, y]);
 model.dispose();
 optimizer.dispose();

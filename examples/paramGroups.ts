@@ -1,7 +1,8 @@
-// Parameter groups with detectron2's rules on a tfjs model: BN weights without decay, biases at 2× LR.
-// Run: npx tsx examples/paramGroups.ts
 import * as tf from '@tensorflow/tfjs';
 import { getDefaultOptimizerParams, SolverOptimizer } from 'tfjs-solver';
+
+// Parameter groups with detectron2's rules on a tfjs model: BN weights without decay, biases at 2× LR.
+// Run: npx tsx examples/paramGroups.ts
 
 // Begin-example
 const model = tf.sequential({

@@ -1,16 +1,28 @@
-// The README's "plug it in" snippet (docs/di.md), run for real on a small model.
-// Run: npx tsx examples/plugItIn.ts
 import * as tf from '@tensorflow/tfjs';
+import { Container } from 'inversify';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container } from 'inversify';
 import { buildDemoModel, createSolver, loadConfig, solverModule, TOKENS, twoSpirals } from 'tfjs-solver';
+
+// The README's "plug it in" snippet (docs/di.md), run for real on a small model.
+// Run: npx tsx examples/plugItIn.ts
 
 const model = buildDemoModel(16, 1);
 const { xs, ys } = twoSpirals(256, 1);
 const outputDir = mkdtempSync(join(tmpdir(), 'plug-it-in-'));
-const short = ['SOLVER.MAX_ITER', '40', 'SOLVER.WARMUP_ITERS', '10', 'SOLVER.STEPS', '[30]', 'SOLVER.CHECKPOINT_PERIOD', '20', 'OUTPUT_DIR', outputDir];
+const short = [
+  'SOLVER.MAX_ITER',
+  '40',
+  'SOLVER.WARMUP_ITERS',
+  '10',
+  'SOLVER.STEPS',
+  '[30]',
+  'SOLVER.CHECKPOINT_PERIOD',
+  '20',
+  'OUTPUT_DIR',
+  outputDir,
+];
 
 // Begin-example
 const container = new Container();

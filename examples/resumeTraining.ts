@@ -1,14 +1,22 @@
-// Exact resume: stop a run after 8 of 16 iterations, resume from its checkpoint, and compare
-// with a run that never stopped. Run: npx tsx examples/resumeTraining.ts
 import * as tf from '@tensorflow/tfjs';
+import { Container } from 'inversify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container } from 'inversify';
 import {
-  buildDemoModel, createSolver, layersModelLoss, parseConfig, ShuffledBatches, solverModule, TOKENS, twoSpirals,
+  buildDemoModel,
+  createSolver,
+  layersModelLoss,
+  parseConfig,
+  ShuffledBatches,
   type SolverConfig,
+  solverModule,
+  TOKENS,
+  twoSpirals,
 } from 'tfjs-solver';
+
+// Exact resume: stop a run after 8 of 16 iterations, resume from its checkpoint, and compare
+// with a run that never stopped. Run: npx tsx examples/resumeTraining.ts
 
 const data = twoSpirals(256, 7);
 
@@ -20,12 +28,17 @@ async function train(config: SolverConfig, resume: boolean, stopAt?: number): Pr
   container.load(solverModule(config));
   container.bind(TOKENS.Model).toConstantValue(model);
   container.bind(TOKENS.Hook).toConstantValue({
-    beforeStep: (ctx: { iteration: number }) => { if (ctx.iteration === stopAt) throw new Error('crash'); },
+    beforeStep: (ctx: { iteration: number }) => {
+      if (ctx.iteration === stopAt) throw new Error('crash');
+    },
   });
   const solver = await createSolver(container, { resume });
   const startIter = solver.startIter; // where this run begins (after train(): where it stopped)
   const batches = new ShuffledBatches({ xs: data.xs, ys: data.ys, batchSize: 32, seed: config.SEED }); // batch = f(seed, iteration)
-  await solver.trainer(batches, layersModelLoss(model, tf.losses.sigmoidCrossEntropy)).train().catch(() => undefined);
+  await solver
+    .trainer(batches, layersModelLoss(model, tf.losses.sigmoidCrossEntropy))
+    .train()
+    .catch(() => undefined);
   const weights = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
   solver.optimizer.dispose();
   model.dispose();
@@ -40,6 +53,7 @@ const resumed = await train(config, true); // loads it: weights, momentum, LR sc
 // End-example
 
 export const resumedAt: number = resumed.startIter; // 8
-export const bitIdentical: boolean = resumed.weights.length === straight.weights.length && resumed.weights.every((v, i) => Object.is(v, straight.weights[i]));
+export const bitIdentical: boolean =
+  resumed.weights.length === straight.weights.length && resumed.weights.every((v, i) => Object.is(v, straight.weights[i]));
 console.log({ resumedAt, bitIdentical });
 tf.dispose([data.xs, data.ys]);

@@ -1,7 +1,14 @@
+import {
+  buildLrScheduler,
+  DEFAULT_CONFIG,
+  type LearningRateTarget,
+  type LrMultiplier,
+  type LrMultiplierState,
+  type SolverConfig,
+} from 'tfjs-solver';
+
 // Example: a detectron2 warmup-cosine schedule driving two parameter groups, saved and resumed
 // (docs/schedules.md). Run: npx tsx examples/scheduleWarmupCosine.ts
-import { buildLrScheduler, DEFAULT_CONFIG } from 'tfjs-solver';
-import type { LearningRateTarget, LrMultiplier, LrMultiplierState, SolverConfig } from 'tfjs-solver';
 
 /** What the example returns, so its test can check it. */
 export interface WarmupCosineResult {

@@ -1,15 +1,32 @@
-// Training hooks without a container: a Trainer, the LR hook, a timer, and a hook of your own.
-// Run: npx tsx examples/trainingHooks.ts
 import * as tf from '@tensorflow/tfjs';
 import {
-  buildLrScheduler, IterationTimer, LrSchedulerHook, parseConfig, ShuffledBatches, SolverOptimizer, Trainer,
-  type Hook, type HookContext,
+  buildLrScheduler,
+  type Hook,
+  type HookContext,
+  IterationTimer,
+  LrSchedulerHook,
+  parseConfig,
+  ShuffledBatches,
+  SolverOptimizer,
+  Trainer,
 } from 'tfjs-solver';
+
+// Training hooks without a container: a Trainer, the LR hook, a timer, and a hook of your own.
+// Run: npx tsx examples/trainingHooks.ts
 
 // Begin-example
 const config = parseConfig({ SOLVER: { MAX_ITER: 60, BASE_LR: 0.05, WARMUP_ITERS: 10, STEPS: [40] } });
 const w = tf.variable(tf.zeros([2, 1]), true, 'hooks_example/w');
-const xs = tf.tensor2d([[1, 0], [0, 1], [1, 1], [1, -1], [2, 0], [0, 2], [-1, 1], [1, 2]]);
+const xs = tf.tensor2d([
+  [1, 0],
+  [0, 1],
+  [1, 1],
+  [1, -1],
+  [2, 0],
+  [0, 2],
+  [-1, 1],
+  [1, 2],
+]);
 const ys = tf.matMul(xs, tf.tensor2d([[3], [-1]])); // the answer is w = [3, −1]
 
 const optimizer = new SolverOptimizer({ groups: [{ params: [w] }], lr: config.SOLVER.BASE_LR, momentum: 0.9 });

@@ -1,24 +1,22 @@
-// Benchmark case for issue 3: evaluating each built-in schedule once per iteration over a
-// 1,000,000-iteration run (where = i / N, the LrMultiplier's rule), reported in ns per iteration.
-// Target: < 100 ns per iteration. bench/run.ts imports `run`; alone: npx tsx a script that calls it.
-import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import type { SolverConfig, SolverSection } from '../../src/config/index.js';
+import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/schema.js';
+import { buildParamScheduler, LrMultiplier } from '../../src/sched/lrScheduler.js';
 import {
-  buildParamScheduler,
-  compositeScheduler,
   constantScheduler,
   cosineScheduler,
   exponentialScheduler,
   linearScheduler,
-  LrMultiplier,
   multiStepScheduler,
+  type ParamScheduler,
   polynomialDecayScheduler,
   stepScheduler,
   stepWithFixedGammaScheduler,
-  warmupScheduler,
   whereAt,
-} from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
+} from '../../src/sched/schedulers.js';
+import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+
+// Benchmark case for issue 3: evaluating each built-in schedule once per iteration over a
+// 1,000,000-iteration run (where = i / N, the LrMultiplier's rule), reported in ns per iteration.
+// Target: < 100 ns per iteration. bench/run.ts imports `run`; alone: npx tsx a script that calls it.
 
 const TARGET_NS = 100;
 
@@ -32,7 +30,10 @@ interface Row {
 }
 
 function fromConfig(solver: Partial<SolverSection>, maxIter: number): ParamScheduler {
-  const config: SolverConfig = { ...DEFAULT_CONFIG, SOLVER: { ...DEFAULT_CONFIG.SOLVER, MAX_ITER: maxIter, WARMUP_ITERS: maxIter / 40, STEPS: [(maxIter * 3) / 4], ...solver } };
+  const config: SolverConfig = {
+    ...DEFAULT_CONFIG,
+    SOLVER: { ...DEFAULT_CONFIG.SOLVER, MAX_ITER: maxIter, WARMUP_ITERS: maxIter / 40, STEPS: [(maxIter * 3) / 4], ...solver },
+  };
   return buildParamScheduler(config);
 }
 
@@ -50,8 +51,23 @@ function schedules(n: number): readonly (readonly [string, ParamScheduler])[] {
     ['step', stepScheduler({ numUpdates: n, values: [1, 0.1, 0.01, 0.001] })],
     ['stepWithFixedGamma', stepWithFixedGammaScheduler({ baseValue: 1, numDecays: 3, gamma: 0.1, numUpdates: n })],
     ['multiStep', multiStepScheduler({ values: [1, 0.1, 0.01, 0.001], milestones: [n / 2, (n * 3) / 4, (n * 9) / 10], numUpdates: n })],
-    ['composite (4 parts)', compositeScheduler({ schedulers: [constantScheduler({ value: 1 }), cosineScheduler({ startValue: 1, endValue: 0.5 }), linearScheduler({ startValue: 0.5, endValue: 0.1 }), constantScheduler({ value: 0.1 })], lengths: [0.1, 0.4, 0.4, 0.1], intervalScaling: ['rescaled', 'rescaled', 'rescaled', 'fixed'] })],
-    ['warmup(cosine)', warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0.025 })],
+    [
+      'composite (4 parts)',
+      compositeScheduler({
+        schedulers: [
+          constantScheduler({ value: 1 }),
+          cosineScheduler({ startValue: 1, endValue: 0.5 }),
+          linearScheduler({ startValue: 0.5, endValue: 0.1 }),
+          constantScheduler({ value: 0.1 }),
+        ],
+        lengths: [0.1, 0.4, 0.4, 0.1],
+        intervalScaling: ['rescaled', 'rescaled', 'rescaled', 'fixed'],
+      }),
+    ],
+    [
+      'warmup(cosine)',
+      warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0.025 }),
+    ],
   ];
 }
 
@@ -104,13 +120,24 @@ function timeMultiplier(n: number): { cpu: number; wall: number } {
 /** Runs the case: 1,000,000 iterations per schedule (100,000 with `quick`). */
 export async function run(options: { quick: boolean }): Promise<{ title: string; markdown: string; json: unknown }> {
   const n: number = options.quick ? 100_000 : 1_000_000;
-  const row = (name: string, t: { cpu: number; wall: number }): Row => ({ name, iterations: n, nsPerIteration: t.cpu, wallNsPerIteration: t.wall });
+  const row = (name: string, t: { cpu: number; wall: number }): Row => ({
+    name,
+    iterations: n,
+    nsPerIteration: t.cpu,
+    wallNsPerIteration: t.wall,
+  });
   const rows: Row[] = schedules(n).map(([name, m]) => row(name, time(m, n)));
   const worst: number = Math.max(...rows.map((r: Row) => r.nsPerIteration));
-  rows.push(row('(reference) the loop with Math.pow(0.3, where) inlined', measure(n, () => powLoop(n))));
+  rows.push(
+    row(
+      '(reference) the loop with Math.pow(0.3, where) inlined',
+      measure(n, () => powLoop(n)),
+    ),
+  );
   rows.push(row('(info) LrMultiplier.step, 3 groups, WarmupMultiStepLR', timeMultiplier(n)));
   const table: string[] = rows.map(
-    (r: Row) => `| ${r.name} | ${r.iterations} | ${r.nsPerIteration.toFixed(1)} | ${r.wallNsPerIteration.toFixed(1)} | ${r.nsPerIteration < TARGET_NS ? 'yes' : 'NO'} |`,
+    (r: Row) =>
+      `| ${r.name} | ${r.iterations} | ${r.nsPerIteration.toFixed(1)} | ${r.wallNsPerIteration.toFixed(1)} | ${r.nsPerIteration < TARGET_NS ? 'yes' : 'NO'} |`,
   );
   const markdown: string = [
     `Each schedule evaluated at where = i / N for i = 0..N−1 (N = ${n}), after a JIT warm-up pass; Node ${process.version}.`,

@@ -1,11 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { buildGradientClipper } from '../../src/optim/clip/buildGradientClipper.js';
-import type { ClipperOptions } from '../../src/optim/clip/ClipperOptions.js';
-import type { ParamGroup } from '../../src/optim/groups/ParamGroup.js';
-import { SolverOptimizer } from '../../src/optim/optimizer/SolverOptimizer.js';
-import type { SolverOptimizerOptions } from '../../src/optim/optimizer/SolverOptimizerOptions.js';
-import { adamGroupUpdateOps } from '../../src/optim/updates/adamGroupUpdateOps.js';
-import { sgdGroupUpdateOps } from '../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps } from '../../src/optim/adam.js';
+import { buildGradientClipper, type ClipperOptions } from '../../src/optim/clip.js';
+import type { ParamGroup } from '../../src/optim/groups.js';
+import { sgdGroupUpdateOps } from '../../src/optim/sgd.js';
+import { SolverOptimizer, type SolverOptimizerOptions } from '../../src/optim/SolverOptimizer.js';
 import type { BenchCase, CaseInputs } from '../BenchCase.js';
 
 /** detectron2-style groups: weights (decay 1e-4), normalization params (decay 0), biases (LR × 2). */

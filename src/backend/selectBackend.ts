@@ -1,12 +1,110 @@
-import { SolverError } from '../errors/SolverError.js';
-import type { Logger } from '../io/Logger.js';
-import { silentLogger } from '../io/silentLogger.js';
-import { activateCandidate, type ActivationEnvironment } from './activateCandidate.js';
-import { AUTO_CANDIDATES, type BackendCandidate } from './BackendCandidate.js';
-import type { BackendName } from './BackendName.js';
-import { isModuleNotFound } from './isModuleNotFound.js';
-import type { SelectBackendOptions } from './SelectBackendOptions.js';
-import type { SelectedBackend } from './SelectedBackend.js';
+import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../errors.js';
+import { type Logger, silentLogger } from '../io/interfaces.js';
+
+/**
+ * A backend the user may ask for: `auto` picks the best one installed
+ * (tensorflow GPU, tensorflow CPU, wasm, cpu, in that order).
+ */
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Every accepted {@link BackendName}, in the order the CLI lists them. */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['auto', 'tensorflow', 'wasm', 'cpu']);
+
+/** One way to get a backend running, as `selectBackend` tries them. */
+export interface BackendCandidate {
+  /** The tfjs backend name it activates. */
+  readonly name: 'tensorflow' | 'wasm' | 'cpu';
+  /** How logs and errors call it. */
+  readonly label: string;
+  /** The npm package that provides it (for "install …" messages and the dynamic import). */
+  readonly packageName: string;
+}
+
+/** The candidates `auto` tries, best first (DESIGN.md "Backends"). */
+export const AUTO_CANDIDATES: readonly BackendCandidate[] = Object.freeze([
+  { name: 'tensorflow', label: 'tensorflow GPU (@tensorflow/tfjs-node-gpu)', packageName: '@tensorflow/tfjs-node-gpu' },
+  { name: 'tensorflow', label: 'tensorflow CPU (@tensorflow/tfjs-node)', packageName: '@tensorflow/tfjs-node' },
+  { name: 'wasm', label: 'wasm (@tensorflow/tfjs-backend-wasm)', packageName: '@tensorflow/tfjs-backend-wasm' },
+  { name: 'cpu', label: 'cpu (@tensorflow/tfjs, pure JavaScript)', packageName: '@tensorflow/tfjs' },
+]);
+
+/** Options of `selectBackend`. */
+export interface SelectBackendOptions {
+  /** Receives one line saying which backend was chosen and why others were skipped. Default: silent. */
+  readonly logger?: Logger;
+  /**
+   * Loads an optional package by name. Default: the runtime's dynamic `import()`. Tests replace it
+   * to simulate installed-but-broken native backends.
+   */
+  readonly importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * Where the wasm backend finds its `.wasm` files (a directory URL or path ending in `/`), passed to
+   * `setWasmPaths`. Default in Node: the installed package's `dist/` directory (offline); in a browser:
+   * tfjs's own default (next to the bundle), unless given.
+   */
+  readonly wasmPaths?: string;
+}
+
+/** What `selectBackend` activated, and why it passed over the others. */
+export interface SelectedBackend {
+  /** The active tfjs backend: `tensorflow` (tfjs-node or tfjs-node-gpu), `wasm` or `cpu`. */
+  readonly name: 'tensorflow' | 'wasm' | 'cpu';
+  /** A human label: `tensorflow (GPU, @tensorflow/tfjs-node-gpu)`, `wasm`, `cpu`, … */
+  readonly label: string;
+  /** One line per candidate tried before it: `<label>: <reason>`. Empty for a named backend. */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * True when `error` says that the package `specifier` itself is not installed (Node's
+ * `ERR_MODULE_NOT_FOUND`/`MODULE_NOT_FOUND` naming it), as opposed to an installed package that
+ * failed while loading (a missing native library, say).
+ */
+export function isModuleNotFound(error: unknown, specifier: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const notFound: boolean = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+  return notFound && typeof message === 'string' && message.includes(`'${specifier}'`);
+}
+
+/** What happened when one candidate was tried. */
+export type ActivationResult = { readonly ok: true } | { readonly ok: false; readonly notInstalled: boolean; readonly reason: string };
+
+/** How a candidate's package is loaded, and where wasm binaries are. */
+export interface ActivationEnvironment {
+  readonly importModule: (specifier: string) => Promise<unknown>;
+  /** Resolves the `setWasmPaths` prefix, or undefined to keep tfjs's default. */
+  readonly wasmPaths: () => Promise<string | undefined>;
+  readonly isModuleNotFound: (error: unknown, specifier: string) => boolean;
+}
+
+/**
+ * Loads a candidate's package (registering its backend) and makes it tfjs's active backend.
+ * Never throws: failures come back as a reason, so `auto` can move on to the next candidate.
+ */
+export async function activateCandidate(candidate: BackendCandidate, environment: ActivationEnvironment): Promise<ActivationResult> {
+  try {
+    if (candidate.name === 'wasm') {
+      const wasm = (await environment.importModule(candidate.packageName)) as { setWasmPaths?: (prefix: string) => void };
+      const prefix: string | undefined = await environment.wasmPaths();
+      if (prefix !== undefined) wasm.setWasmPaths?.(prefix);
+    } else if (candidate.name === 'tensorflow') {
+      await environment.importModule(candidate.packageName);
+    }
+    if (!(await tf.setBackend(candidate.name))) {
+      return { ok: false, notInstalled: false, reason: `tf.setBackend('${candidate.name}') failed to initialise it` };
+    }
+    await tf.ready();
+    return { ok: true };
+  } catch (error: unknown) {
+    if (environment.isModuleNotFound(error, candidate.packageName)) {
+      return { ok: false, notInstalled: true, reason: `${candidate.packageName} is not installed` };
+    }
+    const message: string = error instanceof Error ? error.message : String(error);
+    return { ok: false, notInstalled: false, reason: `failed to load: ${message.split('\n')[0] ?? message}` };
+  }
+}
 
 /** What to do when a named backend's package is missing, by backend. */
 const INSTALL_HINTS: Readonly<Record<BackendName, string>> = Object.freeze({
@@ -44,7 +142,7 @@ export async function selectBackend(name: BackendName, options: SelectBackendOpt
   const logger: Logger = options.logger ?? silentLogger;
   const environment: ActivationEnvironment = {
     importModule: options.importModule ?? ((specifier: string): Promise<unknown> => import(specifier)),
-    wasmPaths: async () => options.wasmPaths ?? (isNode() ? (await import('./nodeWasmDirectory.js')).nodeWasmDirectory() : undefined),
+    wasmPaths: async () => options.wasmPaths ?? (isNode() ? (await import('../io/node.js')).nodeWasmDirectory() : undefined),
     isModuleNotFound,
   };
   const candidates: readonly BackendCandidate[] =

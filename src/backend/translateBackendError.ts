@@ -1,4 +1,4 @@
-import { SolverError } from '../errors/SolverError.js';
+import { SolverError } from '../errors.js';
 
 const KERNEL_NOT_REGISTERED: RegExp = /Kernel '([^']+)' not registered for backend '([^']+)'/;
 

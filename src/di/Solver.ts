@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Checkpointer } from '../hooks/checkpoint/Checkpointer.js';
-import type { Hook } from '../hooks/Hook.js';
-import type { HookContext } from '../hooks/HookContext.js';
-import { HookList } from '../hooks/HookList.js';
-import type { LrScheduler } from '../hooks/LrScheduler.js';
-import type { SolverOptimizer } from '../optim/optimizer/SolverOptimizer.js';
-import type { DataSource } from '../train/DataSource.js';
+import type { Container } from 'inversify';
+import type { Checkpointer } from '../hooks/Checkpointer.js';
+import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
+import type { LrScheduler } from '../hooks/LrSchedulerHook.js';
+import type { FileStore } from '../io/interfaces.js';
+import type { SolverOptimizer } from '../optim/SolverOptimizer.js';
 import { FitCallback } from '../train/FitCallback.js';
-import { Trainer } from '../train/Trainer.js';
+import { type DataSource, Trainer } from '../train/Trainer.js';
+import { resolve, resolveAll, TOKENS } from './solverModule.js';
 
 /** The resolved parts a {@link Solver} runs with (what `createSolver` takes from the container). */
 export interface SolverParts {
@@ -92,7 +92,12 @@ export class Solver {
    * `model.fit(x, y, args)` with the solver's hooks; `afterTrain` runs even if fit throws.
    * Set `epochs` high enough to reach `MAX_ITER`; training stops there.
    */
-  public async fit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: tf.ModelFitArgs = {}): Promise<tf.History> {
+  public async fit(
+    model: tf.LayersModel,
+    x: tf.Tensor | tf.Tensor[],
+    y: tf.Tensor | tf.Tensor[],
+    args: tf.ModelFitArgs = {},
+  ): Promise<tf.History> {
     const callback: FitCallback = this.callbacks();
     return callback.guard(model.fit(x, y, { ...args, callbacks: callback }));
   }
@@ -106,4 +111,46 @@ export class Solver {
     const callback: FitCallback = this.callbacks();
     return callback.guard(model.fitDataset(dataset, { ...args, callbacks: callback }));
   }
+}
+
+/** Options of {@link createSolver}. */
+export interface CreateSolverOptions {
+  /** Load the newest intact checkpoint of `OUTPUT_DIR` before returning (`--resume`). Default false. */
+  readonly resume?: boolean;
+}
+
+/**
+ * Resolves a {@link Solver} from a container loaded with `solverModule(config)` and a bound
+ * `TOKENS.Model`: the one call that plugs tfjs-solver into your training.
+ *
+ * Why async: when no `TOKENS.FileStore` is bound it loads the Node file store on demand (so the
+ * package itself stays importable in a browser), and `resume` reads a checkpoint.
+ * Make every `bind`/`rebind` before this call; the parts are singletons resolved here.
+ *
+ * @param container the container.
+ * @param options see {@link CreateSolverOptions}.
+ * @throws inversify's "No bindings found" when `TOKENS.Model` is not bound; SolverError from
+ *   building the parts (config errors) or from `resume`.
+ * @example
+ * ```ts
+ * const solver = await createSolver(container, { resume: true });
+ * model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+ * await solver.fit(model, xs, ys, { epochs: 50, batchSize: 32 });
+ * ```
+ */
+export async function createSolver(container: Container, options: CreateSolverOptions = {}): Promise<Solver> {
+  if (!container.isBound(TOKENS.FileStore)) {
+    const files: FileStore = (await import('../io/node.js')).nodeFileStore;
+    container.bind(TOKENS.FileStore).toConstantValue(files);
+  }
+  const hooks: Hook[] = resolveAll(container, TOKENS.Hook);
+  const solver: Solver = new Solver({
+    optimizer: resolve(container, TOKENS.Optimizer),
+    scheduler: resolve(container, TOKENS.Scheduler),
+    checkpointer: resolve(container, TOKENS.Checkpointer),
+    hooks,
+    maxIter: resolve(container, TOKENS.Config).SOLVER.MAX_ITER,
+  });
+  if (options.resume === true) await solver.resume();
+  return solver;
 }

@@ -1,4 +1,33 @@
-import type { HookContext } from './HookContext.js';
+import type * as tf from '@tensorflow/tfjs';
+import type { EventStorage } from './metrics.js';
+
+/**
+ * What a training loop tells its hooks about the current moment. One object per training run,
+ * updated by the loop in place (hooks read it, they do not write it).
+ *
+ * Why this is small: hooks get their collaborators (optimizer, scheduler, file store) through
+ * their constructors; the context carries only what changes from step to step.
+ */
+export interface HookContext {
+  /**
+   * The iteration (0-based) of the step being run in `beforeStep`/`afterStep`; `startIter` in
+   * `beforeTrain`; in `afterTrain`, the first iteration that did not complete (equal to `maxIter`
+   * when training finished, smaller when it stopped early).
+   */
+  readonly iteration: number;
+  /** The first iteration of this run: 0, or the iteration a resumed checkpoint recorded. */
+  readonly startIter: number;
+  /** Training stops before this iteration (`SOLVER.MAX_ITER`). */
+  readonly maxIter: number;
+  /**
+   * The loss of the step, in `afterStep` only (null elsewhere). Owned by the loop and disposed
+   * after the last `afterStep` returns: read it, combine it into your own kept tensor, or `clone()`
+   * it; do not keep a reference. Reading its value syncs with the device.
+   */
+  readonly loss: tf.Scalar | null;
+  /** Per-step numbers that hooks share (the LR hook writes `lr`, the timer `time`, the writer reads them). */
+  readonly storage: EventStorage;
+}
 
 /**
  * A training hook: code that runs around the steps of a training loop, detectron2's
@@ -55,3 +84,74 @@ export interface Hook {
   /** Once, at the end, also when training failed; the failure is rethrown after it. */
   afterTrain?(ctx: HookContext): void | Promise<void>;
 }
+
+/**
+ * An ordered list of hooks that is itself a {@link Hook}: each call awaits every hook's method
+ * serially, in registration order.
+ *
+ * Why serial: hooks depend on one another's effects within a step (the LR hook records the LR
+ * before the metrics writer reads it), and tfjs callbacks are awaited one after another too.
+ * `afterTrain` calls every hook even when one throws, then rethrows the first error, so one
+ * failing hook cannot stop the checkpointer from closing its files.
+ *
+ * @example
+ * ```ts
+ * const hooks = new HookList([lrHook, timer, writer]);
+ * const remove = hooks.add(myHook);   // registered last; remove() takes it out again
+ * ```
+ */
+export class HookList implements Hook {
+  private readonly hooks: Hook[];
+
+  /** @param hooks the initial hooks, in the order they run (copied). */
+  public constructor(hooks: readonly Hook[] = []) {
+    this.hooks = [...hooks];
+  }
+
+  /** The registered hooks, in order (a copy). */
+  public get list(): readonly Hook[] {
+    return [...this.hooks];
+  }
+
+  /**
+   * Registers `hook` after the existing ones.
+   * @returns a function that unregisters it (does nothing when already removed).
+   */
+  public add(hook: Hook): () => void {
+    this.hooks.push(hook);
+    return (): void => {
+      const index: number = this.hooks.indexOf(hook);
+      if (index >= 0) this.hooks.splice(index, 1);
+    };
+  }
+
+  /** Runs every hook's `beforeTrain`, in order. */
+  public async beforeTrain(ctx: HookContext): Promise<void> {
+    for (const hook of [...this.hooks]) await hook.beforeTrain?.(ctx);
+  }
+
+  /** Runs every hook's `beforeStep`, in order. */
+  public async beforeStep(ctx: HookContext): Promise<void> {
+    for (const hook of this.hooks) await hook.beforeStep?.(ctx);
+  }
+
+  /** Runs every hook's `afterStep`, in order. */
+  public async afterStep(ctx: HookContext): Promise<void> {
+    for (const hook of this.hooks) await hook.afterStep?.(ctx);
+  }
+
+  /** Runs every hook's `afterTrain`, in order, even past a failing one; rethrows the first failure. */
+  public async afterTrain(ctx: HookContext): Promise<void> {
+    const failures: unknown[] = [];
+    for (const hook of [...this.hooks]) {
+      try {
+        await hook.afterTrain?.(ctx);
+      } catch (error: unknown) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+}
+
+// Training hooks: the contract the loops call, and the hooks a real training run needs.

@@ -1,9 +1,22 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { SolverConfig } from '../config/index.js';
-import type { BuildOptimizerOptions } from './BuildOptimizerOptions.js';
-import { getDefaultOptimizerParams } from './groups/getDefaultOptimizerParams.js';
-import type { ModuleData } from './groups/ParamGroup.js';
-import { SolverOptimizer } from './optimizer/SolverOptimizer.js';
+import type { SolverConfig } from '../config/schema.js';
+import type { Clipper } from './clip.js';
+import { type DefaultOptimizerParamsOptions, getDefaultOptimizerParams, type ModuleData } from './groups.js';
+import { SolverOptimizer, type SolverOptimizerOptions } from './SolverOptimizer.js';
+
+/** Extra inputs of buildOptimizer that a YAML config cannot express. */
+export interface BuildOptimizerOptions {
+  /** A clipper to use instead of the one `CLIP_GRADIENTS` describes (e.g. bound by the DI container). */
+  readonly clipper?: Clipper;
+  /** Builds the clipper from the `CLIP_GRADIENTS` options (see SolverOptimizerOptions.clipperFactory). */
+  readonly clipperFactory?: SolverOptimizerOptions['clipperFactory'];
+  /** Passed to getDefaultOptimizerParams. */
+  readonly overrides?: DefaultOptimizerParamsOptions['overrides'];
+  /** Passed to getDefaultOptimizerParams. */
+  readonly lrFactorFunc?: DefaultOptimizerParamsOptions['lrFactorFunc'];
+  /** Passed to getDefaultOptimizerParams. */
+  readonly normTypes?: DefaultOptimizerParamsOptions['normTypes'];
+}
 
 /**
  * Builds the optimizer a config describes, as detectron2's `build_optimizer` (SPEC §2).
@@ -63,3 +76,7 @@ export function buildOptimizer(
     ...(options.clipperFactory === undefined ? {} : { clipperFactory: options.clipperFactory }),
   });
 }
+
+// Public API of src/optim: parameter groups, clipping, the optimizer and its builder.
+
+// Fused kernels for cpu/wasm (owned by the performance work; see src/optim/kernels/index.ts).

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../errors/SolverError.js';
+import { SolverError } from '../errors.js';
 import type { Hook } from '../hooks/Hook.js';
-import { TrainingRun } from './TrainingRun.js';
+import { TrainingRun } from './Trainer.js';
 
 type UnresolvedLogs = Parameters<tf.Callback['onBatchEnd']>[1];
 

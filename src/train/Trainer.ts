@@ -1,9 +1,182 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Hook } from '../hooks/Hook.js';
-import { HookList } from '../hooks/HookList.js';
-import type { DataSource } from './DataSource.js';
-import { TrainingRun } from './TrainingRun.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
+import { SolverError } from '../errors.js';
+import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
+import { EventStorage } from '../hooks/metrics.js';
+import type { ClipOutcome, Clipper } from '../optim/clip.js';
+import type { Batch } from './data.js';
+
+/**
+ * Where a {@link Trainer} gets each step's batch: a function of the iteration.
+ *
+ * Why indexed by iteration: the batch of iteration `i` must be the same whether the run started
+ * at 0 or resumed at `k` — that is what makes resume exact. {@link ShuffledBatches} gives that
+ * for in-memory tensors. The trainer owns (and disposes) the tensors a batch returns.
+ */
+export interface DataSource<B> {
+  /** The batch for `iteration`; new tensors, or a promise of them. */
+  batch(iteration: number): B | Promise<B>;
+}
+
+/**
+ * Combines gradients across workers before clipping: the seam where a multi-worker all-reduce
+ * goes (DESIGN "Scale"). One process on one machine needs none: {@link identityReducer}.
+ *
+ * Contract: called inside `tf.tidy`, synchronously, with the gradients of one step; returns
+ * gradients with the same keys and shapes (new tensors or the inputs unchanged).
+ */
+export interface GradientReducer {
+  reduce(grads: tf.NamedTensorMap): tf.NamedTensorMap;
+}
+
+/** The single-process reducer: returns the gradients unchanged. */
+export const identityReducer: GradientReducer = Object.freeze({
+  reduce(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    return grads;
+  },
+});
+
+const passThrough: Clipper = Object.freeze({
+  clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    return grads;
+  },
+});
+
+function analyses(clipper: Clipper): clipper is Clipper & Required<Pick<Clipper, 'analyse'>> {
+  return clipper.analyse !== undefined;
+}
+
+/**
+ * A {@link Clipper} that first reduces the gradients (all-reduce across workers) and then clips
+ * them: the one place the gradient reducer runs, for both the `Trainer` and `model.fit`.
+ *
+ * Why inside the clipper: `model.fit` hands gradients straight to the optimizer's
+ * `applyGradients`, whose first stage is the clipper, so this is the only point where both loops
+ * can reduce between backward and clip. With the identity reducer, pass the clipper as is.
+ *
+ * @param reducer the gradient reducer.
+ * @param clipper the clipper to run after it; none: no clipping.
+ * @returns a clipper that keeps `clipper.analyse` (statistics, skip on non-finite) when it has one.
+ */
+export function reducingClipper(reducer: GradientReducer, clipper: Clipper = passThrough): Clipper {
+  const reduced: Clipper = {
+    clip: (grads: tf.NamedTensorMap): tf.NamedTensorMap => clipper.clip(reducer.reduce(grads)),
+  };
+  if (!analyses(clipper)) return reduced;
+  return { ...reduced, analyse: (grads: tf.NamedTensorMap): ClipOutcome => clipper.analyse(reducer.reduce(grads)) };
+}
+
+/**
+ * The {@link Trainer}'s `loss` for a `tf.LayersModel`: runs the model in training mode
+ * (BatchNormalization uses batch statistics and updates its moving averages, as in `fit`)
+ * and applies `lossFn(ys, prediction)`.
+ *
+ * @param model the model.
+ * @param lossFn e.g. `tf.losses.sigmoidCrossEntropy` or `tf.losses.meanSquaredError`.
+ * @example
+ * ```ts
+ * new Trainer({ loss: layersModelLoss(model, tf.losses.meanSquaredError), ... });
+ * ```
+ */
+export function layersModelLoss(
+  model: tf.LayersModel,
+  lossFn: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor,
+): (batch: Batch) => tf.Scalar {
+  return (batch: Batch): tf.Scalar => {
+    const prediction: tf.Tensor = model.apply(batch.xs, { training: true }) as tf.Tensor;
+    return tf.mean(lossFn(batch.ys, prediction));
+  };
+}
+
+interface MutableContext {
+  iteration: number;
+  startIter: number;
+  maxIter: number;
+  loss: tf.Scalar | null;
+  storage: EventStorage;
+}
+
+function checkIterations(startIter: number, maxIter: number): void {
+  if (!Number.isInteger(maxIter) || maxIter < 1) {
+    throw new SolverError('argument', `maxIter (SOLVER.MAX_ITER): got ${maxIter}, expected an integer >= 1`);
+  }
+  if (!Number.isInteger(startIter) || startIter < 0 || startIter > maxIter) {
+    throw new SolverError('argument', `startIter: got ${startIter}, expected an integer in [0, ${maxIter}] (MAX_ITER)`);
+  }
+}
+
+/**
+ * The hook-calling half of a training loop, shared by {@link Trainer} and the `model.fit`
+ * adapter so both call hooks identically: it owns the {@link HookContext}, counts iterations
+ * globally, and guarantees `afterTrain` runs once.
+ *
+ * Why separate: `fit` drives training through callbacks (it calls us), the `Trainer` drives it
+ * in a loop (we call it); the lifecycle rules (SPEC §6) must not differ between them.
+ */
+export class TrainingRun {
+  private readonly context: MutableContext;
+  private ended: boolean = false;
+
+  /**
+   * @param hooks run in this order.
+   * @param startIter the first iteration (0, or where a checkpoint left off).
+   * @param maxIter training stops before this iteration.
+   * @throws SolverError kind `argument` unless 0 <= startIter <= maxIter, maxIter >= 1, integers.
+   */
+  public constructor(
+    private readonly hooks: Hook,
+    startIter: number,
+    maxIter: number,
+  ) {
+    checkIterations(startIter, maxIter);
+    this.context = { iteration: startIter, startIter, maxIter, loss: null, storage: new EventStorage() };
+  }
+
+  /** The context hooks see. */
+  public get ctx(): HookContext {
+    return this.context;
+  }
+
+  /** True when every iteration up to `maxIter` has completed. */
+  public get finished(): boolean {
+    return this.context.iteration >= this.context.maxIter;
+  }
+
+  /** Calls `beforeTrain`. */
+  public async begin(): Promise<void> {
+    await this.hooks.beforeTrain?.(this.context);
+  }
+
+  /** Calls `beforeStep` for the current iteration. */
+  public async beforeStep(): Promise<void> {
+    await this.hooks.beforeStep?.(this.context);
+  }
+
+  /** Calls `afterStep` with the step's loss (still owned by the caller), then counts the iteration as done. */
+  public async afterStep(loss: tf.Scalar | null): Promise<void> {
+    this.context.loss = loss;
+    try {
+      await this.hooks.afterStep?.(this.context);
+    } finally {
+      this.context.loss = null;
+    }
+    this.context.iteration += 1;
+  }
+
+  /**
+   * Calls `afterTrain` once (later calls do nothing). With `failure`, an error from the hooks
+   * does not replace it: the caller rethrows `failure`.
+   */
+  public async end(failure?: unknown): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      await this.hooks.afterTrain?.(this.context);
+    } catch (error: unknown) {
+      if (failure === undefined) throw error;
+    }
+  }
+}
 
 /** What {@link Trainer} needs; every collaborator is passed in (no container required). */
 export interface TrainerOptions<B> {
@@ -110,3 +283,5 @@ export class Trainer<B> {
     }
   }
 }
+
+// The training loops the hooks plug into: a custom-loop Trainer and the model.fit adapter.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/selectBackend.js';
-import type { Logger } from '../../src/io/Logger.js';
+import type { Logger } from '../../src/io/interfaces.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

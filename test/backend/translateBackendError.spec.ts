@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/selectBackend.js';
 import { translateBackendError } from '../../src/backend/translateBackendError.js';
-import { SolverError } from '../../src/errors/SolverError.js';
+import { SolverError } from '../../src/errors.js';
 
 function thrownBy(run: () => unknown): unknown {
   try {

@@ -1,4 +1,4 @@
-import type { CliStreams } from '../../src/cli/CliStreams.js';
+import type { CliStreams } from '../../src/cli/main.js';
 
 /** Streams that collect what the CLI writes, for in-process tests of `main()`. */
 export interface CapturedStreams extends CliStreams {

@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createCliContext } from '../../src/cli/createCliContext.js';
-import type { CliServices } from '../../src/cli/CliServices.js';
-import type { CommonOptions } from '../../src/cli/CommonOptions.js';
-import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
-import type { SolverConfig } from '../../src/config/SolverConfig.js';
+import { type CliServices, type CommonOptions, createCliContext } from '../../src/cli/main.js';
+import { DEFAULT_CONFIG, type SolverConfig } from '../../src/config/schema.js';
 import { captureStreams } from './captureStreams.js';
 
 const baseOptions: CommonOptions = { config: undefined, opts: [], backend: undefined, json: false, verbose: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultCliServices } from '../../src/cli/defaultCliServices.js';
-import type { Logger } from '../../src/io/Logger.js';
+import { defaultCliServices } from '../../src/cli/main.js';
+import type { Logger } from '../../src/io/interfaces.js';
 
 const logger: Logger & { warnings: string[] } = {
   warnings: [],

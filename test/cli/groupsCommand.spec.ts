@@ -1,11 +1,12 @@
-// `tfjs-solver groups`, in-process through main() (docs/cli.md contract): table, --json, errors.
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { captureStreams, type CapturedStreams } from './captureStreams.js';
+import { type CapturedStreams, captureStreams } from './captureStreams.js';
+
+// `tfjs-solver groups`, in-process through main() (docs/cli.md contract): table, --json, errors.
 
 const MODEL = 'examples/groups/model.json';
 const CONFIG = 'examples/groups/config.yaml';
@@ -66,7 +67,11 @@ describe('tfjs-solver groups', () => {
     it.each([
       ['missing', [] as string[], 'tfjs-solver: --model: missing, expected the path of a tfjs Layers model.json'],
       ['not JSON', ['--model', join(dir, 'bad.json')], `tfjs-solver: --model: ${join(dir, 'bad.json')} is not JSON`],
-      ['without topology', ['--model', join(dir, 'empty.json')], `tfjs-solver: --model: ${join(dir, 'empty.json')} holds no tfjs Layers model topology`],
+      [
+        'without topology',
+        ['--model', join(dir, 'empty.json')],
+        `tfjs-solver: --model: ${join(dir, 'empty.json')} holds no tfjs Layers model topology`,
+      ],
       ['absent', ['--model', join(dir, 'absent.json')], `tfjs-solver: ${join(dir, 'absent.json')}: no such file`],
     ])('should fail with exit 2 and one line naming the problem when %s', async (_, argv, message) => {
       writeFileSync(join(dir, 'bad.json'), '{ nope');

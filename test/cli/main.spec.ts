@@ -1,10 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { CliCommand } from '../../src/cli/CliCommand.js';
-import type { CliServices } from '../../src/cli/CliServices.js';
-import { main } from '../../src/cli/main.js';
-import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
-import { SolverError } from '../../src/errors/SolverError.js';
+import { type CliCommand, type CliServices, main } from '../../src/cli/main.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { SolverError } from '../../src/errors.js';
 import { captureStreams } from './captureStreams.js';
 
 const services: CliServices = {
@@ -29,7 +27,8 @@ function fakeCommand(run: CliCommand['run']): CliCommand & { calls: unknown[][] 
   };
 }
 
-const notLanded = (): Promise<number> => Promise.reject(new SolverError('notImplemented', 'the `fake` command has not landed yet (issue 9)'));
+const notLanded = (): Promise<number> =>
+  Promise.reject(new SolverError('notImplemented', 'the `fake` command has not landed yet (issue 9)'));
 
 describe(main, () => {
   describe('having --help', () => {

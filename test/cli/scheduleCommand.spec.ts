@@ -1,12 +1,12 @@
-// `tfjs-solver schedule`, in-process through main() (docs/cli.md): summary, --json, --every,
-// --plot (SVG and PNG), warnings on stderr, errors as one line and exit 2.
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { captureStreams } from './captureStreams.js';
-import type { CapturedStreams } from './captureStreams.js';
+import { type CapturedStreams, captureStreams } from './captureStreams.js';
+
+// `tfjs-solver schedule`, in-process through main() (docs/cli.md): summary, --json, --every,
+// --plot (SVG and PNG), warnings on stderr, errors as one line and exit 2.
 
 const dir: string = mkdtempSync(join(tmpdir(), 'schedule-cli-'));
 
@@ -124,8 +124,14 @@ describe('tfjs-solver schedule', () => {
     [['--every', '10'], 'tfjs-solver: --every: got "10" without --json, expected it only with --json (it samples the JSON list)'],
     [['--log-scale'], 'tfjs-solver: --log-scale: given without --plot, expected it only with --plot FILE.svg|FILE.png'],
     [['--plot', 'chart.jpg'], 'tfjs-solver: --plot: got "chart.jpg", expected a file name ending in .svg or .png'],
-    [['--plot', '/nonexistent-dir/chart.svg'], 'tfjs-solver: --plot: cannot write "/nonexistent-dir/chart.svg": ENOENT: no such file or directory, open \'/nonexistent-dir/chart.svg\''],
-    [['--opts', 'SOLVER.STEPS', '(40000,)'], 'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],
+    [
+      ['--plot', '/nonexistent-dir/chart.svg'],
+      'tfjs-solver: --plot: cannot write "/nonexistent-dir/chart.svg": ENOENT: no such file or directory, open \'/nonexistent-dir/chart.svg\'',
+    ],
+    [
+      ['--opts', 'SOLVER.STEPS', '(40000,)'],
+      'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect',
+    ],
   ])('having %j', (argv: string[], message: string) => {
     it('should fail with one line on stderr and exit 2', async () => {
       const { code, streams } = await run(...argv);

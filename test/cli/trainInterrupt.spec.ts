@@ -1,13 +1,13 @@
-// Ctrl-C during `tfjs-solver train`: runDemoTraining with an aborted signal stops before the next
-// step, saves a checkpoint there, and a resumed run ends exactly where an uninterrupted one does.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { parseConfig } from '../../src/config/parseConfig.js';
-import type { SolverConfig } from '../../src/config/SolverConfig.js';
-import type { DemoTrainingResult } from '../../src/cli/train/DemoTrainingResult.js';
-import { runDemoTraining, type DemoTrainingOptions } from '../../src/cli/train/runDemoTraining.js';
-import { silentLogger } from '../../src/io/silentLogger.js';
+import { type DemoTrainingOptions, type DemoTrainingResult, runDemoTraining } from '../../src/cli/train.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { SolverConfig } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/io/interfaces.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
+
+// Ctrl-C during `tfjs-solver train`: runDemoTraining with an aborted signal stops before the next
+// step, saves a checkpoint there, and a resumed run ends exactly where an uninterrupted one does.
 
 const config: SolverConfig = parseConfig(
   {
@@ -42,7 +42,13 @@ describe('runDemoTraining interrupted (Ctrl-C)', () => {
       const straight: DemoTrainingResult = await runDemoTraining(config, 9, options(new MemoryFileStore(), false));
       const files: MemoryFileStore = new MemoryFileStore();
       const controller: AbortController = new AbortController();
-      const run = runDemoTraining(config, 9, options(files, false, controller.signal, (done) => { if (done === 7) controller.abort(); }));
+      const run = runDemoTraining(
+        config,
+        9,
+        options(files, false, controller.signal, (done) => {
+          if (done === 7) controller.abort();
+        }),
+      );
       await expect(run).rejects.toThrow('interrupted before iteration 7: saved model_0000007.ckpt; continue with --resume');
       expect(new TextDecoder().decode(files.files.get('out/last_checkpoint'))).toBe('model_0000007.ckpt\n');
       const resumed: DemoTrainingResult = await runDemoTraining(config, 9, options(files, true, new AbortController().signal));

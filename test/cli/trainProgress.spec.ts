@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { shouldDrawProgress } from '../../src/cli/train/shouldDrawProgress.js';
+import { shouldDrawProgress } from '../../src/cli/train.js';
 
 describe(shouldDrawProgress, () => {
   it('should draw only on a terminal without --json', () => {

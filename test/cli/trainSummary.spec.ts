@@ -1,10 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DemoTrainingResult } from '../../src/cli/train/DemoTrainingResult.js';
-import { formatTrainingSummary } from '../../src/cli/train/formatTrainingSummary.js';
+import { type DemoTrainingResult, formatTrainingSummary } from '../../src/cli/train.js';
 
 const result: DemoTrainingResult = {
-  backend: 'wasm', seed: 42, startIter: 200, maxIter: 300, initialLoss: 0.5, finalLoss: 0.25,
-  accuracy: 0.9, seconds: 2.04, outputDir: 'out',
+  backend: 'wasm',
+  seed: 42,
+  startIter: 200,
+  maxIter: 300,
+  initialLoss: 0.5,
+  finalLoss: 0.25,
+  accuracy: 0.9,
+  seconds: 2.04,
+  outputDir: 'out',
 };
 
 describe(formatTrainingSummary, () => {

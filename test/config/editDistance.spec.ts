@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { editDistance } from '../../src/config/editDistance.js';
-import { suggestKey } from '../../src/config/suggestKey.js';
+import { editDistance, suggestKey } from '../../src/config/keys.js';
 
 describe(editDistance, () => {
   it.each<[string, string, number]>([

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config/loadConfig.js';
-import type { Logger } from '../../src/io/Logger.js';
-import { memoryTextFileReader } from '../../src/io/memoryTextFileReader.js';
+import { loadConfig } from '../../src/config/load.js';
+import { type Logger, memoryTextFileReader } from '../../src/io/interfaces.js';
 
 const fixtures: string = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const fixture = (name: string): string => join(fixtures, name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
-import { mergeConfig } from '../../src/config/mergeConfig.js';
+import { mergeConfig } from '../../src/config/load.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 
 describe(mergeConfig, () => {
   describe('having a valid patch', () => {

@@ -1,15 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
-import { overridesToLayer } from '../../src/config/overridesToLayer.js';
+import { overridesToLayer } from '../../src/config/load.js';
 
 describe(overridesToLayer, () => {
   describe('having KEY VALUE pairs', () => {
     it('should nest the keys and parse the values as YAML, later pairs winning', () => {
       const layer = overridesToLayer([
-        'SOLVER.BASE_LR', '0.02',
-        'SOLVER.STEPS', '[100, 200]',
-        'SOLVER.CLIP_GRADIENTS.ENABLED', 'true',
-        'OUTPUT_DIR', 'out/run 1',
-        'SOLVER.BASE_LR', '0.03',
+        'SOLVER.BASE_LR',
+        '0.02',
+        'SOLVER.STEPS',
+        '[100, 200]',
+        'SOLVER.CLIP_GRADIENTS.ENABLED',
+        'true',
+        'OUTPUT_DIR',
+        'out/run 1',
+        'SOLVER.BASE_LR',
+        '0.03',
       ]);
       expect(layer).toEqual({
         source: '--opts',
@@ -28,7 +33,9 @@ describe(overridesToLayer, () => {
 
   describe('having an empty key segment', () => {
     it('should name the key', () => {
-      expect(() => overridesToLayer(['SOLVER..BASE_LR', '1'])).toThrow('--opts: got key "SOLVER..BASE_LR", expected KEY like SOLVER.BASE_LR');
+      expect(() => overridesToLayer(['SOLVER..BASE_LR', '1'])).toThrow(
+        '--opts: got key "SOLVER..BASE_LR", expected KEY like SOLVER.BASE_LR',
+      );
     });
   });
 

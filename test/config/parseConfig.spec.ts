@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseConfig } from '../../src/config/parseConfig.js';
-import { SolverError } from '../../src/errors/SolverError.js';
+import { parseConfig } from '../../src/config/load.js';
+import { SolverError } from '../../src/errors.js';
 
 /** `{ SOLVER: { MAX_ITER: -5 } }` from `'SOLVER.MAX_ITER', -5`. */
 function nested(path: string, value: unknown): Record<string, unknown> {
-  return path
-    .split('.')
-    .reduceRight<unknown>((inner: unknown, key: string) => ({ [key]: inner }), value) as Record<string, unknown>;
+  return path.split('.').reduceRight<unknown>((inner: unknown, key: string) => ({ [key]: inner }), value) as Record<string, unknown>;
 }
 
 function messageOf(run: () => unknown): string {
@@ -33,7 +31,11 @@ describe(parseConfig, () => {
 
   describe('having a value that breaks a field rule', () => {
     it.each<[string, unknown, string]>([
-      ['SOLVER.LR_SCHEDULER_NAME', 'WarmupExpLR', 'SOLVER.LR_SCHEDULER_NAME: Unknown LR scheduler: WarmupExpLR (expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)'],
+      [
+        'SOLVER.LR_SCHEDULER_NAME',
+        'WarmupExpLR',
+        'SOLVER.LR_SCHEDULER_NAME: Unknown LR scheduler: WarmupExpLR (expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)',
+      ],
       ['SOLVER.MAX_ITER', -5, 'SOLVER.MAX_ITER: got -5, expected an integer > 0'],
       ['SOLVER.MAX_ITER', 0, 'SOLVER.MAX_ITER: got 0, expected an integer > 0'],
       ['SOLVER.MAX_ITER', 2.5, 'SOLVER.MAX_ITER: got 2.5, expected an integer > 0'],
@@ -46,10 +48,26 @@ describe(parseConfig, () => {
       ['SOLVER.WEIGHT_DECAY', -1e-4, 'SOLVER.WEIGHT_DECAY: got -0.0001, expected a number >= 0'],
       ['SOLVER.WEIGHT_DECAY_NORM', null, 'SOLVER.WEIGHT_DECAY_NORM: got null, expected a number >= 0'],
       ['SOLVER.GAMMA', 0, 'SOLVER.GAMMA: got 0, expected a number > 0'],
-      ['SOLVER.STEPS', [80000, 60000], 'SOLVER.STEPS: got [80000,60000], expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)'],
-      ['SOLVER.STEPS', '(10, 10)', 'SOLVER.STEPS: got [10,10], expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)'],
-      ['SOLVER.STEPS', 'soon', 'SOLVER.STEPS: got "soon", expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)'],
-      ['SOLVER.STEPS', [-1], 'SOLVER.STEPS.0: got -1, expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)'],
+      [
+        'SOLVER.STEPS',
+        [80000, 60000],
+        'SOLVER.STEPS: got [80000,60000], expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)',
+      ],
+      [
+        'SOLVER.STEPS',
+        '(10, 10)',
+        'SOLVER.STEPS: got [10,10], expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)',
+      ],
+      [
+        'SOLVER.STEPS',
+        'soon',
+        'SOLVER.STEPS: got "soon", expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)',
+      ],
+      [
+        'SOLVER.STEPS',
+        [-1],
+        'SOLVER.STEPS.0: got -1, expected a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)',
+      ],
       ['SOLVER.NUM_DECAYS', 0, 'SOLVER.NUM_DECAYS: got 0, expected an integer > 0'],
       ['SOLVER.WARMUP_FACTOR', -0.001, 'SOLVER.WARMUP_FACTOR: got -0.001, expected a number >= 0'],
       ['SOLVER.WARMUP_ITERS', 10.5, 'SOLVER.WARMUP_ITERS: got 10.5, expected an integer >= 0'],
@@ -62,11 +80,19 @@ describe(parseConfig, () => {
       ['SOLVER.BIAS_LR_FACTOR', -2, 'SOLVER.BIAS_LR_FACTOR: got -2, expected a number >= 0'],
       ['SOLVER.WEIGHT_DECAY_BIAS', 'same', 'SOLVER.WEIGHT_DECAY_BIAS: got "same", expected null or a number >= 0'],
       ['SOLVER.CLIP_GRADIENTS.ENABLED', 'on', 'SOLVER.CLIP_GRADIENTS.ENABLED: got "on", expected true or false'],
-      ['SOLVER.CLIP_GRADIENTS.CLIP_TYPE', 'global', 'SOLVER.CLIP_GRADIENTS.CLIP_TYPE: Unknown gradient clipper type: global (expected one of value, norm, full_model)'],
+      [
+        'SOLVER.CLIP_GRADIENTS.CLIP_TYPE',
+        'global',
+        'SOLVER.CLIP_GRADIENTS.CLIP_TYPE: Unknown gradient clipper type: global (expected one of value, norm, full_model)',
+      ],
       ['SOLVER.CLIP_GRADIENTS.CLIP_VALUE', 0, 'SOLVER.CLIP_GRADIENTS.CLIP_VALUE: got 0, expected a number > 0'],
       ['SOLVER.CLIP_GRADIENTS.NORM_TYPE', 0.5, 'SOLVER.CLIP_GRADIENTS.NORM_TYPE: got 0.5, expected a number >= 1 or inf'],
       ['SOLVER.CLIP_GRADIENTS.NORM_TYPE', 'infinite', 'SOLVER.CLIP_GRADIENTS.NORM_TYPE: got "infinite", expected a number >= 1 or inf'],
-      ['SOLVER.CLIP_GRADIENTS.NONFINITE', 'ignore', 'SOLVER.CLIP_GRADIENTS.NONFINITE: Unknown non-finite gradient policy: ignore (expected one of skip, error, none)'],
+      [
+        'SOLVER.CLIP_GRADIENTS.NONFINITE',
+        'ignore',
+        'SOLVER.CLIP_GRADIENTS.NONFINITE: Unknown non-finite gradient policy: ignore (expected one of skip, error, none)',
+      ],
       ['SOLVER.OPTIMIZER', 'RMSProp', 'SOLVER.OPTIMIZER: Unknown optimizer: RMSProp (expected one of SGD, AdamW, Adam)'],
       ['SOLVER.BETAS', [0.9], 'SOLVER.BETAS: got [0.9], expected two numbers in [0, 1), like [0.9, 0.999]'],
       ['SOLVER.BETAS', '(0.9, 1.0)', 'SOLVER.BETAS.1: got 1, expected two numbers in [0, 1), like [0.9, 0.999]'],
@@ -91,9 +117,7 @@ describe(parseConfig, () => {
 
   describe('having a section that is not a mapping', () => {
     it('should say a mapping was expected', () => {
-      expect(messageOf(() => parseConfig({ SOLVER: [1] }, 'bad.yaml'))).toBe(
-        'SOLVER: got [1], expected a mapping of keys (in bad.yaml)',
-      );
+      expect(messageOf(() => parseConfig({ SOLVER: [1] }, 'bad.yaml'))).toBe('SOLVER: got [1], expected a mapping of keys (in bad.yaml)');
     });
   });
 
@@ -154,7 +178,10 @@ describe(parseConfig, () => {
     it.each<[Record<string, unknown>, string]>([
       [{ SOLVER: { BASE_LRR: 1 } }, 'SOLVER.BASE_LRR: unknown key in bad.yaml (did you mean SOLVER.BASE_LR?)'],
       [{ SOLVER: { base_lr: 1 } }, 'SOLVER.base_lr: unknown key in bad.yaml (did you mean SOLVER.BASE_LR?)'],
-      [{ SOLVER: { CLIP_GRADIENTS: { NORM_TYP: 2 } } }, 'SOLVER.CLIP_GRADIENTS.NORM_TYP: unknown key in bad.yaml (did you mean SOLVER.CLIP_GRADIENTS.NORM_TYPE?)'],
+      [
+        { SOLVER: { CLIP_GRADIENTS: { NORM_TYP: 2 } } },
+        'SOLVER.CLIP_GRADIENTS.NORM_TYP: unknown key in bad.yaml (did you mean SOLVER.CLIP_GRADIENTS.NORM_TYPE?)',
+      ],
       [{ TRAIN: { LOG_PERIOUD: 5 } }, 'TRAIN.LOG_PERIOUD: unknown key in bad.yaml (did you mean TRAIN.LOG_PERIOD?)'],
       [{ DEMO: { WIDTH: 5 } }, 'DEMO.WIDTH: unknown key in bad.yaml (expected one of DEMO.NUM_SAMPLES, DEMO.HIDDEN_UNITS)'],
       [{ SOLVR: { BASE_LR: 1 } }, 'SOLVR: unknown key in bad.yaml (did you mean SOLVER?)'],

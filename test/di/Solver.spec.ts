@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container } from 'inversify';
-import { createSolver } from '../../src/di/createSolver.js';
-import type { Solver } from '../../src/di/Solver.js';
-import { solverModule } from '../../src/di/solverModule.js';
-import { TOKENS } from '../../src/di/TOKENS.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
+import { createSolver, type Solver } from '../../src/di/Solver.js';
+import { solverModule, TOKENS } from '../../src/di/solverModule.js';
+import type { HookContext } from '../../src/hooks/Hook.js';
+import { ShuffledBatches } from '../../src/train/data.js';
 import { FitCallback } from '../../src/train/FitCallback.js';
-import { layersModelLoss } from '../../src/train/layersModelLoss.js';
-import { ShuffledBatches } from '../../src/train/ShuffledBatches.js';
+import { layersModelLoss } from '../../src/train/Trainer.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 import { smallConfig, smallData, smallModel } from './smallModel.js';
 
@@ -31,7 +29,11 @@ describe('Solver', () => {
     container.bind(TOKENS.Model).toConstantValue(model);
     container.bind(TOKENS.FileStore).toConstantValue(new MemoryFileStore());
     iterations = [];
-    container.bind(TOKENS.Hook).toConstantValue({ afterStep: (ctx: HookContext): void => { iterations.push(ctx.iteration); } });
+    container.bind(TOKENS.Hook).toConstantValue({
+      afterStep: (ctx: HookContext): void => {
+        iterations.push(ctx.iteration);
+      },
+    });
     solver = await createSolver(container);
     model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { parseConfig } from '../../src/config/parseConfig.js';
-import type { SolverConfig } from '../../src/config/SolverConfig.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { SolverConfig } from '../../src/config/schema.js';
 
 /** Dense(4) → BatchNormalization → Dense(1), seeded, input [2]. */
 export function smallModel(seed: number = 7): tf.Sequential {
@@ -26,7 +26,10 @@ export function smallConfig(solver: Record<string, unknown> = {}, train: Record<
 
 /** 16 samples of y = x0 − x1. */
 export function smallData(): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
-  const xs: tf.Tensor2D = tf.tensor2d(Array.from({ length: 32 }, (_, i) => ((i * 5) % 13) / 6 - 1), [16, 2]);
+  const xs: tf.Tensor2D = tf.tensor2d(
+    Array.from({ length: 32 }, (_, i) => ((i * 5) % 13) / 6 - 1),
+    [16, 2],
+  );
   const ys: tf.Tensor2D = tf.tidy(() => xs.matMul(tf.tensor2d([[1], [-1]])) as tf.Tensor2D);
   return { xs, ys };
 }

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container, injectable } from 'inversify';
-import { createSolver } from '../../src/di/createSolver.js';
-import type { Solver } from '../../src/di/Solver.js';
-import { solverModule } from '../../src/di/solverModule.js';
-import { TOKENS } from '../../src/di/TOKENS.js';
-import type { Hook } from '../../src/hooks/Hook.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import type { Clipper } from '../../src/optim/clip/Clipper.js';
+import { createSolver, type Solver } from '../../src/di/Solver.js';
+import { solverModule, TOKENS } from '../../src/di/solverModule.js';
+import type { Hook, HookContext } from '../../src/hooks/Hook.js';
+import type { Clipper } from '../../src/optim/clip.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 import { smallConfig, smallData, smallModel } from './smallModel.js';
 
@@ -133,19 +130,35 @@ describe(solverModule, () => {
       models.push(model);
       const container: Container = containerFor(model, new MemoryFileStore());
       let iteration: number = 0;
-      container.rebind(TOKENS.Scheduler).toDynamicValue((ctx) => {
-        const optimizer = ctx.get<{ setLearningRates(l: readonly number[]): void; baseLearningRates: readonly number[] }>(TOKENS.Optimizer);
-        const lrs: readonly number[] = optimizer.baseLearningRates.map(() => 0.01);
-        return {
-          get current() { return { iteration, learningRates: lrs }; },
-          apply: () => { optimizer.setLearningRates(lrs); },
-          step: () => { iteration += 1; optimizer.setLearningRates(lrs); },
-          state: () => ({ iteration }),
-          loadState: () => undefined,
-        };
-      }).inSingletonScope();
+      container
+        .rebind(TOKENS.Scheduler)
+        .toDynamicValue((ctx) => {
+          const optimizer = ctx.get<{ setLearningRates(l: readonly number[]): void; baseLearningRates: readonly number[] }>(
+            TOKENS.Optimizer,
+          );
+          const lrs: readonly number[] = optimizer.baseLearningRates.map(() => 0.01);
+          return {
+            get current() {
+              return { iteration, learningRates: lrs };
+            },
+            apply: () => {
+              optimizer.setLearningRates(lrs);
+            },
+            step: () => {
+              iteration += 1;
+              optimizer.setLearningRates(lrs);
+            },
+            state: () => ({ iteration }),
+            loadState: () => undefined,
+          };
+        })
+        .inSingletonScope();
       const seen: number[] = [];
-      container.bind(TOKENS.Hook).toConstantValue({ afterStep: (ctx: HookContext) => { seen.push(ctx.storage.latest('lr') ?? -1); } });
+      container.bind(TOKENS.Hook).toConstantValue({
+        afterStep: (ctx: HookContext) => {
+          seen.push(ctx.storage.latest('lr') ?? -1);
+        },
+      });
       await fitWith(container, model);
       expect(seen).toEqual(new Array(8).fill(0.01));
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container, injectable } from 'inversify';
-import { SolverError } from '../../src/errors/index.js';
+import { SolverError } from '../../src/errors.js';
 
 describe(SolverError, () => {
   describe('having an error of kind config', () => {

@@ -1,6 +1,7 @@
-// Runs examples/scheduleWarmupCosine.ts and checks its numbers against the formulas of SPEC §3.
 import { describe, expect, it } from '@jest/globals';
 import { warmupCosineExample } from '../../examples/scheduleWarmupCosine.js';
+
+// Runs examples/scheduleWarmupCosine.ts and checks its numbers against the formulas of SPEC §3.
 
 // By hand: WARMUP_FACTOR 0.001, 10 of 100 iterations of linear warmup towards cos at 0.1,
 // then BASE_LR × 0.5 (1 + cos(π i / 100)), groups at 0.1 and 0.2.

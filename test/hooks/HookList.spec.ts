@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventStorage } from '../../src/hooks/EventStorage.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import { HookList } from '../../src/hooks/HookList.js';
+import { type HookContext, HookList } from '../../src/hooks/Hook.js';
+import { EventStorage } from '../../src/hooks/metrics.js';
 import { recordingHook } from './recordingHook.js';
 
 const ctx: HookContext = { iteration: 3, startIter: 0, maxIter: 10, loss: null, storage: new EventStorage() };

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { EventStorage } from '../../src/hooks/EventStorage.js';
-import { MetricsWriter } from '../../src/hooks/MetricsWriter.js';
-import type { StepStats } from '../../src/optim/optimizer/StepStats.js';
+import { EventStorage, MetricsWriter } from '../../src/hooks/metrics.js';
+import type { StepStats } from '../../src/optim/SolverOptimizer.js';
 import { MemoryFileStore } from './memoryFileStore.js';
 
 describe(MetricsWriter, () => {
@@ -31,7 +30,12 @@ describe(MetricsWriter, () => {
       for (let i = 0; i < 5; i++) {
         ctx.iteration = i;
         ctx.loss = tf.scalar(losses[i]!);
-        stats = { gradNorm: tf.scalar(norms[i]!), clipped: tf.scalar(clippedFlags[i]!), skipped: tf.scalar(skippedFlags[i]!), skippedTotal: tf.scalar(0) };
+        stats = {
+          gradNorm: tf.scalar(norms[i]!),
+          clipped: tf.scalar(clippedFlags[i]!),
+          skipped: tf.scalar(skippedFlags[i]!),
+          skippedTotal: tf.scalar(0),
+        };
         ctx.storage.put('lr', 0.1 * (i + 1));
         ctx.storage.put('time', 0.5 * (i + 1));
         await writer.afterStep(ctx);
@@ -41,11 +45,42 @@ describe(MetricsWriter, () => {
       ctx.loss = null;
       await writer.afterTrain(ctx);
       expect(files.appends).toBe(3);
-      const lines = files.text('out/metrics.json').trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+      const lines = files
+        .text('out/metrics.json')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, number>);
       // Means by hand: steps {0,1}: loss (1+3)/2, norm (2+4)/2, clipped 1/2, time (0.5+1)/2; eta = time × (5 − 1 − 1).
-      expect(lines[0]).toEqual({ iteration: 1, lr: 0.2, total_loss: 2, time: 0.75, eta_seconds: 2.25, grad_norm: 3, clipped_fraction: 0.5, skipped_steps: 0 });
-      expect(lines[1]).toEqual({ iteration: 3, lr: 0.4, total_loss: 6, time: 1.75, eta_seconds: 1.75, grad_norm: 7, clipped_fraction: 1, skipped_steps: 1 });
-      expect(lines[2]).toEqual({ iteration: 4, lr: 0.5, total_loss: 9, time: 2.5, eta_seconds: 0, grad_norm: 10, clipped_fraction: 0, skipped_steps: 0 });
+      expect(lines[0]).toEqual({
+        iteration: 1,
+        lr: 0.2,
+        total_loss: 2,
+        time: 0.75,
+        eta_seconds: 2.25,
+        grad_norm: 3,
+        clipped_fraction: 0.5,
+        skipped_steps: 0,
+      });
+      expect(lines[1]).toEqual({
+        iteration: 3,
+        lr: 0.4,
+        total_loss: 6,
+        time: 1.75,
+        eta_seconds: 1.75,
+        grad_norm: 7,
+        clipped_fraction: 1,
+        skipped_steps: 1,
+      });
+      expect(lines[2]).toEqual({
+        iteration: 4,
+        lr: 0.5,
+        total_loss: 9,
+        time: 2.5,
+        eta_seconds: 0,
+        grad_norm: 10,
+        clipped_fraction: 0,
+        skipped_steps: 0,
+      });
       expect(ctx.storage.latest('total_loss')).toBe(9);
     });
   });

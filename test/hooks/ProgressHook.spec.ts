@@ -1,14 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventStorage } from '../../src/hooks/EventStorage.js';
-import { HookList } from '../../src/hooks/HookList.js';
-import type { ProgressDisplay } from '../../src/hooks/ProgressDisplay.js';
-import { ProgressHook } from '../../src/hooks/ProgressHook.js';
+import { HookList } from '../../src/hooks/Hook.js';
+import { EventStorage } from '../../src/hooks/metrics.js';
+import { type ProgressDisplay, ProgressHook } from '../../src/hooks/ProgressHook.js';
 
 function recordingDisplay(log: string[]): ProgressDisplay {
   return {
-    start: (total: number, value: number) => { log.push(`start ${value}/${total}`); },
-    update: (value: number, values) => { log.push(`update ${value} lr ${values.lr ?? '-'}`); },
-    stop: () => { log.push('stop'); },
+    start: (total: number, value: number) => {
+      log.push(`start ${value}/${total}`);
+    },
+    update: (value: number, values) => {
+      log.push(`update ${value} lr ${values.lr ?? '-'}`);
+    },
+    stop: () => {
+      log.push('stop');
+    },
   };
 }
 
@@ -18,7 +23,14 @@ describe(ProgressHook, () => {
   describe('having a run from 1 to 3 followed by a hook that logs in afterTrain', () => {
     it('should stop the bar after the last step, once, before the later afterTrain logs', async () => {
       const log: string[] = [];
-      const hooks = new HookList([new ProgressHook(recordingDisplay(log)), { afterTrain: () => { log.push('timer summary'); } }]);
+      const hooks = new HookList([
+        new ProgressHook(recordingDisplay(log)),
+        {
+          afterTrain: () => {
+            log.push('timer summary');
+          },
+        },
+      ]);
       await hooks.beforeTrain(ctx(1));
       await hooks.afterStep(ctx(1));
       await hooks.afterStep(ctx(2));

@@ -1,4 +1,4 @@
-import type { FileStore } from '../../src/io/FileStore.js';
+import type { FileStore } from '../../src/io/interfaces.js';
 
 /** An in-memory FileStore for tests: `files` maps full paths to bytes; `failWrites` makes writeAtomic throw. */
 export class MemoryFileStore implements FileStore {

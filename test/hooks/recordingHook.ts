@@ -1,5 +1,4 @@
-import type { Hook } from '../../src/hooks/Hook.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
+import type { Hook, HookContext } from '../../src/hooks/Hook.js';
 
 /** A hook that records every call as `name:method:iteration` into a shared log. */
 export function recordingHook(name: string, log: string[]): Hook {

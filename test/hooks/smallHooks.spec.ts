@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { Checkpointer } from '../../src/hooks/checkpoint/Checkpointer.js';
-import { EventStorage } from '../../src/hooks/EventStorage.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import { IterationTimer } from '../../src/hooks/IterationTimer.js';
+import { Checkpointer, PeriodicCheckpointer } from '../../src/hooks/Checkpointer.js';
+import type { HookContext } from '../../src/hooks/Hook.js';
 import { LrSchedulerHook } from '../../src/hooks/LrSchedulerHook.js';
-import { PeriodicCheckpointer } from '../../src/hooks/PeriodicCheckpointer.js';
-import { pickReportedGroup } from '../../src/hooks/pickReportedGroup.js';
+import { EventStorage, IterationTimer, pickReportedGroup } from '../../src/hooks/metrics.js';
 import { WeightEma } from '../../src/hooks/WeightEma.js';
-import { linearScheduler } from '../../src/sched/linearScheduler.js';
-import { LrMultiplier } from '../../src/sched/LrMultiplier.js';
+import { LrMultiplier } from '../../src/sched/lrScheduler.js';
+import { linearScheduler } from '../../src/sched/schedulers.js';
 import { MemoryFileStore } from './memoryFileStore.js';
 
 function context(iteration: number, startIter: number = 0, maxIter: number = 10): HookContext {
@@ -20,7 +17,12 @@ describe(LrSchedulerHook, () => {
   describe('having a linear 1 → 0 schedule over 10 iterations and base LRs [0.2, 0.4]', () => {
     it('should apply iteration 0 LRs before training and record the LR each step used, then step', () => {
       const written: number[][] = [];
-      const target = { baseLearningRates: [0.2, 0.4], setLearningRates: (lrs: readonly number[]) => { written.push([...lrs]); } };
+      const target = {
+        baseLearningRates: [0.2, 0.4],
+        setLearningRates: (lrs: readonly number[]) => {
+          written.push([...lrs]);
+        },
+      };
       const scheduler: LrMultiplier = new LrMultiplier(target, linearScheduler({ startValue: 1, endValue: 0 }), 10);
       const hook: LrSchedulerHook = new LrSchedulerHook(scheduler, 1);
       const ctx: HookContext = context(0);
@@ -38,9 +40,9 @@ describe(LrSchedulerHook, () => {
     it('should refuse to train with a state error naming both iterations', () => {
       const target = { baseLearningRates: [0.1], setLearningRates: (): void => undefined };
       const hook: LrSchedulerHook = new LrSchedulerHook(new LrMultiplier(target, linearScheduler({ startValue: 1, endValue: 0 }), 10));
-      expect(() => { hook.beforeTrain(context(4, 4)); }).toThrow(
-        'LR scheduler is at iteration 0 but training starts at 4; load the scheduler state with the checkpoint',
-      );
+      expect(() => {
+        hook.beforeTrain(context(4, 4));
+      }).toThrow('LR scheduler is at iteration 0 but training starts at 4; load the scheduler state with the checkpoint');
     });
   });
 });
@@ -57,7 +59,10 @@ describe(IterationTimer, () => {
   it('should record each step duration in seconds as time and log the total', () => {
     const clock: number[] = [0, 250, 1000, 1500];
     const lines: string[] = [];
-    const timer: IterationTimer = new IterationTimer({ now: () => clock.shift() ?? 0, logger: { info: (m) => lines.push(m), warn: () => undefined } });
+    const timer: IterationTimer = new IterationTimer({
+      now: () => clock.shift() ?? 0,
+      logger: { info: (m) => lines.push(m), warn: () => undefined },
+    });
     const ctx: HookContext = context(0);
     timer.beforeTrain();
     timer.beforeStep();
@@ -88,7 +93,9 @@ describe('tensor hooks', () => {
       const w: tf.Variable = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'ema/w'));
       const ema: WeightEma = new WeightEma(new Map([['w', w]]), 0.5);
       ema.beforeTrain();
-      tf.tidy(() => { w.assign(tf.tensor1d([3, 6])); });
+      tf.tidy(() => {
+        w.assign(tf.tensor1d([3, 6]));
+      });
       ema.afterStep();
       // 0.5·[1, 2] + 0.5·[3, 6] = [2, 4]
       expect(Array.from(ema.state()[0]!.tensor.dataSync())).toEqual([2, 4]);
@@ -99,7 +106,9 @@ describe('tensor hooks', () => {
       const other: WeightEma = new WeightEma(new Map([['w', w]]), 0.5);
       other.loadState(ema.state());
       expect(Array.from(other.state()[0]!.tensor.dataSync())).toEqual([2, 4]);
-      expect(() => { other.loadState([]); }).toThrow('WeightEma state: variable w missing or of another shape; expected [2]');
+      expect(() => {
+        other.loadState([]);
+      }).toThrow('WeightEma state: variable w missing or of another shape; expected [2]');
       other.dispose();
       ema.dispose();
       w.dispose();
@@ -114,12 +123,17 @@ describe('tensor hooks', () => {
     it('should save after iterations 2 and 5 of a period-3 run of 7 (as model_3, model_6) and model_final at the end', async () => {
       const w: tf.Variable = tf.tidy(() => tf.variable(tf.tensor1d([1]), true, 'pc/w'));
       const files: MemoryFileStore = new MemoryFileStore();
-      const hook: PeriodicCheckpointer = new PeriodicCheckpointer(new Checkpointer({ model: new Map([['w', w]]) }, { files, dir: 'o', maxToKeep: 5 }), 3);
+      const hook: PeriodicCheckpointer = new PeriodicCheckpointer(
+        new Checkpointer({ model: new Map([['w', w]]) }, { files, dir: 'o', maxToKeep: 5 }),
+        3,
+      );
       for (let i = 0; i < 7; i++) await hook.afterStep(context(i, 0, 7));
       await hook.afterTrain(context(7, 0, 7));
       expect((await files.list('o')).sort()).toEqual(['last_checkpoint', 'model_0000003.ckpt', 'model_0000006.ckpt', 'model_final.ckpt']);
       const failed: MemoryFileStore = new MemoryFileStore();
-      await new PeriodicCheckpointer(new Checkpointer({ model: new Map([['w', w]]) }, { files: failed, dir: 'o' }), 3).afterTrain(context(4, 0, 7));
+      await new PeriodicCheckpointer(new Checkpointer({ model: new Map([['w', w]]) }, { files: failed, dir: 'o' }), 3).afterTrain(
+        context(4, 0, 7),
+      );
       expect(await failed.list('o')).toEqual([]);
       w.dispose();
     });

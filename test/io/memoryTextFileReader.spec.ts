@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { memoryTextFileReader } from '../../src/io/memoryTextFileReader.js';
-import { normalizePath } from '../../src/io/normalizePath.js';
+import { memoryTextFileReader, normalizePath } from '../../src/io/interfaces.js';
 
 describe(memoryTextFileReader, () => {
   const reader = memoryTextFileReader({ 'configs/./a.yaml': 'A', '/abs/b.yaml': 'B' });

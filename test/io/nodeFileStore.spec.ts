@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SolverError } from '../../src/errors/SolverError.js';
-import { nodeFileStore } from '../../src/io/nodeFileStore.js';
+import { SolverError } from '../../src/errors.js';
+import { nodeFileStore } from '../../src/io/node.js';
 
 describe('nodeFileStore', () => {
   let dir: string;

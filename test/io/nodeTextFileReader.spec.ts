@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { nodeTextFileReader } from '../../src/io/nodeTextFileReader.js';
+import { nodeTextFileReader } from '../../src/io/node.js';
 
 describe('nodeTextFileReader', () => {
   describe('when reading a file on disk', () => {

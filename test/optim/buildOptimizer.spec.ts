@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/index.js';
+import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/schema.js';
 import { buildOptimizer } from '../../src/optim/buildOptimizer.js';
-import { buildGradientClipper } from '../../src/optim/clip/buildGradientClipper.js';
-import type { Clipper } from '../../src/optim/clip/Clipper.js';
-import type { ModuleData } from '../../src/optim/groups/ParamGroup.js';
+import { buildGradientClipper, type Clipper } from '../../src/optim/clip.js';
+import type { ModuleData } from '../../src/optim/groups.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -21,8 +20,22 @@ function config(solver: Partial<SolverSection>): Pick<SolverConfig, 'SOLVER'> {
 
 /** Plain module data whose params are variable names: groups are checked without tensors. */
 const MODULES: readonly ModuleData<string>[] = [
-  { name: 'conv', type: 'Conv2D', params: [{ name: 'kernel', value: 'conv/kernel' }, { name: 'bias', value: 'conv/bias' }] },
-  { name: 'bn', type: 'BatchNormalization', params: [{ name: 'gamma', value: 'bn/gamma' }, { name: 'beta', value: 'bn/beta' }] },
+  {
+    name: 'conv',
+    type: 'Conv2D',
+    params: [
+      { name: 'kernel', value: 'conv/kernel' },
+      { name: 'bias', value: 'conv/bias' },
+    ],
+  },
+  {
+    name: 'bn',
+    type: 'BatchNormalization',
+    params: [
+      { name: 'gamma', value: 'bn/gamma' },
+      { name: 'beta', value: 'bn/beta' },
+    ],
+  },
 ];
 
 describe(buildOptimizer, () => {
@@ -43,7 +56,10 @@ describe(buildOptimizer, () => {
   describe('having BIAS_LR_FACTOR 2 and WEIGHT_DECAY_BIAS 0', () => {
     describe('when built', () => {
       it('should split biases (tfjs bias and beta) into their own group', () => {
-        const optimizer = buildOptimizer(config({ BASE_LR: 0.02, BIAS_LR_FACTOR: 2, WEIGHT_DECAY_BIAS: 0, WEIGHT_DECAY_NORM: 0.5 }), MODULES);
+        const optimizer = buildOptimizer(
+          config({ BASE_LR: 0.02, BIAS_LR_FACTOR: 2, WEIGHT_DECAY_BIAS: 0, WEIGHT_DECAY_NORM: 0.5 }),
+          MODULES,
+        );
         expect(optimizer.paramGroups.map((g) => [g.names, g.lr, g.weightDecay])).toEqual([
           [['conv/kernel'], 0.02, 0.0001],
           [['conv/bias', 'bn/beta'], 0.04, 0],
@@ -89,13 +105,17 @@ describe(buildOptimizer, () => {
           },
         };
         const modules: ModuleData<string>[] = [{ name: 'd', type: 'Dense', params: [{ name: 'kernel', value: 'injected_w' }] }];
-        const optimizer = buildOptimizer(config({ CLIP_GRADIENTS: { ...DEFAULT_CONFIG.SOLVER.CLIP_GRADIENTS, ENABLED: true } }), modules, { clipper });
+        const optimizer = buildOptimizer(config({ CLIP_GRADIENTS: { ...DEFAULT_CONFIG.SOLVER.CLIP_GRADIENTS, ENABLED: true } }), modules, {
+          clipper,
+        });
         tf.tidy(() => {
           optimizer.applyGradients({ injected_w: tf.tensor1d([5, 5]) });
         });
         expect(calls).toBe(1);
         // Zero gradient + weight decay 1e-4 + momentum: w = 1 − 0.001·(0 + 1e-4·1) = 0.9999999
-        Array.from(w.dataSync()).forEach((x) => { expect(x).toBeCloseTo(1 - 0.001 * 1e-4, 7); });
+        Array.from(w.dataSync()).forEach((x) => {
+          expect(x).toBeCloseTo(1 - 0.001 * 1e-4, 7);
+        });
         optimizer.dispose();
         w.dispose();
       });

@@ -1,4 +1,4 @@
-import type { LearningRateTarget } from '../../src/sched/index.js';
+import type { LearningRateTarget } from '../../src/sched/lrScheduler.js';
 
 // A LearningRateTarget that records every write: the fake optimizer of the sched tests.
 export class FakeTarget implements LearningRateTarget {

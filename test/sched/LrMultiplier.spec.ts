@@ -1,11 +1,13 @@
-// The LR multiplier (SPEC §3.4) with a fake optimizer: when the LR is written, per-group scale,
-// the end of the run, state round-trip, resume exactness and the MAX_ITER policy (NOTES §5.1-4).
 import { describe, expect, it } from '@jest/globals';
-import { SolverError } from '../../src/errors/index.js';
-import { buildLrScheduler, LrMultiplier, multiStepScheduler, warmupScheduler } from '../../src/sched/index.js';
-import type { LrMultiplierState, ParamScheduler } from '../../src/sched/index.js';
+import { SolverError } from '../../src/errors.js';
+import { buildLrScheduler, LrMultiplier, type LrMultiplierState } from '../../src/sched/lrScheduler.js';
+import { multiStepScheduler, type ParamScheduler } from '../../src/sched/schedulers.js';
+import { warmupScheduler } from '../../src/sched/warmup.js';
 import { configFor } from './configFor.js';
 import { FakeTarget } from './FakeTarget.js';
+
+// The LR multiplier (SPEC §3.4) with a fake optimizer: when the LR is written, per-group scale,
+// the end of the run, state round-trip, resume exactness and the MAX_ITER policy (NOTES §5.1-4).
 
 // Warmup (10 of 100 iterations, factor 0.1) then MultiStep [1, 0.5, 0.25] at 40 and 70.
 const schedule: ParamScheduler = warmupScheduler({
@@ -83,7 +85,11 @@ describe(LrMultiplier, () => {
       const lr: LrMultiplier = new LrMultiplier(target, (w: number) => 0.5 - w, 10);
       lr.apply();
       for (let k = 0; k < 5; k += 1) lr.step();
-      expect(thrown(() => { lr.step(); }).message).toBe('LrMultiplier schedule(0.6) at iteration 6: got -0.09999999999999998, expected a finite number >= 0');
+      expect(
+        thrown(() => {
+          lr.step();
+        }).message,
+      ).toBe('LrMultiplier schedule(0.6) at iteration 6: got -0.09999999999999998, expected a finite number >= 0');
       expect(lr.current.iteration).toBe(5);
       expect(target.writes).toHaveLength(6);
     });
@@ -93,7 +99,9 @@ describe(LrMultiplier, () => {
     const saved: LrMultiplierState = { iteration: 50, baseLearningRates: [0.2, 0.02], maxIter: 100 };
     it('should refuse it with a state error by default, and change nothing', () => {
       const lr: LrMultiplier = new LrMultiplier(new FakeTarget([0.2, 0.02]), schedule, 200);
-      const error: SolverError = thrown(() => { lr.loadState(saved); });
+      const error: SolverError = thrown(() => {
+        lr.loadState(saved);
+      });
       expect(error.kind).toBe('state');
       expect(error.message).toBe(
         'SOLVER.MAX_ITER: the checkpoint was saved with 100, this run has 200; resuming with a different MAX_ITER is refused ' +
@@ -102,7 +110,10 @@ describe(LrMultiplier, () => {
       expect(lr.current.iteration).toBe(0);
     });
     it('should continue at the same iteration on the new schedule when allowed (never rescaled)', () => {
-      const lr: LrMultiplier = buildLrScheduler(configFor({ MAX_ITER: 200, STEPS: [150], ALLOW_MAX_ITER_CHANGE: true }), new FakeTarget([0.2, 0.02]));
+      const lr: LrMultiplier = buildLrScheduler(
+        configFor({ MAX_ITER: 200, STEPS: [150], ALLOW_MAX_ITER_CHANGE: true }),
+        new FakeTarget([0.2, 0.02]),
+      );
       lr.loadState(saved);
       expect(lr.current.iteration).toBe(50);
       expect(lr.current.where).toBe(0.25);
@@ -111,21 +122,33 @@ describe(LrMultiplier, () => {
 
   const malformed: readonly (readonly [string, unknown, string])[] = [
     ['not an object', 7, 'LR multiplier state: got 7, expected an object'],
-    ['a negative iteration', { iteration: -1, baseLearningRates: [1, 1], maxIter: 100 }, 'LR multiplier state iteration: got -1, expected an integer >= 0'],
+    [
+      'a negative iteration',
+      { iteration: -1, baseLearningRates: [1, 1], maxIter: 100 },
+      'LR multiplier state iteration: got -1, expected an integer >= 0',
+    ],
     ['no maxIter', { iteration: 1, baseLearningRates: [1, 1] }, 'LR multiplier state maxIter: got undefined, expected an integer >= 1'],
-    ['one group too few', { iteration: 1, baseLearningRates: [1], maxIter: 100 }, 'LR multiplier state baseLearningRates: got [1], expected 2 finite numbers >= 0 (one per group)'],
+    [
+      'one group too few',
+      { iteration: 1, baseLearningRates: [1], maxIter: 100 },
+      'LR multiplier state baseLearningRates: got [1], expected 2 finite numbers >= 0 (one per group)',
+    ],
   ];
   describe.each(malformed)('having a state that is %s', (_name, state, message) => {
     it('should throw a state error naming the field', () => {
       const lr: LrMultiplier = new LrMultiplier(new FakeTarget([0.2, 0.02]), schedule, 100);
-      const error: SolverError = thrown(() => { lr.loadState(state); });
+      const error: SolverError = thrown(() => {
+        lr.loadState(state);
+      });
       expect([error.kind, error.message]).toEqual(['state', message]);
     });
   });
 
   describe('having bad construction arguments', () => {
     it('should reject maxIter 0, an empty target, a schedule that is not a function or returns NaN', () => {
-      expect(thrown(() => new LrMultiplier(new FakeTarget([1]), schedule, 0)).message).toBe('LrMultiplier maxIter: got 0, expected an integer >= 1');
+      expect(thrown(() => new LrMultiplier(new FakeTarget([1]), schedule, 0)).message).toBe(
+        'LrMultiplier maxIter: got 0, expected an integer >= 1',
+      );
       expect(thrown(() => new LrMultiplier(new FakeTarget([]), schedule, 10)).message).toBe(
         'LrMultiplier target.baseLearningRates: got [], expected a non-empty array of finite numbers >= 0',
       );

@@ -1,11 +1,12 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { SolverError } from '../../src/errors.js';
+import { buildParamScheduler } from '../../src/sched/lrScheduler.js';
+import { type ParamScheduler, whereAt } from '../../src/sched/schedulers.js';
+import { configFor } from './configFor.js';
+
 // The config builder (SPEC §3.2): detectron2's default config number for number, the
 // boundaries of NOTES §5.6-7, the dropped-steps warning and one test per rejected config.
-import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import { SolverError } from '../../src/errors/index.js';
-import { buildParamScheduler, whereAt } from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
-import { configFor } from './configFor.js';
 
 // detectron2 defaults (SPEC §1) by hand: MAX_ITER 40000, linear warmup of 1000 iterations from
 // 0.001, STEPS [30000], GAMMA 0.1. Warmup value at i < 1000: 0.001 + (1 − 0.001) · i / 1000.
@@ -62,7 +63,9 @@ describe(buildParamScheduler, () => {
 
   describe('having WARMUP_ITERS beyond MAX_ITER without RESCALE_INTERVAL (warmup length clamped to 1)', () => {
     it('should warm up over the whole run and reach s(1) at the end, as detectron2 after its clamp', () => {
-      const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupCosineLR', MAX_ITER: 100, WARMUP_ITERS: 150, BASE_LR_END: 0.0005 }));
+      const m: ParamScheduler = buildParamScheduler(
+        configFor({ LR_SCHEDULER_NAME: 'WarmupCosineLR', MAX_ITER: 100, WARMUP_ITERS: 150, BASE_LR_END: 0.0005 }),
+      );
       // Linear(0.001 · 1, Cosine(1, 0.5)(1) = 0.5) over where.
       expect(m(0)).toBe(0.001);
       expect(m(0.5)).toBeCloseTo(0.5 * 0.5 + 0.001 * 0.5, 15);
@@ -74,7 +77,9 @@ describe(buildParamScheduler, () => {
     const m: ParamScheduler = buildParamScheduler(configFor({ LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR' }));
     it('should step down by 0.1 every 10000 iterations after warmup', () => {
       const at = (i: number): number => m(i / 40000);
-      expect([1000, 9999, 10000, 19999, 20000, 30000, 39999].map(at)).toEqual([1, 1, 0.1, 0.1, 0.010000000000000002, 0.0010000000000000002, 0.0010000000000000002]);
+      expect([1000, 9999, 10000, 19999, 20000, 30000, 39999].map(at)).toEqual([
+        1, 1, 0.1, 0.1, 0.010000000000000002, 0.0010000000000000002, 0.0010000000000000002,
+      ]);
     });
   });
 
@@ -89,32 +94,70 @@ describe(buildParamScheduler, () => {
   describe('having STEPS beyond MAX_ITER', () => {
     it('should drop them with ONE warning that lists them', () => {
       const warnings: string[] = [];
-      const m: ParamScheduler = buildParamScheduler(configFor({ STEPS: [20000, 50000, 60000] }), { logger: { warn: (s: string) => warnings.push(s) } });
+      const m: ParamScheduler = buildParamScheduler(configFor({ STEPS: [20000, 50000, 60000] }), {
+        logger: { warn: (s: string) => warnings.push(s) },
+      });
       expect(warnings).toEqual(['SOLVER.STEPS contains values larger than SOLVER.MAX_ITER (40000): 50000, 60000; they are ignored.']);
       expect(m(30000 / 40000)).toBe(0.1);
     });
   });
 
   const rejected: readonly (readonly [string, Record<string, unknown>, string])[] = [
-    ['an unknown name', { LR_SCHEDULER_NAME: 'WarmupFooLR' }, 'Unknown LR scheduler: WarmupFooLR (SOLVER.LR_SCHEDULER_NAME; expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)'],
-    ['an unknown warmup method', { WARMUP_METHOD: 'exp' }, `Unknown warmup method: exp (SOLVER.WARMUP_METHOD; expected 'linear' or 'constant')`],
+    [
+      'an unknown name',
+      { LR_SCHEDULER_NAME: 'WarmupFooLR' },
+      'Unknown LR scheduler: WarmupFooLR (SOLVER.LR_SCHEDULER_NAME; expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)',
+    ],
+    [
+      'an unknown warmup method',
+      { WARMUP_METHOD: 'exp' },
+      `Unknown warmup method: exp (SOLVER.WARMUP_METHOD; expected 'linear' or 'constant')`,
+    ],
     ['MAX_ITER 0', { MAX_ITER: 0 }, 'SOLVER.MAX_ITER: got 0, expected an integer > 0'],
     ['WARMUP_ITERS -1', { WARMUP_ITERS: -1 }, 'SOLVER.WARMUP_ITERS: got -1, expected an integer >= 0'],
     ['WARMUP_FACTOR NaN', { WARMUP_FACTOR: NaN }, 'SOLVER.WARMUP_FACTOR: got NaN, expected a finite number >= 0'],
-    ['a step at MAX_ITER', { STEPS: [30000, 40000] }, 'SOLVER.STEPS[1]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect'],
+    [
+      'a step at MAX_ITER',
+      { STEPS: [30000, 40000] },
+      'SOLVER.STEPS[1]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect',
+    ],
     ['steps out of order', { STEPS: [30000, 20000] }, 'SOLVER.STEPS[1]: got 20000, expected > 30000 (STEPS strictly increasing, > 0)'],
     ['a step 0', { STEPS: [0] }, 'SOLVER.STEPS[0]: got 0, expected > 0 (STEPS strictly increasing, > 0)'],
     ['STEPS not a list', { STEPS: 30000 }, 'SOLVER.STEPS: got 30000, expected a list of integers'],
     ['a fractional step', { STEPS: [1.5] }, 'SOLVER.STEPS[0]: got 1.5, expected an integer'],
     ['GAMMA 0', { GAMMA: 0 }, 'SOLVER.GAMMA: got 0, expected a finite number > 0'],
-    ['NUM_DECAYS 0', { LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR', NUM_DECAYS: 0 }, 'SOLVER.NUM_DECAYS: got 0, expected an integer > 0'],
+    [
+      'NUM_DECAYS 0',
+      { LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR', NUM_DECAYS: 0 },
+      'SOLVER.NUM_DECAYS: got 0, expected an integer > 0',
+    ],
     ['BASE_LR 0 for cosine', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR: 0 }, 'SOLVER.BASE_LR: got 0, expected a finite number > 0'],
-    ['BASE_LR_END above BASE_LR', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: 0.01 }, 'SOLVER.BASE_LR_END: got 0.01, expected <= SOLVER.BASE_LR (0.001): BASE_LR_END / BASE_LR must lie in [0, 1]'],
-    ['BASE_LR_END negative', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: -1 }, 'SOLVER.BASE_LR_END: got -1, expected a finite number >= 0'],
-    ['rescaled warmup as long as the run', { RESCALE_INTERVAL: true, WARMUP_ITERS: 40000 }, 'SOLVER.WARMUP_ITERS: got 40000, expected < SOLVER.MAX_ITER (40000) when SOLVER.RESCALE_INTERVAL is true'],
+    [
+      'BASE_LR_END above BASE_LR',
+      { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: 0.01 },
+      'SOLVER.BASE_LR_END: got 0.01, expected <= SOLVER.BASE_LR (0.001): BASE_LR_END / BASE_LR must lie in [0, 1]',
+    ],
+    [
+      'BASE_LR_END negative',
+      { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: -1 },
+      'SOLVER.BASE_LR_END: got -1, expected a finite number >= 0',
+    ],
+    [
+      'rescaled warmup as long as the run',
+      { RESCALE_INTERVAL: true, WARMUP_ITERS: 40000 },
+      'SOLVER.WARMUP_ITERS: got 40000, expected < SOLVER.MAX_ITER (40000) when SOLVER.RESCALE_INTERVAL is true',
+    ],
     ['RESCALE_INTERVAL not a boolean', { RESCALE_INTERVAL: 'yes' }, 'SOLVER.RESCALE_INTERVAL: got "yes", expected true or false'],
-    ['POLY_LR_POWER negative', { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_POWER: -0.9 }, 'SOLVER.POLY_LR_POWER: got -0.9, expected a finite number >= 0'],
-    ['POLY_LR_CONSTANT_ENDING 1.5', { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_CONSTANT_ENDING: 1.5 }, 'SOLVER.POLY_LR_CONSTANT_ENDING: got 1.5, expected a number in [0, 1]'],
+    [
+      'POLY_LR_POWER negative',
+      { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_POWER: -0.9 },
+      'SOLVER.POLY_LR_POWER: got -0.9, expected a finite number >= 0',
+    ],
+    [
+      'POLY_LR_CONSTANT_ENDING 1.5',
+      { LR_SCHEDULER_NAME: 'WarmupPolyLR', POLY_LR_CONSTANT_ENDING: 1.5 },
+      'SOLVER.POLY_LR_CONSTANT_ENDING: got 1.5, expected a number in [0, 1]',
+    ],
   ];
 
   describe.each(rejected)('having %s', (_name, solver, message) => {

@@ -1,5 +1,4 @@
-import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import type { SolverConfig, SolverSection } from '../../src/config/index.js';
+import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/schema.js';
 
 // DEFAULT_CONFIG with some SOLVER keys replaced (wrong types allowed, to test validation).
 export function configFor(solver: Partial<Record<keyof SolverSection, unknown>>): SolverConfig {

@@ -1,18 +1,18 @@
-// Builds one of our schedulers from an entry of shared/reference/upstream-unit-tests.json
-// (fvcore class name + Python argument names), so the reference table can drive our code.
-import type { ParamScheduler } from '../../src/sched/index.js';
 import {
-  compositeScheduler,
   constantScheduler,
   cosineScheduler,
   exponentialScheduler,
   linearScheduler,
   multiStepScheduler,
+  type ParamScheduler,
   polynomialDecayScheduler,
   stepScheduler,
   stepWithFixedGammaScheduler,
-  warmupScheduler,
-} from '../../src/sched/index.js';
+} from '../../src/sched/schedulers.js';
+import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+
+// Builds one of our schedulers from an entry of shared/reference/upstream-unit-tests.json
+// (fvcore class name + Python argument names), so the reference table can drive our code.
 
 /** A scheduler as the reference file writes it. */
 export interface UpstreamSchedulerSpec {

@@ -1,11 +1,12 @@
+import { describe, expect, it } from '@jest/globals';
+import type { SolverConfig } from '../../src/config/schema.js';
+import { buildParamScheduler } from '../../src/sched/lrScheduler.js';
+import { type ParamScheduler, whereAt } from '../../src/sched/schedulers.js';
+import { configFor } from './configFor.js';
+
 // Property checks over many configs (a fixed-seed generator, so failures reproduce): every
 // schedule is finite and >= 0 on all of [0, 1] and past the end, warmup rises, step schedules
 // never rise after warmup, and a linear warmup meets the main schedule without a jump.
-import { describe, expect, it } from '@jest/globals';
-import type { SolverConfig } from '../../src/config/index.js';
-import { buildParamScheduler, whereAt } from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
-import { configFor } from './configFor.js';
 
 function generator(seed: number): () => number {
   let state: number = seed;
@@ -19,7 +20,9 @@ const NAMES = ['WarmupMultiStepLR', 'WarmupCosineLR', 'WarmupStepWithFixedGammaL
 
 function randomConfig(next: () => number): SolverConfig {
   const maxIter: number = 10 + Math.floor(next() * 3000);
-  const steps: number[] = [...new Set([next(), next(), next()].map((u: number) => 1 + Math.floor(u * (maxIter - 1))))].sort((a, b) => a - b);
+  const steps: number[] = [...new Set([next(), next(), next()].map((u: number) => 1 + Math.floor(u * (maxIter - 1))))].sort(
+    (a, b) => a - b,
+  );
   const rescale: boolean = next() < 0.3;
   const warmupIters: number = Math.floor(next() * (rescale ? maxIter - 1 : maxIter * 1.2));
   return configFor({

@@ -1,5 +1,3 @@
-// Golden tables for each fvcore scheduler, written by hand from the formulas of SPEC §3.1
-// (the "from" column says which formula), plus the property checks fvcore's tests make.
 import { describe, expect, it } from '@jest/globals';
 import {
   constantScheduler,
@@ -7,11 +5,14 @@ import {
   exponentialScheduler,
   linearScheduler,
   multiStepScheduler,
+  type ParamScheduler,
   polynomialDecayScheduler,
   stepScheduler,
   stepWithFixedGammaScheduler,
-} from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
+} from '../../src/sched/schedulers.js';
+
+// Golden tables for each fvcore scheduler, written by hand from the formulas of SPEC §3.1
+// (the "from" column says which formula), plus the property checks fvcore's tests make.
 
 type Row = readonly [where: number, expected: number];
 
@@ -22,7 +23,11 @@ function expectTable(s: ParamScheduler, rows: readonly Row[], digits = 15): void
 describe(constantScheduler, () => {
   describe('having value 0.1', () => {
     it('should return 0.1 on all of [0, 1], the end included', () => {
-      expectTable(constantScheduler({ value: 0.1 }), [[0, 0.1], [0.5, 0.1], [1, 0.1]]);
+      expectTable(constantScheduler({ value: 0.1 }), [
+        [0, 0.1],
+        [0.5, 0.1],
+        [1, 0.1],
+      ]);
     });
   });
 });
@@ -44,7 +49,11 @@ describe(cosineScheduler, () => {
     it('should rise from 0.5 to 1 and be the decay reversed', () => {
       const up: ParamScheduler = cosineScheduler({ startValue: 0.5, endValue: 1 });
       const down: ParamScheduler = cosineScheduler({ startValue: 1, endValue: 0.5 });
-      expectTable(up, [[0, 0.5], [0.5, 0.75], [1, 1]]);
+      expectTable(up, [
+        [0, 0.5],
+        [0.5, 0.75],
+        [1, 1],
+      ]);
       for (let k = 0; k <= 100; k += 1) expect(up(k / 100)).toBeCloseTo(down(1 - k / 100), 14);
     });
   });
@@ -54,7 +63,11 @@ describe(exponentialScheduler, () => {
   describe('having start 2 and decay 0.1', () => {
     // from: start · decay^where; 0.1^0.5 = √0.1.
     it('should decay to start · decay at the end', () => {
-      expectTable(exponentialScheduler({ startValue: 2, decay: 0.1 }), [[0, 2], [0.5, 2 * Math.sqrt(0.1)], [1, 0.2]]);
+      expectTable(exponentialScheduler({ startValue: 2, decay: 0.1 }), [
+        [0, 2],
+        [0.5, 2 * Math.sqrt(0.1)],
+        [1, 0.2],
+      ]);
     });
   });
 });
@@ -63,7 +76,11 @@ describe(linearScheduler, () => {
   describe('having start 0 and end 0.1', () => {
     // from: end · where + start · (1 − where).
     it('should interpolate linearly', () => {
-      expectTable(linearScheduler({ startValue: 0, endValue: 0.1 }), [[0, 0], [0.25, 0.025], [1, 0.1]]);
+      expectTable(linearScheduler({ startValue: 0, endValue: 0.1 }), [
+        [0, 0],
+        [0.25, 0.025],
+        [1, 0.1],
+      ]);
     });
     it('should be the decay from 0.1 to 0 reversed', () => {
       const up: ParamScheduler = linearScheduler({ startValue: 0, endValue: 0.1 });
@@ -77,7 +94,12 @@ describe(polynomialDecayScheduler, () => {
   describe('having base 0.1 and power 2', () => {
     // from: base · (1 − where)^power.
     it('should decay as a square to 0', () => {
-      expectTable(polynomialDecayScheduler({ baseValue: 0.1, power: 2 }), [[0, 0.1], [0.5, 0.025], [0.9, 0.001], [1, 0]]);
+      expectTable(polynomialDecayScheduler({ baseValue: 0.1, power: 2 }), [
+        [0, 0.1],
+        [0.5, 0.025],
+        [0.9, 0.001],
+        [1, 0],
+      ]);
     });
   });
 });
@@ -87,7 +109,14 @@ describe(stepScheduler, () => {
     // from: values[floor((where + 1e-6) · 4)]: 30 updates each.
     const s: ParamScheduler = stepScheduler({ numUpdates: 120, values: [0.1, 0.01, 0.001, 0.0001] });
     it('should change value at updates 30, 60, 90 and keep the last value at where = 1', () => {
-      expectTable(s, [[29 / 120, 0.1], [30 / 120, 0.01], [59 / 120, 0.01], [60 / 120, 0.001], [90 / 120, 0.0001], [1, 0.0001]]);
+      expectTable(s, [
+        [29 / 120, 0.1],
+        [30 / 120, 0.01],
+        [59 / 120, 0.01],
+        [60 / 120, 0.001],
+        [90 / 120, 0.0001],
+        [1, 0.0001],
+      ]);
     });
   });
 });

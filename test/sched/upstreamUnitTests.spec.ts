@@ -1,18 +1,17 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, type SolverConfig } from '../../src/config/schema.js';
+import { SolverError } from '../../src/errors.js';
+import { buildLrScheduler, LrMultiplier } from '../../src/sched/lrScheduler.js';
+import type { ParamScheduler } from '../../src/sched/schedulers.js';
+import { FakeTarget } from './FakeTarget.js';
+import { fromUpstreamSpec, type UpstreamSchedulerSpec } from './fromUpstreamSpec.js';
+import { allclose, roundTo, ulps } from './ulps.js';
+
 // The reference table: every scheduler expectation hard-coded in fvcore's
 // tests/param_scheduler/test_scheduler_*.py and detectron2's tests/test_scheduler.py,
 // as transcribed in shared/reference/upstream-unit-tests.json (copied to fixtures/), run
 // against our schedulers. Each case is named by its entry id and upstream test.
-import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import type { SolverConfig } from '../../src/config/index.js';
-import { SolverError } from '../../src/errors/index.js';
-import { buildLrScheduler, LrMultiplier } from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
-import { FakeTarget } from './FakeTarget.js';
-import { fromUpstreamSpec } from './fromUpstreamSpec.js';
-import type { UpstreamSchedulerSpec } from './fromUpstreamSpec.js';
-import { allclose, roundTo, ulps } from './ulps.js';
 
 interface Entry {
   readonly id: string;
@@ -54,8 +53,7 @@ const OUR_ERRORS: Readonly<Record<string, string>> = {
   'fvcore.multistep.invalid.num_updates_-1': 'multiStepScheduler.numUpdates: got -1, expected an integer >= 1',
   'fvcore.multistep.invalid.values_dict': 'multiStepScheduler.values: got {"a":"b"}, expected a non-empty array of finite numbers',
   'fvcore.multistep.invalid.values_empty': 'multiStepScheduler.values: got [], expected a non-empty array of finite numbers',
-  'fvcore.multistep.invalid.milestones_dict':
-    'multiStepScheduler.milestones: got {"a":"b"}, expected a list of 3 integers (values has 4)',
+  'fvcore.multistep.invalid.milestones_dict': 'multiStepScheduler.milestones: got {"a":"b"}, expected a list of 3 integers (values has 4)',
   'fvcore.multistep.invalid.too_many_milestones':
     'multiStepScheduler.milestones: got [3, 6, 8, 12], expected a list of 3 integers (values has 4)',
   'fvcore.multistep.invalid.too_few_milestones': 'multiStepScheduler.milestones: got [3, 6], expected a list of 3 integers (values has 4)',

@@ -1,7 +1,8 @@
-// WarmupPolyLR (detectron2 projects/DeepLab/deeplab/lr_scheduler.py) against its formula by hand.
 import { describe, expect, it } from '@jest/globals';
-import { warmupPolyScheduler } from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
+import type { ParamScheduler } from '../../src/sched/schedulers.js';
+import { warmupPolyScheduler } from '../../src/sched/warmup.js';
+
+// WarmupPolyLR (detectron2 projects/DeepLab/deeplab/lr_scheduler.py) against its formula by hand.
 
 // DeepLab, per iteration: w = i >= W ? 1 : (linear: f (1 − i/W) + i/W); poly = (1 − i/M)^p;
 // if ending > 0 and w == 1 and poly < ending: ending; else w · poly.
@@ -48,7 +49,13 @@ describe(warmupPolyScheduler, () => {
   });
   describe('having the constant warmup method', () => {
     it('should multiply the poly factor by the warmup factor during warmup', () => {
-      const s: ParamScheduler = warmupPolyScheduler({ power: 1, constantEnding: 0, warmupFactor: 0.1, warmupLength: 0.2, warmupMethod: 'constant' });
+      const s: ParamScheduler = warmupPolyScheduler({
+        power: 1,
+        constantEnding: 0,
+        warmupFactor: 0.1,
+        warmupLength: 0.2,
+        warmupMethod: 'constant',
+      });
       expect(s(0.1)).toBeCloseTo(0.1 * 0.9, 15);
       expect(s(0.2)).toBeCloseTo(0.8, 15);
     });

@@ -1,13 +1,18 @@
-// Warmup (SPEC §3.3) and the composite it is built on, checked against hand formulas.
 import { describe, expect, it } from '@jest/globals';
-import { compositeScheduler, cosineScheduler, linearScheduler, warmupScheduler } from '../../src/sched/index.js';
-import type { ParamScheduler } from '../../src/sched/index.js';
+import { cosineScheduler, linearScheduler, type ParamScheduler } from '../../src/sched/schedulers.js';
+import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+
+// Warmup (SPEC §3.3) and the composite it is built on, checked against hand formulas.
 
 const cosine = (w: number): number => 0.5 * (1 + Math.cos(Math.PI * w)); // Cosine(1, 0) by hand
 
 describe(warmupScheduler, () => {
   describe('having a cosine, factor 0.001, length 0.1, linear, no rescale', () => {
-    const s: ParamScheduler = warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0.1 });
+    const s: ParamScheduler = warmupScheduler({
+      scheduler: cosineScheduler({ startValue: 1, endValue: 0 }),
+      warmupFactor: 0.001,
+      warmupLength: 0.1,
+    });
     it('should ramp linearly from 0.001 to cos(0.1) and then follow the cosine on the global where', () => {
       // from: Linear(0.001 · s(0), s(0.1)) on (where / 0.1), then s(where) itself ('fixed').
       expect(s(0)).toBe(0.001);
@@ -39,7 +44,12 @@ describe(warmupScheduler, () => {
 
   describe('having the constant method', () => {
     it('should hold factor · s(0) through warmup, then jump to the schedule', () => {
-      const s: ParamScheduler = warmupScheduler({ scheduler: linearScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.25, warmupLength: 0.2, warmupMethod: 'constant' });
+      const s: ParamScheduler = warmupScheduler({
+        scheduler: linearScheduler({ startValue: 1, endValue: 0 }),
+        warmupFactor: 0.25,
+        warmupLength: 0.2,
+        warmupMethod: 'constant',
+      });
       expect([0, 0.1, 0.19].map(s)).toEqual([0.25, 0.25, 0.25]);
       expect(s(0.2)).toBeCloseTo(0.8, 15);
     });
@@ -47,7 +57,11 @@ describe(warmupScheduler, () => {
 
   describe('having length 0 (no warmup)', () => {
     it('should be the schedule itself from where = 0', () => {
-      const s: ParamScheduler = warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0 });
+      const s: ParamScheduler = warmupScheduler({
+        scheduler: cosineScheduler({ startValue: 1, endValue: 0 }),
+        warmupFactor: 0.001,
+        warmupLength: 0,
+      });
       expect(s(0)).toBe(1);
       expect(s(0.5)).toBeCloseTo(0.5, 15);
     });
@@ -55,7 +69,11 @@ describe(warmupScheduler, () => {
 
   describe('having length 1 without rescale (WARMUP_ITERS >= MAX_ITER)', () => {
     it('should warm up over the whole run to s(1), never crash at where = 1', () => {
-      const s: ParamScheduler = warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0.5 }), warmupFactor: 0.1, warmupLength: 1 });
+      const s: ParamScheduler = warmupScheduler({
+        scheduler: cosineScheduler({ startValue: 1, endValue: 0.5 }),
+        warmupFactor: 0.1,
+        warmupLength: 1,
+      });
       // from: Linear(0.1 · 1, s(1) = 0.5) on where.
       expect(s(0)).toBeCloseTo(0.1, 15);
       expect(s(0.5)).toBeCloseTo(0.3, 15);
@@ -69,7 +87,11 @@ describe(compositeScheduler, () => {
     it('should adjust a copy of the last length and leave the caller array alone', () => {
       const lengths: number[] = [0.3, 0.3, 0.3995];
       const part: ParamScheduler = linearScheduler({ startValue: 0, endValue: 1 });
-      const s: ParamScheduler = compositeScheduler({ schedulers: [part, part, part], lengths, intervalScaling: ['rescaled', 'rescaled', 'rescaled'] });
+      const s: ParamScheduler = compositeScheduler({
+        schedulers: [part, part, part],
+        lengths,
+        intervalScaling: ['rescaled', 'rescaled', 'rescaled'],
+      });
       expect(lengths).toEqual([0.3, 0.3, 0.3995]);
       // third part: starts at 0.6, length adjusted to 0.4: where 0.8 → (0.8 − 0.6) / 0.4 = 0.5.
       expect(s(0.8)).toBeCloseTo(0.5, 14);
@@ -81,7 +103,11 @@ describe(compositeScheduler, () => {
       const identity: ParamScheduler = (w: number): number => w;
       const l0 = 0.1;
       const l1 = 0.7;
-      const s: ParamScheduler = compositeScheduler({ schedulers: [identity, identity, identity], lengths: [l0, l1, 1 - l0 - l1], intervalScaling: ['rescaled', 'rescaled', 'rescaled'] });
+      const s: ParamScheduler = compositeScheduler({
+        schedulers: [identity, identity, identity],
+        lengths: [l0, l1, 1 - l0 - l1],
+        intervalScaling: ['rescaled', 'rescaled', 'rescaled'],
+      });
       const where = 0.5;
       // fvcore: running_total = l0 + l1; start = running_total − l1 (not l0 itself).
       expect(s(where)).toBe((where - (l0 + l1 - l1)) / l1);

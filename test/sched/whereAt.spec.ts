@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bisectRight } from '../../src/sched/bisectRight.js';
-import { whereAt } from '../../src/sched/index.js';
+import { bisectRight, whereAt } from '../../src/sched/schedulers.js';
 
 describe(whereAt, () => {
   describe('having MAX_ITER 1000', () => {

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container } from 'inversify';
-import { createSolver } from '../../src/di/createSolver.js';
-import type { Solver } from '../../src/di/Solver.js';
-import { solverModule } from '../../src/di/solverModule.js';
-import { TOKENS } from '../../src/di/TOKENS.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import { HookList } from '../../src/hooks/HookList.js';
-import type { MetricsRecord } from '../../src/hooks/MetricsRecord.js';
+import { createSolver, type Solver } from '../../src/di/Solver.js';
+import { solverModule, TOKENS } from '../../src/di/solverModule.js';
+import { type HookContext, HookList } from '../../src/hooks/Hook.js';
+import type { MetricsRecord } from '../../src/hooks/metrics.js';
 import { ProgressHook } from '../../src/hooks/ProgressHook.js';
 import { FitCallback } from '../../src/train/FitCallback.js';
 import { smallConfig, smallData, smallModel } from '../di/smallModel.js';
@@ -59,7 +56,11 @@ describe(FitCallback, () => {
     it('should run the hooks per batch with the device loss and stop at maxIter', async () => {
       const losses: number[] = [];
       const optimizer: tf.Optimizer = compileSgd();
-      const hook = { afterStep: async (ctx: HookContext): Promise<void> => { losses.push((await ctx.loss!.data())[0]!); } };
+      const hook = {
+        afterStep: async (ctx: HookContext): Promise<void> => {
+          losses.push((await ctx.loss!.data())[0]!);
+        },
+      };
       const callback: FitCallback = new FitCallback(hook, { maxIter: 5 });
       const rows: tf.Tensor[] = [...tf.unstack(data.xs), ...tf.unstack(data.ys)];
       const dataset = tf.data.zip({ xs: tf.data.array(rows.slice(0, 16)), ys: tf.data.array(rows.slice(16)) }).batch(4);
@@ -76,9 +77,15 @@ describe(FitCallback, () => {
     it('should still run afterTrain through guard and reject with the original error', async () => {
       const log: string[] = [];
       const optimizer: tf.Optimizer = compileSgd();
-      const failing = { afterStep: (ctx: HookContext): void => { if (ctx.iteration === 1) throw new Error('hook failed at 1'); } };
+      const failing = {
+        afterStep: (ctx: HookContext): void => {
+          if (ctx.iteration === 1) throw new Error('hook failed at 1');
+        },
+      };
       const callback: FitCallback = new FitCallback(new HookList([recordingHook('h', log), failing]), { maxIter: 6 });
-      await expect(callback.guard(model.fit(data.xs, data.ys, { epochs: 2, batchSize: 4, callbacks: callback }))).rejects.toThrow('hook failed at 1');
+      await expect(callback.guard(model.fit(data.xs, data.ys, { epochs: 2, batchSize: 4, callbacks: callback }))).rejects.toThrow(
+        'hook failed at 1',
+      );
       optimizer.dispose();
       // When a callback throws, tfjs's fitLoop (training.ts, no try/finally) leaves its epoch index
       // tensor and BaseLogger's running loss total behind; the batch's loss log we free ourselves.
@@ -103,16 +110,37 @@ describe(FitCallback, () => {
     it('should keep the tensor count constant after the first step and write parseable metrics lines', async () => {
       const files: MemoryFileStore = new MemoryFileStore();
       const container: Container = new Container();
-      container.load(solverModule(smallConfig(
-        { MAX_ITER: 200, CHECKPOINT_PERIOD: 50, STEPS: [150], CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 0.5 } },
-        { LOG_PERIOD: 20, EMA_ENABLED: true },
-      )));
+      container.load(
+        solverModule(
+          smallConfig(
+            {
+              MAX_ITER: 200,
+              CHECKPOINT_PERIOD: 50,
+              STEPS: [150],
+              CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 0.5 },
+            },
+            { LOG_PERIOD: 20, EMA_ENABLED: true },
+          ),
+        ),
+      );
       container.bind(TOKENS.Model).toConstantValue(model);
       container.bind(TOKENS.FileStore).toConstantValue(files);
       const counts: number[] = [];
-      container.bind(TOKENS.Hook).toConstantValue({ afterStep: () => { counts.push(tf.memory().numTensors); } });
+      container.bind(TOKENS.Hook).toConstantValue({
+        afterStep: () => {
+          counts.push(tf.memory().numTensors);
+        },
+      });
       const updates: number[] = [];
-      container.bind(TOKENS.Hook).toConstantValue(new ProgressHook({ start: () => undefined, update: (v: number) => { updates.push(v); }, stop: () => undefined }));
+      container.bind(TOKENS.Hook).toConstantValue(
+        new ProgressHook({
+          start: () => undefined,
+          update: (v: number) => {
+            updates.push(v);
+          },
+          stop: () => undefined,
+        }),
+      );
       const solver: Solver = await createSolver(container);
       model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
       await solver.fit(model, data.xs, data.ys, { epochs: 100, batchSize: 4, shuffle: false });
@@ -123,17 +151,33 @@ describe(FitCallback, () => {
       const known = (i: number): number => Math.floor(i / 4) + (i >= 49 ? 1 : 0);
       expect(new Set(counts.map((count, i) => count - known(i))).size).toBe(1);
       expect(updates.at(-1)).toBe(200);
-      const lines: MetricsRecord[] = files.text('out/metrics.json').trim().split('\n').map((line) => JSON.parse(line) as MetricsRecord);
+      const lines: MetricsRecord[] = files
+        .text('out/metrics.json')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as MetricsRecord);
       expect(lines.map((line) => line.iteration)).toEqual([19, 39, 59, 79, 99, 119, 139, 159, 179, 199]);
       for (const line of lines) {
-        expect(Object.keys(line).sort()).toEqual(
-          ['clipped_fraction', 'eta_seconds', 'grad_norm', 'iteration', 'lr', 'skipped_steps', 'time', 'total_loss'],
-        );
+        expect(Object.keys(line).sort()).toEqual([
+          'clipped_fraction',
+          'eta_seconds',
+          'grad_norm',
+          'iteration',
+          'lr',
+          'skipped_steps',
+          'time',
+          'total_loss',
+        ]);
       }
       expect(lines[9]!.lr).toBeCloseTo(0.005, 12);
-      expect((await files.list('out')).sort()).toEqual(
-        ['last_checkpoint', 'metrics.json', 'model_0000050.ckpt', 'model_0000100.ckpt', 'model_0000150.ckpt', 'model_final.ckpt'],
-      );
+      expect((await files.list('out')).sort()).toEqual([
+        'last_checkpoint',
+        'metrics.json',
+        'model_0000050.ckpt',
+        'model_0000100.ckpt',
+        'model_0000150.ckpt',
+        'model_final.ckpt',
+      ]);
       container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
       solver.optimizer.dispose();
     });
@@ -142,15 +186,30 @@ describe(FitCallback, () => {
   describe('having every hook on for 60 fitDataset steps (tfjs runs them outside tf.tidy)', () => {
     it('should keep the tensor count constant from step to step', async () => {
       const container: Container = new Container();
-      container.load(solverModule(smallConfig(
-        { MAX_ITER: 60, CHECKPOINT_PERIOD: 20, STEPS: [40], CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 0.5 } },
-        { LOG_PERIOD: 10, EMA_ENABLED: true },
-      )));
+      container.load(
+        solverModule(
+          smallConfig(
+            {
+              MAX_ITER: 60,
+              CHECKPOINT_PERIOD: 20,
+              STEPS: [40],
+              CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 0.5 },
+            },
+            { LOG_PERIOD: 10, EMA_ENABLED: true },
+          ),
+        ),
+      );
       container.bind(TOKENS.Model).toConstantValue(model);
       container.bind(TOKENS.FileStore).toConstantValue(new MemoryFileStore());
       const counts: number[] = [];
-      container.bind(TOKENS.Hook).toConstantValue(new ProgressHook({ start: () => undefined, update: () => undefined, stop: () => undefined }));
-      container.bind(TOKENS.Hook).toConstantValue({ afterStep: () => { counts.push(tf.memory().numTensors); } });
+      container
+        .bind(TOKENS.Hook)
+        .toConstantValue(new ProgressHook({ start: () => undefined, update: () => undefined, stop: () => undefined }));
+      container.bind(TOKENS.Hook).toConstantValue({
+        afterStep: () => {
+          counts.push(tf.memory().numTensors);
+        },
+      });
       const solver: Solver = await createSolver(container);
       model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
       const rows: tf.Tensor[] = [...tf.unstack(data.xs), ...tf.unstack(data.ys)];

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { seededPermutation, seededRandom } from '../../src/train/seededRandom.js';
-import { ShuffledBatches } from '../../src/train/ShuffledBatches.js';
+import { seededPermutation, seededRandom, ShuffledBatches } from '../../src/train/data.js';
 
 describe(seededRandom, () => {
   it('should repeat its sequence for a seed, differ across seeds, and stay in [0, 1)', () => {
@@ -35,8 +34,14 @@ describe(ShuffledBatches, () => {
 
   describe('having 10 samples, batch size 3 (3 batches per epoch)', () => {
     it('should cover 9 distinct samples per epoch and give the same batch for an iteration on any instance', () => {
-      const xs: tf.Tensor2D = tf.tensor2d(Array.from({ length: 10 }, (_, i) => i), [10, 1]);
-      const ys: tf.Tensor2D = tf.tensor2d(Array.from({ length: 10 }, (_, i) => 100 + i), [10, 1]);
+      const xs: tf.Tensor2D = tf.tensor2d(
+        Array.from({ length: 10 }, (_, i) => i),
+        [10, 1],
+      );
+      const ys: tf.Tensor2D = tf.tensor2d(
+        Array.from({ length: 10 }, (_, i) => 100 + i),
+        [10, 1],
+      );
       const data: ShuffledBatches = new ShuffledBatches({ xs, ys, batchSize: 3, seed: 7 });
       const rows = (i: number, source: ShuffledBatches = data): number[] => {
         const batch = source.batch(i);

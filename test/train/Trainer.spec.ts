@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import type { Hook } from '../../src/hooks/Hook.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import { ShuffledBatches } from '../../src/train/ShuffledBatches.js';
+import type { Hook, HookContext } from '../../src/hooks/Hook.js';
+import { ShuffledBatches } from '../../src/train/data.js';
 import { Trainer } from '../../src/train/Trainer.js';
 import { recordingHook } from '../hooks/recordingHook.js';
 import { tinyProblem, type TinyProblem } from './tinyProblem.js';
@@ -42,10 +41,18 @@ describe(Trainer, () => {
       await run.train();
       optimizer.dispose();
       expect(log).toEqual([
-        'a:beforeTrain:1', 'b:beforeTrain:1',
-        'a:beforeStep:1', 'b:beforeStep:1', 'a:afterStep:1', 'b:afterStep:1',
-        'a:beforeStep:2', 'b:beforeStep:2', 'a:afterStep:2', 'b:afterStep:2',
-        'a:afterTrain:3', 'b:afterTrain:3',
+        'a:beforeTrain:1',
+        'b:beforeTrain:1',
+        'a:beforeStep:1',
+        'b:beforeStep:1',
+        'a:afterStep:1',
+        'b:afterStep:1',
+        'a:beforeStep:2',
+        'b:beforeStep:2',
+        'a:afterStep:2',
+        'b:afterStep:2',
+        'a:afterTrain:3',
+        'b:afterTrain:3',
       ]);
     });
   });
@@ -63,7 +70,9 @@ describe(Trainer, () => {
       const data = new ShuffledBatches({ xs: problem.xs, ys: problem.ys, batchSize: 4, seed: 1 });
       const first = data.batch(0);
       // The first loss is the MSE of the initial weights on batch 0, computed independently here.
-      const expected: number = tf.tidy(() => tf.losses.meanSquaredError(first.ys, first.xs.matMul(problem.w).add(problem.b)).dataSync()[0]!);
+      const expected: number = tf.tidy(
+        () => tf.losses.meanSquaredError(first.ys, first.xs.matMul(problem.w).add(problem.b)).dataSync()[0]!,
+      );
       tf.dispose([first.xs, first.ys]);
       const optimizer: tf.Optimizer = tf.train.sgd(0.1);
       await trainer([reader], optimizer, 1).train();
@@ -79,7 +88,12 @@ describe(Trainer, () => {
       const log: string[] = [];
       const optimizer: tf.Optimizer = tf.train.sgd(0.1);
       const broken = new Trainer({
-        data: { batch: (i: number) => { if (i === 1) throw new Error('bad batch 1'); return { xs: problem.xs.clone(), ys: problem.ys.clone() }; } },
+        data: {
+          batch: (i: number) => {
+            if (i === 1) throw new Error('bad batch 1');
+            return { xs: problem.xs.clone(), ys: problem.ys.clone() };
+          },
+        },
         loss: problem.loss,
         optimizer,
         hooks: [recordingHook('a', log)],

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container } from 'inversify';
-import { parseConfig } from '../../src/config/parseConfig.js';
-import type { SolverConfig } from '../../src/config/SolverConfig.js';
-import { createSolver } from '../../src/di/createSolver.js';
-import type { Solver } from '../../src/di/Solver.js';
-import { solverModule } from '../../src/di/solverModule.js';
-import { TOKENS } from '../../src/di/TOKENS.js';
-import type { HookContext } from '../../src/hooks/HookContext.js';
-import { buildDemoModel } from '../../src/train/demo/buildDemoModel.js';
-import { twoSpirals, type SpiralData } from '../../src/train/demo/twoSpirals.js';
-import { layersModelLoss } from '../../src/train/layersModelLoss.js';
-import { ShuffledBatches } from '../../src/train/ShuffledBatches.js';
+import { buildDemoModel, type SpiralData, twoSpirals } from '../../src/cli/train.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { SolverConfig } from '../../src/config/schema.js';
+import { createSolver, type Solver } from '../../src/di/Solver.js';
+import { solverModule, TOKENS } from '../../src/di/solverModule.js';
+import type { HookContext } from '../../src/hooks/Hook.js';
+import { ShuffledBatches } from '../../src/train/data.js';
+import { layersModelLoss } from '../../src/train/Trainer.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 
 const MAX_ITER: number = 12;
@@ -20,8 +17,15 @@ function configFor(period: number): SolverConfig {
   return parseConfig(
     {
       SOLVER: {
-        MAX_ITER, BASE_LR: 0.1, MOMENTUM: 0.9, WARMUP_ITERS: 4, STEPS: [8], CHECKPOINT_PERIOD: period,
-        IMS_PER_BATCH: 8, WEIGHT_DECAY_NORM: 0, CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 1 },
+        MAX_ITER,
+        BASE_LR: 0.1,
+        MOMENTUM: 0.9,
+        WARMUP_ITERS: 4,
+        STEPS: [8],
+        CHECKPOINT_PERIOD: period,
+        IMS_PER_BATCH: 8,
+        WEIGHT_DECAY_NORM: 0,
+        CLIP_GRADIENTS: { ENABLED: true, CLIP_TYPE: 'full_model', CLIP_VALUE: 1 },
       },
       TRAIN: { LOG_PERIOD: 5, EMA_ENABLED: true, EMA_DECAY: 0.9 },
       OUTPUT_DIR: 'out',
@@ -63,7 +67,10 @@ async function run(data: SpiralData, files: MemoryFileStore, period: number, res
   });
   const result: RunResult = {
     weights: model.weights.map((w) => Float32Array.from(w.read().dataSync())),
-    ema: container.get<{ state(): { tensor: tf.Tensor }[] }>(TOKENS.WeightEma).state().map((t) => Float32Array.from(t.tensor.dataSync())),
+    ema: container
+      .get<{ state(): { tensor: tf.Tensor }[] }>(TOKENS.WeightEma)
+      .state()
+      .map((t) => Float32Array.from(t.tensor.dataSync())),
     lrs,
   };
   container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch } from '../../src/train/ShuffledBatches.js';
+import type { Batch } from '../../src/train/data.js';
 
 /**
  * A tiny linear regression for loop tests: y = x·[1, −2] + 0.5 on 16 fixed samples; the model is
@@ -16,7 +16,10 @@ export interface TinyProblem {
 }
 
 export function tinyProblem(): TinyProblem {
-  const xs: tf.Tensor2D = tf.tensor2d(Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) / 5 - 1), [16, 2]);
+  const xs: tf.Tensor2D = tf.tensor2d(
+    Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) / 5 - 1),
+    [16, 2],
+  );
   const ys: tf.Tensor2D = tf.tidy(() => xs.matMul(tf.tensor2d([[1], [-2]])).add(0.5));
   const w: tf.Variable = tf.tidy(() => tf.variable(tf.tensor2d([[0.1], [0.2]]), true, 'tiny/w'));
   const b: tf.Variable = tf.tidy(() => tf.variable(tf.tensor1d([0]), true, 'tiny/b'));

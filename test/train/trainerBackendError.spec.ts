@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/selectBackend.js';
-import { SolverError } from '../../src/errors/SolverError.js';
+import { SolverError } from '../../src/errors.js';
 import { Trainer } from '../../src/train/Trainer.js';
 
 describe('Trainer on a backend without a gradient kernel', () => {
@@ -23,7 +23,10 @@ describe('Trainer on a backend without a gradient kernel', () => {
         hooks: [],
         maxIter: 1,
       });
-      const error: unknown = await trainer.train().then(() => null, (e: unknown) => e);
+      const error: unknown = await trainer.train().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(SolverError.is(error, 'backend')).toBe(true);
       expect((error as Error).message).toBe(
         'the wasm backend has no kernel Conv2DBackpropFilter (the gradient of Conv2D with respect to its filter); ' +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseTupleString } from '../../../src/config/schema/parseTupleString.js';
+import { parseTupleString } from '../../../src/config/schema.js';
 
 describe(parseTupleString, () => {
   describe('having Python tuple strings', () => {

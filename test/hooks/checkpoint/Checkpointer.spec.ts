@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { Checkpointer } from '../../../src/hooks/checkpoint/Checkpointer.js';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import { constantScheduler } from '../../../src/sched/constantScheduler.js';
-import { LrMultiplier } from '../../../src/sched/LrMultiplier.js';
-import { SolverError } from '../../../src/errors/SolverError.js';
+import { SolverError } from '../../../src/errors.js';
+import { Checkpointer } from '../../../src/hooks/Checkpointer.js';
+import { SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
+import { LrMultiplier } from '../../../src/sched/lrScheduler.js';
+import { constantScheduler } from '../../../src/sched/schedulers.js';
 import { MemoryFileStore } from '../memoryFileStore.js';
 
 describe(Checkpointer, () => {
@@ -23,7 +23,9 @@ describe(Checkpointer, () => {
   }
 
   async function step(): Promise<void> {
-    tf.tidy(() => { optimizer.applyGradients({ [w.name]: tf.onesLike(w) }); });
+    tf.tidy(() => {
+      optimizer.applyGradients({ [w.name]: tf.onesLike(w) });
+    });
     scheduler.step();
     await Promise.resolve();
   }
@@ -70,9 +72,13 @@ describe(Checkpointer, () => {
       files.files.set('out/model_0000001.ckpt', new TextEncoder().encode(text));
       await step();
       const after: number[] = Array.from(w.dataSync());
-      const error: unknown = await checkpointer().load('out/model_0000001.ckpt').catch((e: unknown) => e);
+      const error: unknown = await checkpointer()
+        .load('out/model_0000001.ckpt')
+        .catch((e: unknown) => e);
       expect(SolverError.is(error, 'checkpoint')).toBe(true);
-      expect((error as Error).message).toMatch(/^checkpoint out\/model_0000001\.ckpt: sha256 mismatch: header [0-9a-f]{64}, data [0-9a-f]{64} \(corrupt or edited file\); refusing to load it$/);
+      expect((error as Error).message).toMatch(
+        /^checkpoint out\/model_0000001\.ckpt: sha256 mismatch: header [0-9a-f]{64}, data [0-9a-f]{64} \(corrupt or edited file\); refusing to load it$/,
+      );
       expect(Array.from(w.dataSync())).toEqual(after);
     });
   });

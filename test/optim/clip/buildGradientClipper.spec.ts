@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../../../src/errors/index.js';
-import { buildGradientClipper } from '../../../src/optim/clip/buildGradientClipper.js';
-import type { ClipperOptions } from '../../../src/optim/clip/ClipperOptions.js';
+import { SolverError } from '../../../src/errors.js';
+import { buildGradientClipper, type ClipperOptions } from '../../../src/optim/clip.js';
 
 /** Runs `fn` on fresh gradients a = [3, −4], b = [12] and checks that no tensor is left behind. */
 function withGrads<T>(fn: (grads: tf.NamedTensorMap) => T, a = [3, -4], b = [12]): T {
@@ -50,10 +49,12 @@ describe(buildGradientClipper, () => {
 
       it('should report clipped 1 and the 2-norm 13 before clipping', () => {
         const clipper = buildGradientClipper({ clipType: 'value', clipValue: 3.5 });
-        const stats = withGrads((g) => tf.tidy(() => {
-          const s = clipper.analyse(g).stats;
-          return [s.norm.dataSync()[0], s.clipped.dataSync()[0], s.finite.dataSync()[0]];
-        }));
+        const stats = withGrads((g) =>
+          tf.tidy(() => {
+            const s = clipper.analyse(g).stats;
+            return [s.norm.dataSync()[0], s.clipped.dataSync()[0], s.finite.dataSync()[0]];
+          }),
+        );
         expect(stats[0]).toBeCloseTo(13, 4);
         expect(stats.slice(1)).toEqual([1, 1]);
       });
@@ -73,7 +74,9 @@ describe(buildGradientClipper, () => {
       it('should scale each parameter by min(6 / (‖g‖_p + 1e-6), 1) on its own', () => {
         const out = clipToArrays({ clipType: 'norm', clipValue: 6, normType: p });
         const [sa, sb] = [scale(6, a), scale(6, b)];
-        out.a.forEach((x, i) => { expect(x).toBeCloseTo([3 * sa, -4 * sa][i]!, 5); });
+        out.a.forEach((x, i) => {
+          expect(x).toBeCloseTo([3 * sa, -4 * sa][i]!, 5);
+        });
         expect(out.b[0]).toBeCloseTo(12 * sb, 5);
       });
     });
@@ -82,7 +85,9 @@ describe(buildGradientClipper, () => {
       it('should scale every gradient by one coefficient from the global norm', () => {
         const out = clipToArrays({ clipType: 'full_model', clipValue: 6, normType: p });
         const s = scale(6, global);
-        out.a.forEach((x, i) => { expect(x).toBeCloseTo([3 * s, -4 * s][i]!, 5); });
+        out.a.forEach((x, i) => {
+          expect(x).toBeCloseTo([3 * s, -4 * s][i]!, 5);
+        });
         expect(out.b[0]).toBeCloseTo(12 * s, 5);
       });
 

@@ -1,11 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { SolverError } from '../../../src/errors/index.js';
-import { getDefaultOptimizerParams } from '../../../src/optim/groups/getDefaultOptimizerParams.js';
-import type { ModuleData, ParamHyperparams } from '../../../src/optim/groups/ParamGroup.js';
+import { SolverError } from '../../../src/errors.js';
+import { getDefaultOptimizerParams, type ModuleData, type ParamHyperparams } from '../../../src/optim/groups.js';
 
 /** conv (kernel, bias) → bn (gamma, beta, moving stats) → head (weight, bias); as detectron2 names modules. */
 const MODEL: readonly ModuleData<string>[] = [
-  { name: 'conv', type: 'Conv2D', params: [{ name: 'kernel', value: 'conv.k' }, { name: 'bias', value: 'conv.b' }] },
+  {
+    name: 'conv',
+    type: 'Conv2D',
+    params: [
+      { name: 'kernel', value: 'conv.k' },
+      { name: 'bias', value: 'conv.b' },
+    ],
+  },
   {
     name: 'bn',
     type: 'BatchNormalization',
@@ -16,7 +22,14 @@ const MODEL: readonly ModuleData<string>[] = [
       { name: 'moving_variance', value: 'bn.mv', trainable: false },
     ],
   },
-  { name: 'head', type: 'Linear', params: [{ name: 'weight', value: 'head.w' }, { name: 'bias', value: 'head.b' }] },
+  {
+    name: 'head',
+    type: 'Linear',
+    params: [
+      { name: 'weight', value: 'head.w' },
+      { name: 'bias', value: 'head.b' },
+    ],
+  },
 ];
 
 function thrown(fn: () => unknown): SolverError {
@@ -144,7 +157,7 @@ describe(getDefaultOptimizerParams, () => {
     });
 
     describe('when given together with biasLrFactor', () => {
-      it('should not modify the caller\'s overrides object', () => {
+      it("should not modify the caller's overrides object", () => {
         const overrides: Record<string, ParamHyperparams> = Object.freeze({ weight: Object.freeze({ lr: 5 }) });
         getDefaultOptimizerParams(MODEL, { baseLr: 1, biasLrFactor: 2, overrides });
         expect(overrides).toEqual({ weight: { lr: 5 } });
@@ -159,7 +172,14 @@ describe(getDefaultOptimizerParams, () => {
         const tied: ModuleData<string>[] = [
           { name: 'embed', type: 'Embedding', params: [{ name: 'embeddings', value: 'E' }] },
           { name: 'norm', type: 'LayerNormalization', params: [{ name: 'gamma', value: 'g' }] },
-          { name: 'out', type: 'Dense', params: [{ name: 'kernel', value: 'E' }, { name: 'bias', value: 'b' }] },
+          {
+            name: 'out',
+            type: 'Dense',
+            params: [
+              { name: 'kernel', value: 'E' },
+              { name: 'bias', value: 'b' },
+            ],
+          },
         ];
         const groups = getDefaultOptimizerParams(tied, { weightDecay: 1, weightDecayNorm: 0 });
         expect(groups).toEqual([
@@ -178,9 +198,7 @@ describe(getDefaultOptimizerParams, () => {
     });
 
     it("should throw `Conflicting overrides for 'bias'` when the bias override exists twice", () => {
-      const e = thrown(() =>
-        getDefaultOptimizerParams(MODEL, { baseLr: 1, biasLrFactor: 2, overrides: { bias: { lr: 3 } } }),
-      );
+      const e = thrown(() => getDefaultOptimizerParams(MODEL, { baseLr: 1, biasLrFactor: 2, overrides: { bias: { lr: 3 } } }));
       expect(e.kind).toBe('argument');
       expect(e.message).toBe(
         "Conflicting overrides for 'bias': biasLrFactor=2 / weightDecayBias=undefined make a 'bias' override " +

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { getDefaultOptimizerParams } from '../../../src/optim/groups/getDefaultOptimizerParams.js';
+import { getDefaultOptimizerParams } from '../../../src/optim/groups.js';
 
 /**
  * input → shared (Dense) → bn (BatchNormalization) → inner (nested Sequential: inner_dense, shared
@@ -89,7 +89,10 @@ describe('getDefaultOptimizerParams on a tf.LayersModel', () => {
     describe('when its trainable flag is false', () => {
       it('should leave its weights out', () => {
         const frozen = tf.sequential({
-          layers: [tf.layers.dense({ units: 2, inputShape: [2], name: 'frozen', trainable: false }), tf.layers.dense({ units: 1, name: 'head' })],
+          layers: [
+            tf.layers.dense({ units: 2, inputShape: [2], name: 'frozen', trainable: false }),
+            tf.layers.dense({ units: 1, name: 'head' }),
+          ],
         });
         const groups = getDefaultOptimizerParams(frozen);
         expect(groups.map((g) => g.params.map((v) => v.name))).toEqual([['head/kernel', 'head/bias']]);

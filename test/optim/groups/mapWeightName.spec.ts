@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mapWeightName } from '../../../src/optim/groups/mapWeightName.js';
+import { mapWeightName } from '../../../src/optim/groups.js';
 
 describe(mapWeightName, () => {
   describe('when given tfjs weight names', () => {

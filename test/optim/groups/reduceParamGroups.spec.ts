@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ParamGroup } from '../../../src/optim/groups/ParamGroup.js';
-import { reduceParamGroups } from '../../../src/optim/groups/reduceParamGroups.js';
+import { type ParamGroup, reduceParamGroups } from '../../../src/optim/groups.js';
 
 describe(reduceParamGroups, () => {
   describe('having groups whose hyperparameters are equal but written in another key order', () => {
@@ -51,7 +50,10 @@ describe(reduceParamGroups, () => {
 
   describe('when called', () => {
     it('should not modify its input', () => {
-      const input: ParamGroup<string>[] = [{ params: ['a', 'b'], lr: 1 }, { params: ['a'], lr: 2 }];
+      const input: ParamGroup<string>[] = [
+        { params: ['a', 'b'], lr: 1 },
+        { params: ['a'], lr: 2 },
+      ];
       const copy = JSON.parse(JSON.stringify(input)) as unknown;
       reduceParamGroups(input);
       expect(input).toEqual(copy);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { expandParamGroups } from '../../../src/optim/groups/expandParamGroups.js';
-import type { ParamGroup } from '../../../src/optim/groups/ParamGroup.js';
-import { reduceParamGroups } from '../../../src/optim/groups/reduceParamGroups.js';
+import { expandParamGroups, type ParamGroup, reduceParamGroups } from '../../../src/optim/groups.js';
 
 /**
  * The `param_groups` entries of the shared reference (reference/upstream-unit-tests.json),
@@ -17,7 +15,11 @@ interface UpstreamCase {
   readonly expected: readonly ParamGroup<string>[];
 }
 
-const DETECTRON2 = { repo: 'facebookresearch/detectron2', commit: '02b5c4e295e990042a714712c21dc79b731e8833', path: 'tests/test_solver.py' };
+const DETECTRON2 = {
+  repo: 'facebookresearch/detectron2',
+  commit: '02b5c4e295e990042a714712c21dc79b731e8833',
+  path: 'tests/test_solver.py',
+};
 
 const CASES: readonly UpstreamCase[] = [
   {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamGroupUpdate } from '../../../src/optim/kernels/fusedAdamGroupUpdate.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import type { AdamHyperparams } from '../../../src/optim/updates/GroupUpdate.js';
-import { BACKENDS, SHAPES, countSyncs, maxRelDiff, randomArrays, tensors, variables } from './kernelTestKit.js';
+import { fusedAdamGroupUpdate } from '../../../src/optim/adam.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import type { AdamHyperparams } from '../../../src/optim/rule.js';
+import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 import { adamReference } from './referenceUpdates.js';
 
 /** Float32 tolerance: Adam divides by √v + ε, so a float32 rounding of m or v shows up relatively. */
@@ -59,23 +59,20 @@ describe.each(BACKENDS)('fusedAdamGroupUpdate on %s', (backendName) => {
     ['Adam (coupled decay)', ADAM, null],
     ['AdamW with a clip scale', ADAMW, 0.25],
   ];
-  describe.each(cases)(
-    'having %s',
-    (_title, hyper, scale) => {
-      describe('when run for four steps', () => {
-        it('should match PyTorch formulas computed in float64, count 4 steps, sync nothing and leak nothing', () => {
-          const fused = runFused(hyper, [null, null, null, null], scale);
-          const expected = runReference(hyper, 4, scale);
-          fused.params.forEach((p, i) => {
-            expect(maxRelDiff(p, expected[i] as number[])).toBeLessThan(TOL);
-          });
-          expect(fused.step).toBe(4);
-          expect(fused.syncs).toBe(0);
-          expect(fused.leaked).toBe(0);
+  describe.each(cases)('having %s', (_title, hyper, scale) => {
+    describe('when run for four steps', () => {
+      it('should match PyTorch formulas computed in float64, count 4 steps, sync nothing and leak nothing', () => {
+        const fused = runFused(hyper, [null, null, null, null], scale);
+        const expected = runReference(hyper, 4, scale);
+        fused.params.forEach((p, i) => {
+          expect(maxRelDiff(p, expected[i] as number[])).toBeLessThan(TOL);
         });
+        expect(fused.step).toBe(4);
+        expect(fused.syncs).toBe(0);
+        expect(fused.leaked).toBe(0);
       });
-    },
-  );
+    });
+  });
 
   describe('having skipped steps (apply 0, 1, 0, 1)', () => {
     it('should count only the applied steps and equal two plain steps', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../../../src/errors/index.js';
-import { fusedGradNorms } from '../../../src/optim/kernels/fusedGradNorms.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import { BACKENDS, SHAPES, countSyncs, maxRelDiff, randomArrays, tensors } from './kernelTestKit.js';
+import { SolverError } from '../../../src/errors.js';
+import { fusedGradNorms } from '../../../src/optim/kernels/gradNorms.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors } from './kernelTestKit.js';
 
 /** ‖x‖_p in float64 from the definition (SPEC §4): (Σ|x|^p)^(1/p), or max|x| for p = ∞. */
 function normOf(values: readonly number[], p: number): number {
@@ -34,8 +34,20 @@ describe.each(BACKENDS)('fusedGradNorms on %s', (backendName) => {
       expect(syncs).toBe(0);
       expect(each?.shape).toEqual([SHAPES.length]);
       expect(global?.shape).toEqual([]);
-      expect(maxRelDiff(each?.dataSync() ?? [], arrays.map((a) => normOf(Array.from(a), p)))).toBeLessThan(1e-6);
-      expect(maxRelDiff(global?.dataSync() ?? [], [normOf(arrays.flatMap((a) => Array.from(a)), p)])).toBeLessThan(1e-6);
+      expect(
+        maxRelDiff(
+          each?.dataSync() ?? [],
+          arrays.map((a) => normOf(Array.from(a), p)),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(
+        maxRelDiff(global?.dataSync() ?? [], [
+          normOf(
+            arrays.flatMap((a) => Array.from(a)),
+            p,
+          ),
+        ]),
+      ).toBeLessThan(1e-6);
       tf.dispose([...grads, each, global]);
       expect(tf.memory().numTensors).toBe(before);
     });
@@ -81,7 +93,9 @@ describe.each(BACKENDS)('fusedGradNorms on %s', (backendName) => {
 
   describe('when p is below 1', () => {
     it('should throw a SolverError naming p', () => {
-      expect(() => fusedGradNorms([], 0.5)).toThrow(new SolverError('argument', 'fusedGradNorms p: got 0.5, expected a number >= 1 or Infinity'));
+      expect(() => fusedGradNorms([], 0.5)).toThrow(
+        new SolverError('argument', 'fusedGradNorms p: got 0.5, expected a number >= 1 or Infinity'),
+      );
     });
   });
 });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import type { ClipperOptions } from '../../../src/optim/clip/ClipperOptions.js';
-import { buildGradientClipper } from '../../../src/optim/clip/buildGradientClipper.js';
-import { fusedGradientClipper } from '../../../src/optim/kernels/fusedGradientClipper.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import { BACKENDS, SHAPES, countSyncs, maxRelDiff, randomArrays, tensors } from './kernelTestKit.js';
+import { buildGradientClipper, type ClipperOptions } from '../../../src/optim/clip.js';
+import { fusedGradientClipper } from '../../../src/optim/kernels/gradNorms.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors } from './kernelTestKit.js';
 
 const OPTIONS: ClipperOptions[] = [
   { clipType: 'full_model', clipValue: 0.5, normType: 2 },

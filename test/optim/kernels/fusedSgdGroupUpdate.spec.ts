@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import type { SgdHyperparams, StepControl } from '../../../src/optim/updates/GroupUpdate.js';
-import { BACKENDS, SHAPES, countSyncs, maxRelDiff, randomArrays, tensors, variables } from './kernelTestKit.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import type { SgdHyperparams, StepControl } from '../../../src/optim/rule.js';
+import { fusedSgdGroupUpdate } from '../../../src/optim/sgd.js';
+import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 import { sgdReference } from './referenceUpdates.js';
 
 /** Float32 tolerance for a few steps of SGD on values of order 1. */
@@ -110,9 +110,18 @@ describe.each(BACKENDS)('fusedSgdGroupUpdate on %s', (backendName) => {
       const [param] = variables([[9]], [initial]) as [tf.Variable];
       const snapshot = param.clone();
       const grad = tf.ones([9]);
-      fusedSgdGroupUpdate({ params: [param], grads: [grad], buffers: [] }, { lr: 0.5, momentum: 0, nesterov: false, weightDecay: 0 }, { gradScale: null, apply: null });
+      fusedSgdGroupUpdate(
+        { params: [param], grads: [grad], buffers: [] },
+        { lr: 0.5, momentum: 0, nesterov: false, weightDecay: 0 },
+        { gradScale: null, apply: null },
+      );
       expect(Array.from(snapshot.dataSync())).toEqual(Array.from(initial));
-      expect(maxRelDiff(param.dataSync(), Array.from(initial, (x) => Math.fround(x - 0.5)))).toBeLessThan(TOL);
+      expect(
+        maxRelDiff(
+          param.dataSync(),
+          Array.from(initial, (x) => Math.fround(x - 0.5)),
+        ),
+      ).toBeLessThan(TOL);
       tf.dispose([param, snapshot, grad]);
       expect(tf.memory().numTensors).toBe(before);
     });

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { pNorm } from '../../../src/optim/clip/pNorm.js';
-import { fusedAdamGroupUpdate } from '../../../src/optim/kernels/fusedAdamGroupUpdate.js';
-import { fusedGradNorms } from '../../../src/optim/kernels/fusedGradNorms.js';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import type { AdamGroupUpdate, AdamHyperparams, SgdGroupUpdate, SgdHyperparams } from '../../../src/optim/updates/GroupUpdate.js';
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
-import { BACKENDS, SHAPES, maxRelDiff, randomArrays, tensors, variables } from './kernelTestKit.js';
+import { adamGroupUpdateOps, fusedAdamGroupUpdate } from '../../../src/optim/adam.js';
+import { pNorm } from '../../../src/optim/clip.js';
+import { fusedGradNorms } from '../../../src/optim/kernels/gradNorms.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import type { AdamGroupUpdate, AdamHyperparams, SgdGroupUpdate, SgdHyperparams } from '../../../src/optim/rule.js';
+import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
+import { BACKENDS, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 
 /** Runs SGD steps with apply flags; returns params then buffers, flattened. */
 function sgdRun(update: SgdGroupUpdate, hyper: SgdHyperparams, applies: readonly number[]): number[] {
@@ -86,7 +84,7 @@ describe.each(BACKENDS)('fused updates vs the plain-ops updates on %s', (backend
   });
 });
 
-describe.each(BACKENDS)('fusedGradNorms vs the clipper\'s pNorm on %s', (backendName) => {
+describe.each(BACKENDS)("fusedGradNorms vs the clipper's pNorm on %s", (backendName) => {
   beforeAll(async () => {
     registerFusedKernels();
     await tf.setBackend(backendName);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import { fusedSgdGroupUpdate } from '../../../src/optim/sgd.js';
 import { BACKENDS } from './kernelTestKit.js';
 
 const SGD = { lr: 0.5, momentum: 0.9, nesterov: false, weightDecay: 0 };
@@ -37,7 +37,14 @@ describe.each(BACKENDS)('fused updates on %s, buffers', (backendName) => {
 
   describe('having a weight already used by a matMul (wasm caches packed weights per tensor)', () => {
     it('should make the next matMul and conv2d see the updated weight', () => {
-      const w = tf.tidy(() => tf.variable(tf.tensor2d([[1, 2], [3, 4]])));
+      const w = tf.tidy(() =>
+        tf.variable(
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      );
       const f = tf.tidy(() => tf.variable(tf.ones([1, 1, 2, 2])));
       const x = tf.tensor2d([[1, 1]]);
       const img = tf.ones([1, 1, 1, 2]);
@@ -47,7 +54,10 @@ describe.each(BACKENDS)('fused updates on %s, buffers', (backendName) => {
       const plain = { ...SGD, momentum: 0 };
       fusedSgdGroupUpdate({ params: [w, f], grads: [g, gf], buffers: [] }, plain, { gradScale: null, apply: null });
       // w − 0.5 = [[0.5, 1.5], [2.5, 3.5]], x·w = [3, 5]; filter 0.5 everywhere, conv = [1, 1] (by hand)
-      const [mm, conv] = tf.tidy(() => [tf.matMul(x, w).dataSync(), tf.conv2d(img as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').dataSync()]);
+      const [mm, conv] = tf.tidy(() => [
+        tf.matMul(x, w).dataSync(),
+        tf.conv2d(img as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').dataSync(),
+      ]);
       expect(Array.from(mm)).toEqual([3, 5]);
       expect(Array.from(conv)).toEqual([1, 1]);
       tf.dispose([w, f, x, img, g, gf]);

@@ -44,8 +44,12 @@ export function countSyncs(fn: () => void): number {
       return original.apply(this, args);
     };
   };
-  ['dataSync', 'arraySync', 'data', 'array'].forEach((k) => { wrap(proto, k); });
-  ['readSync', 'read'].forEach((k) => { wrap(backend, k); });
+  ['dataSync', 'arraySync', 'data', 'array'].forEach((k) => {
+    wrap(proto, k);
+  });
+  ['readSync', 'read'].forEach((k) => {
+    wrap(backend, k);
+  });
   try {
     fn();
   } finally {

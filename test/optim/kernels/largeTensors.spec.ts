@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { pNorm } from '../../../src/optim/clip/pNorm.js';
-import { fusedAdamGroupUpdate } from '../../../src/optim/kernels/fusedAdamGroupUpdate.js';
-import { fusedGradNorms } from '../../../src/optim/kernels/fusedGradNorms.js';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps, fusedAdamGroupUpdate } from '../../../src/optim/adam.js';
+import { pNorm } from '../../../src/optim/clip.js';
+import { fusedGradNorms } from '../../../src/optim/kernels/gradNorms.js';
+import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 import { BACKENDS, maxRelDiff, randomArrays, tensors, variables } from './kernelTestKit.js';
 
 /** 40,003 floats: more than two 16,384-float staging chunks on cpu, plus a 3-element tail. */
@@ -27,7 +25,8 @@ describe.each(BACKENDS)('fused kernels on %s with tensors larger than a staging 
       const buffers = BIG.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
       const grads = tensors(BIG, randomArrays(BIG, 52));
       const gradScale = tf.scalar(0.3);
-      for (let i = 0; i < 2; i++) update({ params, grads, buffers }, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }, { gradScale, apply: null });
+      for (let i = 0; i < 2; i++)
+        update({ params, grads, buffers }, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }, { gradScale, apply: null });
       const out = [...params, ...buffers].flatMap((v) => Array.from(v.dataSync()));
       tf.dispose([...params, ...buffers, ...grads, gradScale]);
       return out;

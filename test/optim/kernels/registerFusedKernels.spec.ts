@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../../../src/errors/index.js';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from '../../../src/optim/kernels/kernelNames.js';
-import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from '../../../src/optim/kernels/registerFusedKernels.js';
+import { SolverError } from '../../../src/errors.js';
+import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from '../../../src/optim/kernels/registry.js';
+import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from '../../../src/optim/kernels/shared.js';
+import { fusedSgdGroupUpdate } from '../../../src/optim/sgd.js';
 import './kernelTestKit.js';
 
 const registered = (kernel: string, backend: string): boolean =>
@@ -37,9 +37,18 @@ describe('registerFusedKernels', () => {
       const p = tf.tidy(() => tf.variable(tf.zeros([2])));
       const g = tf.ones([2]);
       const run = (): void => {
-        fusedSgdGroupUpdate({ params: [p], grads: [g], buffers: [] }, { lr: 1, momentum: 0, nesterov: false, weightDecay: 0 }, { gradScale: null, apply: null });
+        fusedSgdGroupUpdate(
+          { params: [p], grads: [g], buffers: [] },
+          { lr: 1, momentum: 0, nesterov: false, weightDecay: 0 },
+          { gradScale: null, apply: null },
+        );
       };
-      expect(run).toThrow(new SolverError('backend', `fused kernel ${SGD_GROUP_KERNEL}: not registered for backend 'cpu'; call registerFusedKernels() and use the cpu or wasm backend`));
+      expect(run).toThrow(
+        new SolverError(
+          'backend',
+          `fused kernel ${SGD_GROUP_KERNEL}: not registered for backend 'cpu'; call registerFusedKernels() and use the cpu or wasm backend`,
+        ),
+      );
       expect(Array.from(p.dataSync())).toEqual([0, 0]);
       expect(registerFusedKernels()).toBe(1);
       run();
@@ -54,7 +63,11 @@ describe('registerFusedKernels', () => {
       const p = tf.tidy(() => tf.variable(tf.zeros([2])));
       const g = tf.ones([3]);
       expect(() => {
-        fusedSgdGroupUpdate({ params: [p], grads: [g], buffers: [] }, { lr: 1, momentum: 0, nesterov: false, weightDecay: 0 }, { gradScale: null, apply: null });
+        fusedSgdGroupUpdate(
+          { params: [p], grads: [g], buffers: [] },
+          { lr: 1, momentum: 0, nesterov: false, weightDecay: 0 },
+          { gradScale: null, apply: null },
+        );
       }).toThrow(new SolverError('argument', 'fused kernel input g0: got shape [3], expected the size of p0 [2]'));
       expect(Array.from(p.dataSync())).toEqual([0, 0]);
       tf.dispose([p, g]);
@@ -66,8 +79,14 @@ describe('registerFusedKernels', () => {
       registerFusedKernels();
       const p = tf.tidy(() => tf.variable(tf.zeros([2])));
       expect(() => {
-        fusedSgdGroupUpdate({ params: [p], grads: [], buffers: [] }, { lr: 1, momentum: 0.9, nesterov: false, weightDecay: 0 }, { gradScale: null, apply: null });
-      }).toThrow(new SolverError('argument', 'fusedSgdGroupUpdate: got 1 params, 0 grads, 0 buffers; expected as many grads and buffers as params'));
+        fusedSgdGroupUpdate(
+          { params: [p], grads: [], buffers: [] },
+          { lr: 1, momentum: 0.9, nesterov: false, weightDecay: 0 },
+          { gradScale: null, apply: null },
+        );
+      }).toThrow(
+        new SolverError('argument', 'fusedSgdGroupUpdate: got 1 params, 0 grads, 0 buffers; expected as many grads and buffers as params'),
+      );
       tf.dispose(p);
     });
   });

@@ -1,11 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamGroupUpdate } from '../../../src/optim/kernels/fusedAdamGroupUpdate.js';
-import { fusedSgdGroupUpdate } from '../../../src/optim/kernels/fusedSgdGroupUpdate.js';
-import { SGD_GROUP_KERNEL } from '../../../src/optim/kernels/kernelNames.js';
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { selectGroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps, fusedAdamGroupUpdate } from '../../../src/optim/adam.js';
+import { SGD_GROUP_KERNEL } from '../../../src/optim/kernels/shared.js';
+import { selectGroupUpdates } from '../../../src/optim/rule.js';
+import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 
 describe('selectGroupUpdates with fused kernels', () => {
   describe.each(['cpu', 'wasm'])('when the backend is %s', (backendName) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import type { GroupUpdates } from '../../../src/optim/rule.js';
+import { SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
@@ -19,7 +19,11 @@ afterEach(() => {
  * PyTorch's Adam/AdamW for one scalar, in float64, written from torch.optim.Adam / AdamW's
  * documented algorithm (no tensors involved): the independent reference.
  */
-function torchAdam(p0: number, grads: readonly number[], h: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean }): number[] {
+function torchAdam(
+  p0: number,
+  grads: readonly number[],
+  h: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean },
+): number[] {
   let [p, m, v] = [p0, 0, 0];
   return grads.map((g0, i) => {
     const t = i + 1;
@@ -37,7 +41,13 @@ function torchAdam(p0: number, grads: readonly number[], h: { lr: number; b1: nu
 
 function runOurs(algorithm: 'Adam' | 'AdamW', grads: readonly number[], wd: number): number[] {
   const p = tf.tidy(() => tf.variable(tf.scalar(1), true, `adam_${algorithm}_${wd}`));
-  const optimizer = new SolverOptimizer({ selectUpdates, algorithm, groups: [{ params: [p], lr: 0.1, weightDecay: wd }], betas: [0.9, 0.999], eps: 1e-8 });
+  const optimizer = new SolverOptimizer({
+    selectUpdates,
+    algorithm,
+    groups: [{ params: [p], lr: 0.1, weightDecay: wd }],
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+  });
   const out = grads.map((g) => {
     tf.tidy(() => {
       optimizer.applyGradients({ [p.name]: tf.scalar(g) });
@@ -63,7 +73,9 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (Adam, AdamW) with %s', (_label,
       it("should follow PyTorch's formulas", () => {
         const expected = torchAdam(1, GRADS, { lr: 0.1, b1: 0.9, b2: 0.999, eps: 1e-8, wd: 0.1, decoupled });
         const ours = runOurs(algorithm, GRADS, 0.1);
-        ours.forEach((x, i) => { expect(x).toBeCloseTo(expected[i]!, 5); });
+        ours.forEach((x, i) => {
+          expect(x).toBeCloseTo(expected[i]!, 5);
+        });
       });
     });
   });
@@ -93,7 +105,9 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (Adam, AdamW) with %s', (_label,
           });
           return p.dataSync()[0]!;
         });
-        ours.forEach((x, i) => { expect(x).toBeCloseTo(ref[i]!, 5); });
+        ours.forEach((x, i) => {
+          expect(x).toBeCloseTo(ref[i]!, 5);
+        });
         reference.dispose();
         p.dispose();
       });

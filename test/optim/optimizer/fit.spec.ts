@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { buildGradientClipper } from '../../../src/optim/clip/buildGradientClipper.js';
-import type { Clipper } from '../../../src/optim/clip/Clipper.js';
-import { getDefaultOptimizerParams } from '../../../src/optim/groups/getDefaultOptimizerParams.js';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import type { SolverOptimizerOptions } from '../../../src/optim/optimizer/SolverOptimizerOptions.js';
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps } from '../../../src/optim/adam.js';
+import { buildGradientClipper, type Clipper } from '../../../src/optim/clip.js';
+import { getDefaultOptimizerParams } from '../../../src/optim/groups.js';
+import { sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
+import { SolverOptimizer, type SolverOptimizerOptions } from '../../../src/optim/SolverOptimizer.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -25,7 +23,10 @@ function linearModel(): tf.LayersModel {
 
 // x = [[1, 2], [3, 4]], y = [[1], [2]], MSE. At W = 0, b = 0 the error is e = −y = [−1, −2], so
 // dL/dW = (2/N)·xᵀe = [1·−1 + 3·−2, 2·−1 + 4·−2] = [−7, −10] and dL/db = (2/N)·Σe = −3.
-const X = [[1, 2], [3, 4]];
+const X = [
+  [1, 2],
+  [3, 4],
+];
 const Y = [[1], [2]];
 const GRAD = [-7, -10, -3];
 
@@ -45,7 +46,10 @@ async function fitOnce(optimizer: (model: tf.LayersModel) => SolverOptimizer): P
 /** Both step paths: the defaults (fused clipper and kernels on cpu), and plain tfjs ops throughout (tensorflow/webgl). */
 const PATHS: [string, Partial<SolverOptimizerOptions>][] = [
   ['the default fused path', {}],
-  ['the plain-ops path', { clipperFactory: buildGradientClipper, selectUpdates: () => ({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps }) }],
+  [
+    'the plain-ops path',
+    { clipperFactory: buildGradientClipper, selectUpdates: () => ({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps }) },
+  ],
 ];
 
 describe('SolverOptimizer inside model.fit', () => {
@@ -53,7 +57,9 @@ describe('SolverOptimizer inside model.fit', () => {
     describe('when fit for one batch', () => {
       it('should take the hand-derived step W ← W − lr·∇', async () => {
         const weights = await fitOnce((m) => new SolverOptimizer({ groups: getDefaultOptimizerParams(m), lr: 0.01 }));
-        weights.forEach((w, i) => { expect(w).toBeCloseTo(-0.01 * GRAD[i]!, 6); });
+        weights.forEach((w, i) => {
+          expect(w).toBeCloseTo(-0.01 * GRAD[i]!, 6);
+        });
       });
     });
   });
@@ -63,9 +69,17 @@ describe('SolverOptimizer inside model.fit', () => {
       it('should scale the step by 1 / (√158 + 1e-6) through the real fit path', async () => {
         const norm = Math.sqrt(49 + 100 + 9);
         const weights = await fitOnce(
-          (m) => new SolverOptimizer({ ...path, groups: getDefaultOptimizerParams(m), lr: 0.01, clip: { clipType: 'full_model', clipValue: 1 } }),
+          (m) =>
+            new SolverOptimizer({
+              ...path,
+              groups: getDefaultOptimizerParams(m),
+              lr: 0.01,
+              clip: { clipType: 'full_model', clipValue: 1 },
+            }),
         );
-        weights.forEach((w, i) => { expect(w).toBeCloseTo((-0.01 * GRAD[i]!) / (norm + 1e-6), 6); });
+        weights.forEach((w, i) => {
+          expect(w).toBeCloseTo((-0.01 * GRAD[i]!) / (norm + 1e-6), 6);
+        });
         const stepNorm = Math.hypot(...weights) / 0.01;
         expect(stepNorm).toBeLessThanOrEqual(1 + 1e-5);
       });
@@ -135,10 +149,9 @@ describe('SolverOptimizer inside model.fit', () => {
         const clip = { clipType: 'full_model', clipValue: 1 } as const;
         const optimizer = new SolverOptimizer({ ...path, groups: getDefaultOptimizerParams(model), lr: 0.01, momentum: 0.9, clip });
         model.compile({ optimizer, loss: 'meanSquaredError' });
-        const dataset = tf.data
-          .generator(function* () {
-            for (let i = 0; i < 60; i++) yield { xs: tf.tensor2d(X), ys: tf.tensor2d(Y) };
-          });
+        const dataset = tf.data.generator(function* () {
+          for (let i = 0; i < 60; i++) yield { xs: tf.tensor2d(X), ys: tf.tensor2d(Y) };
+        });
         // tf.data's Dataset and the one fitDataset declares are the same class from two typings.
         // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
         await model.fitDataset(dataset, { epochs: 1, batchesPerEpoch: 1 });
@@ -172,7 +185,11 @@ describe('SolverOptimizer inside model.fit', () => {
         );
         const config: { class_name?: string; config?: unknown } | undefined = artifacts?.trainingConfig?.optimizer_config;
         expect(config?.class_name).toBe('SolverOptimizer');
-        expect(config?.config).toMatchObject({ algorithm: 'SGD', momentum: 0.9, groups: [{ params: ['saved/kernel', 'saved/bias'], lr: 0.01 }] });
+        expect(config?.config).toMatchObject({
+          algorithm: 'SGD',
+          momentum: 0.9,
+          groups: [{ params: ['saved/kernel', 'saved/bias'], lr: 0.01 }],
+        });
         const optimizerSpecs = artifacts?.weightSpecs?.filter((w) => w.group === 'optimizer').map((w) => w.name);
         expect(optimizerSpecs).toEqual(['iter', 'saved/kernel/momentum', 'saved/bias/momentum', 'tfjs-solver/skipped_steps']);
         tf.dispose([x, y]);
@@ -186,7 +203,10 @@ describe('SolverOptimizer inside model.fit', () => {
     describe('when stepped 50 times after a first step', () => {
       it('should keep the tensor count constant', () => {
         const model = linearModel();
-        const optimizer = new SolverOptimizer({ algorithm: 'AdamW', groups: getDefaultOptimizerParams(model, { baseLr: 0.01, weightDecay: 0.01 }) });
+        const optimizer = new SolverOptimizer({
+          algorithm: 'AdamW',
+          groups: getDefaultOptimizerParams(model, { baseLr: 0.01, weightDecay: 0.01 }),
+        });
         const [x, y] = [tf.tensor2d(X), tf.tensor2d(Y)];
         const loss = (): tf.Scalar => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, model.apply(x) as tf.Tensor);
         optimizer.minimize(loss);

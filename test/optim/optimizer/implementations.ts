@@ -1,6 +1,6 @@
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { selectGroupUpdates, type GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps } from '../../../src/optim/adam.js';
+import { type GroupUpdates, selectGroupUpdates } from '../../../src/optim/rule.js';
+import { sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 
 /**
  * The update implementations the optimizer specs run against: the plain-ops reference, and

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../../../src/errors/index.js';
-import type { NonFinitePolicy } from '../../../src/optim/clip/ClipperOptions.js';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import { SolverError } from '../../../src/errors.js';
+import type { NonFinitePolicy } from '../../../src/optim/clip.js';
+import type { GroupUpdates } from '../../../src/optim/rule.js';
+import { type OptimizerAlgorithm, SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
 let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
-import type { OptimizerAlgorithm } from '../../../src/optim/optimizer/SolverOptimizerOptions.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -22,7 +21,8 @@ afterEach(() => {
 async function scenario(algorithm: OptimizerAlgorithm, nonFinite: NonFinitePolicy, bad: number) {
   const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `nf_w_${algorithm}_${nonFinite}_${bad}`));
   const b = tf.tidy(() => tf.variable(tf.tensor1d([3]), true, `nf_b_${algorithm}_${nonFinite}_${bad}`));
-  const optimizer = new SolverOptimizer({ selectUpdates,
+  const optimizer = new SolverOptimizer({
+    selectUpdates,
     algorithm,
     groups: [{ params: [w, b] }],
     lr: 0.1,
@@ -56,7 +56,11 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer non-finite gradients with %s', (
         s.apply([bad, 1], [1]);
         expect([Array.from(s.w.dataSync()), Array.from(s.b.dataSync())]).toEqual(s.params);
         const after = await s.optimizer.getWeights();
-        const changed = after.slice(1).filter((a, i) => a.name !== 'tfjs-solver/skipped_steps' && Array.from(a.tensor.dataSync()).join() !== s.before[i + 1]!.values.join());
+        const changed = after
+          .slice(1)
+          .filter(
+            (a, i) => a.name !== 'tfjs-solver/skipped_steps' && Array.from(a.tensor.dataSync()).join() !== s.before[i + 1]!.values.join(),
+          );
         expect(changed.map((c) => c.name)).toEqual([]);
         const stats = s.optimizer.lastStepStats()!;
         expect(stats.skipped.dataSync()[0]).toBe(1);

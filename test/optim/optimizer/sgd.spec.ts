@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import type { GroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
+import type { GroupUpdates } from '../../../src/optim/rule.js';
+import { SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
@@ -83,8 +83,14 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
   describe.each([false, true])('having one group, no decay, constant LR (nesterov %s)', (nesterov) => {
     describe('when run for 20 steps on a quadratic loss', () => {
       it('should give the same weights as tf.train.momentum', () => {
-        const init = tf.tensor2d([[0.5, -1.5], [2, 0.25]]);
-        const target = tf.tensor2d([[1, 2], [3, 4]]);
+        const init = tf.tensor2d([
+          [0.5, -1.5],
+          [2, 0.25],
+        ]);
+        const target = tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]);
         const ours = tf.variable(init, true, `ours_${nesterov}`);
         const ref = tf.variable(init, true, `ref_${nesterov}`);
         const loss = (w: tf.Variable) => () => tf.sum<tf.Scalar>(tf.square(tf.sub(tf.mul(w, w), target)));
@@ -95,7 +101,9 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
           reference.minimize(loss(ref), false, [ref]);
         }
         const [a, b] = [ours.dataSync(), ref.dataSync()];
-        a.forEach((x, i) => { expect(x).toBeCloseTo(b[i]!, 5); });
+        a.forEach((x, i) => {
+          expect(x).toBeCloseTo(b[i]!, 5);
+        });
         expect(Array.from(a)).not.toEqual(Array.from(init.dataSync()));
         optimizer.dispose();
         reference.dispose();
@@ -112,8 +120,12 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
       it('should update each variable with its group hyperparameters', () => {
         const a = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_a'));
         const b = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_b'));
-        const optimizer = new SolverOptimizer({ selectUpdates,
-          groups: [{ params: [a], lr: 0.1 }, { params: ['group_b'], lr: 0.2, weightDecay: 0.5 }],
+        const optimizer = new SolverOptimizer({
+          selectUpdates,
+          groups: [
+            { params: [a], lr: 0.1 },
+            { params: ['group_b'], lr: 0.2, weightDecay: 0.5 },
+          ],
           weightDecay: 0,
         });
         tf.tidy(() => {
@@ -125,7 +137,10 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
         expect(optimizer.baseLearningRates).toEqual([0.1, 0.2]);
         optimizer.setWeightDecays([0, 0]);
         optimizer.setLearningRates([0.01, 0.02]);
-        expect(optimizer.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([[0.01, 0], [0.02, 0]]);
+        expect(optimizer.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
+          [0.01, 0],
+          [0.02, 0],
+        ]);
         expect(optimizer.baseLearningRates).toEqual([0.1, 0.2]);
         optimizer.dispose();
         tf.dispose([a, b]);
@@ -136,7 +151,13 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
   describe('when stepped', () => {
     it('should never read a tensor back from the device', () => {
       const p = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'nosync'));
-      const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [p] }], lr: 0.1, momentum: 0.9, clip: { clipType: 'full_model' } });
+      const optimizer = new SolverOptimizer({
+        selectUpdates,
+        groups: [{ params: [p] }],
+        lr: 0.1,
+        momentum: 0.9,
+        clip: { clipType: 'full_model' },
+      });
       const spies = [
         jest.spyOn(tf.Tensor.prototype, 'dataSync'),
         jest.spyOn(tf.Tensor.prototype, 'arraySync'),

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../../../src/errors/index.js';
-import { SolverOptimizer } from '../../../src/optim/optimizer/SolverOptimizer.js';
-import type { SolverOptimizerOptions } from '../../../src/optim/optimizer/SolverOptimizerOptions.js';
+import { SolverError } from '../../../src/errors.js';
+import { SolverOptimizer, type SolverOptimizerOptions } from '../../../src/optim/SolverOptimizer.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -30,7 +29,8 @@ describe('SolverOptimizer state', () => {
     describe('when its state is saved after 2 steps and loaded into a fresh optimizer', () => {
       it('should continue exactly as the original', async () => {
         const [a, b] = vars('st_a', 'st_b');
-        const make = (): SolverOptimizer => new SolverOptimizer({ groups: [{ params: ['st_a'] }, { params: ['st_b'], lr: 0.2 }], lr: 0.1, ...extra });
+        const make = (): SolverOptimizer =>
+          new SolverOptimizer({ groups: [{ params: ['st_a'] }, { params: ['st_b'], lr: 0.2 }], lr: 0.1, ...extra });
         const original = make();
         step(original, ['st_a', 'st_b'], 1);
         step(original, ['st_a', 'st_b'], -2);
@@ -124,7 +124,10 @@ describe('SolverOptimizer state', () => {
       it('should rebuild the same groups, rule, clipping and current LRs', () => {
         const [a, b] = vars('cfg_a', 'cfg_b');
         const original = new SolverOptimizer({
-          groups: [{ params: [a!], lr: 0.1 }, { params: [b!], lr: 0.2, weightDecay: 0 }],
+          groups: [
+            { params: [a!], lr: 0.1 },
+            { params: [b!], lr: 0.2, weightDecay: 0 },
+          ],
           weightDecay: 1e-4,
           momentum: 0.9,
           nesterov: true,
@@ -162,9 +165,21 @@ describe('SolverOptimizer state', () => {
 
   describe('having invalid options', () => {
     it.each<[string, SolverOptimizerOptions, string]>([
-      ['no LR', { groups: [{ params: ['x'] }] }, 'groups[0].lr: got undefined, expected a finite number >= 0 (set it on the group or pass lr)'],
-      ['nesterov without momentum', { groups: [], lr: 1, nesterov: true }, 'nesterov: got true with momentum 0, Nesterov momentum needs momentum > 0'],
-      ['a variable twice', { groups: [{ params: ['x'] }, { params: ['x'] }], lr: 1 }, "groups[1]: variable 'x' is already in an earlier group; each variable belongs to one group"],
+      [
+        'no LR',
+        { groups: [{ params: ['x'] }] },
+        'groups[0].lr: got undefined, expected a finite number >= 0 (set it on the group or pass lr)',
+      ],
+      [
+        'nesterov without momentum',
+        { groups: [], lr: 1, nesterov: true },
+        'nesterov: got true with momentum 0, Nesterov momentum needs momentum > 0',
+      ],
+      [
+        'a variable twice',
+        { groups: [{ params: ['x'] }, { params: ['x'] }], lr: 1 },
+        "groups[1]: variable 'x' is already in an earlier group; each variable belongs to one group",
+      ],
       ['negative momentum', { groups: [], lr: 1, momentum: -1 }, 'momentum: got -1, expected a finite number >= 0'],
       ['beta of 1', { groups: [], lr: 1, algorithm: 'Adam', betas: [0.9, 1] }, 'betas: got [0.9, 1], expected two numbers in [0, 1)'],
     ])('should reject %s', (_, options, message) => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { appliedSelector } from '../../../src/optim/updates/appliedSelector.js';
+import { appliedSelector } from '../../../src/optim/rule.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -23,8 +23,16 @@ describe.each(['cpu', 'wasm'])('appliedSelector on %s', (backendName) => {
   });
 
   // next holds NaN, ±Infinity and −0; previous ordinary values: a skip must keep previous, an apply give next.
-  const next = (): tf.Tensor => tf.tensor2d([[NaN, Infinity, -0], [-Infinity, 1e-30, 3]]);
-  const previous = (): tf.Tensor => tf.tensor2d([[1, -2, 0.5], [7, 0, -0.25]]);
+  const next = (): tf.Tensor =>
+    tf.tensor2d([
+      [NaN, Infinity, -0],
+      [-Infinity, 1e-30, 3],
+    ]);
+  const previous = (): tf.Tensor =>
+    tf.tensor2d([
+      [1, -2, 0.5],
+      [7, 0, -0.25],
+    ]);
 
   describe('having apply 0', () => {
     describe('when selecting a NaN-holding next', () => {

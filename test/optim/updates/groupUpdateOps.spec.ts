@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { adamGroupUpdateOps } from '../../../src/optim/updates/adamGroupUpdateOps.js';
-import { selectGroupUpdates } from '../../../src/optim/updates/selectGroupUpdates.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/updates/sgdGroupUpdateOps.js';
+import { adamGroupUpdateOps } from '../../../src/optim/adam.js';
+import { selectGroupUpdates } from '../../../src/optim/rule.js';
+import { sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -28,7 +28,9 @@ describe(sgdGroupUpdateOps, () => {
         });
         // g = 0.5·[2, 4] = [1, 2]; b = 0·0.9 + g = [1, 2]; p = [1, 2] − 0.1·[1, 2] = [0.9, 1.8]
         expect(Array.from(b.dataSync())).toEqual([1, 2]);
-        Array.from(p.dataSync()).forEach((x, i) => { expect(x).toBeCloseTo([0.9, 1.8][i]!, 6); });
+        Array.from(p.dataSync()).forEach((x, i) => {
+          expect(x).toBeCloseTo([0.9, 1.8][i]!, 6);
+        });
         tf.dispose([p, b]);
       });
     });

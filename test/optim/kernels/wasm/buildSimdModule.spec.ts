@@ -1,8 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildSimdModule } from '../../../../src/optim/kernels/wasm/buildSimdModule.js';
-import type { SimdKernels } from '../../../../src/optim/kernels/wasm/SimdKernels.js';
-import { simdKernelsFor } from '../../../../src/optim/kernels/wasm/simdKernelsFor.js';
-import type { WasmMemory } from '../../../../src/optim/kernels/wasm/webAssemblyApi.js';
+import { buildSimdModule, type SimdKernels, simdKernelsFor, type WasmMemory } from '../../../../src/optim/kernels/wasm.js';
 
 /** The global WebAssembly object as this test uses it (the project's TS libs do not declare it). */
 interface TestWasm {
@@ -28,7 +25,14 @@ describe('buildSimdModule', () => {
     it('should be a valid module exporting the eight kernels', () => {
       const module = new WA.Module(buildSimdModule());
       expect(WA.Module.exports(module).map((e) => e.name)).toEqual([
-        'sgd', 'sgdMomentum', 'sgdNesterov', 'adam', 'sumAbs', 'sumSquares', 'sumCubes', 'maxAbs',
+        'sgd',
+        'sgdMomentum',
+        'sgdNesterov',
+        'adam',
+        'sumAbs',
+        'sumSquares',
+        'sumCubes',
+        'maxAbs',
       ]);
       expect(WA.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     });

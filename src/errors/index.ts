@@ -1,2 +1,0 @@
-export { SolverError } from './SolverError.js';
-export type { SolverErrorKind } from './SolverErrorKind.js';

@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../errors.js';
+
+/**
+ * Per-step gradient statistics, as device scalars (reading them is the caller's choice of sync).
+ * `norm`: the p-norm (p = NORM_TYPE) of all gradients together, before clipping.
+ * `clipped`: 1 when clipping changed some gradient, else 0. `finite`: 1 when `norm` is finite.
+ */
+export interface GradientStats {
+  readonly norm: tf.Scalar;
+  readonly clipped: tf.Scalar;
+  readonly finite: tf.Scalar;
+}
+
+/**
+ * What a clipper hands the optimizer: the gradients to apply, an optional scale every gradient
+ * is multiplied by (so a global coefficient reaches a fused update without materialising clipped
+ * copies), and the step's statistics. All tensors are new except `grads` entries that are unchanged inputs.
+ */
+export interface ClipOutcome {
+  readonly grads: tf.NamedTensorMap;
+  readonly gradScale: tf.Scalar | null;
+  readonly stats: GradientStats;
+}
+
+/**
+ * Gradients in, gradients out: clipping as one link between backward and the update (DESIGN).
+ *
+ * Why an interface: a user (or the DI container) can supply their own; the optimizer only needs
+ * `clip`. A clipper that also implements `analyse` lets the optimizer skip non-finite steps on the
+ * device, report statistics and fuse a global coefficient into the update. Neither method may
+ * wait on the device unless its non-finite policy is `error`. Call them inside `tf.tidy`:
+ * returned tensors are new, except gradients returned unchanged.
+ */
+export interface Clipper {
+  /** Returns the clipped gradients, keyed as the input. */
+  clip(grads: tf.NamedTensorMap): tf.NamedTensorMap;
+  /** Returns the gradients to apply, an optional global scale, and the step's statistics. */
+  analyse?(grads: tf.NamedTensorMap): ClipOutcome;
+}
+
+/** How gradients are clipped (SPEC §4); `none` (ext) only guards against non-finite gradients. */
+export type ClipType = 'value' | 'norm' | 'full_model' | 'none';
+
+/**
+ * What to do when the gradients' norm is NaN or infinite: `skip` the update (weights and slots
+ * untouched, decided on the device), throw an `error` naming the parameter (one device sync per
+ * step), or `none` (apply as is).
+ */
+export type NonFinitePolicy = 'skip' | 'error' | 'none';
+
+/** Options of buildGradientClipper, detectron2's `CLIP_GRADIENTS` keys in camelCase. */
+export interface ClipperOptions {
+  /** Default `value`. */
+  readonly clipType?: ClipType;
+  /** The clamp bound (`value`) or the maximum norm (`norm`, `full_model`); > 0. Default 1. */
+  readonly clipValue?: number;
+  /** p of the p-norm: any p >= 1, or `Infinity`. Default 2. */
+  readonly normType?: number;
+  /** Default `skip`. */
+  readonly nonFinite?: NonFinitePolicy;
+}
+
+/**
+ * The name of the first gradient holding a NaN or an infinity, or null when all are finite.
+ *
+ * NOTE: this waits on the device (one `dataSync` of one small vector); it runs only under the
+ * `error` policy, which must name the parameter on the host.
+ *
+ * @param grads the gradients to inspect; not disposed.
+ * @returns the offending variable name, or null.
+ */
+export function findNonFinite(grads: tf.NamedTensorMap): string | null {
+  const names = Object.keys(grads);
+  if (names.length === 0) return null;
+  const flags = tf.tidy(() => tf.stack(names.map((n) => tf.all(tf.isFinite(grads[n] as tf.Tensor)).cast('int32'))));
+  const values = flags.dataSync();
+  flags.dispose();
+  const index = values.findIndex((v) => v === 0);
+  return index < 0 ? null : (names[index] ?? null);
+}
+
+/**
+ * The p-norm of all elements of `x`: `(Σ|x|^p)^(1/p)`, or `max|x|` for `p = Infinity`.
+ *
+ * Why not `tf.norm`: it supports only p ∈ {1, 2, ∞} (NOTES §2.6) and detectron2's NORM_TYPE
+ * may be any p >= 1. A zero tensor gives 0 (no NaN). Call inside `tf.tidy`.
+ *
+ * @param x any tensor.
+ * @param p p >= 1 or Infinity (validated by the caller).
+ * @returns a new scalar.
+ */
+export function pNorm(x: tf.Tensor, p: number): tf.Scalar {
+  const a = tf.abs(x);
+  if (p === Infinity) return a.size === 0 ? tf.scalar(0) : tf.max(a);
+  if (p === 1) return tf.sum(a);
+  if (p === 2) return tf.sqrt(tf.sum<tf.Scalar>(tf.square(a)));
+  return tf.pow<tf.Scalar>(tf.sum(tf.pow(a, p)), 1 / p);
+}
+
+/** Clipper options with every default filled in. */
+export type ResolvedClipperOptions = Required<ClipperOptions>;
+
+const CLIP_TYPES: readonly ClipType[] = ['value', 'norm', 'full_model', 'none'];
+const POLICIES: readonly NonFinitePolicy[] = ['skip', 'error', 'none'];
+
+/**
+ * Fills in the defaults of {@link ClipperOptions} and checks every value.
+ *
+ * @param options the caller's options.
+ * @returns the options with defaults (`value`, 1, 2, `skip`).
+ * @throws SolverError('argument') naming the key, echoing the value and stating the rule.
+ */
+export function validateClipperOptions(options: ClipperOptions): ResolvedClipperOptions {
+  const clipType = options.clipType ?? 'value';
+  const clipValue = options.clipValue ?? 1;
+  const normType = options.normType ?? 2;
+  const nonFinite = options.nonFinite ?? 'skip';
+  if (!CLIP_TYPES.includes(clipType)) {
+    throw new SolverError('argument', `clipType: got '${clipType as string}', expected one of ${CLIP_TYPES.join(', ')}`);
+  }
+  if (!(Number.isFinite(clipValue) && clipValue > 0)) {
+    throw new SolverError('argument', `clipValue: got ${clipValue}, expected a finite number > 0`);
+  }
+  if (!(normType >= 1)) {
+    throw new SolverError('argument', `normType: got ${normType}, expected a number >= 1 or Infinity`);
+  }
+  if (!POLICIES.includes(nonFinite)) {
+    throw new SolverError('argument', `nonFinite: got '${nonFinite as string}', expected one of ${POLICIES.join(', ')}`);
+  }
+  return { clipType, clipValue, normType, nonFinite };
+}
+
+/**
+ * A full {@link Clipper} from its `analyse`: `clip` applies the outcome's `gradScale` (when there is
+ * one) to every gradient, inside its own `tf.tidy`.
+ *
+ * Why: every built-in clipper decides once, in `analyse`, what the optimizer should apply; `clip`
+ * is the same outcome materialised for callers that want clipped gradients (a custom loop, a test).
+ *
+ * @param analyse the clipper's analysis (call it inside `tf.tidy`).
+ * @returns the clipper with both methods.
+ */
+export function clipperFromAnalyse(analyse: (grads: tf.NamedTensorMap) => ClipOutcome): Required<Clipper> {
+  return {
+    analyse,
+    clip: (grads) =>
+      tf.tidy(() => {
+        const { grads: out, gradScale } = analyse(grads);
+        if (gradScale === null) return out;
+        return Object.fromEntries(Object.entries(out).map(([n, g]) => [n, tf.mul(g, gradScale)]));
+      }),
+  };
+}
+
+/** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
+const NORM_EPS = 1e-6;
+
+/**
+ * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes (SPEC §4).
+ *
+ * Why: tfjs has no norm clipping (NOTES §0.1). `value` clamps every element to [−v, v]; `norm`
+ * scales each parameter's gradient by `min(v / (‖g‖_p + 1e-6), 1)`; `full_model` (ext) does the
+ * same with one norm over all gradients (the p-norm of the per-parameter norms) and hands the
+ * coefficient to the update as a scale instead of copying the gradients; `none` (ext) clips
+ * nothing but still measures and guards. No method waits on the device, except under
+ * `nonFinite: 'error'`, which must read one flag per step to name the parameter on the host.
+ * A zero gradient stays zero (no NaN). `skip` is carried out by the optimizer, from `stats.finite`.
+ *
+ * @param options clipType (`value`), clipValue (1), normType (2; any p >= 1 or Infinity),
+ *   nonFinite (`skip`).
+ * @returns a {@link Clipper} with `clip` and `analyse`.
+ * @throws SolverError('argument') for a bad option; the returned clipper throws
+ *   SolverError('nonFinite') naming the parameter under the `error` policy.
+ * @example
+ * ```ts
+ * const clipper = buildGradientClipper({ clipType: 'norm', clipValue: 1 });
+ * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) })); // w ≈ [0.6, 0.8]
+ * ```
+ */
+export function buildGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
+  const resolved = validateClipperOptions(options);
+  const analyse = (grads: tf.NamedTensorMap): ClipOutcome => analyseGradients(grads, resolved);
+  return clipperFromAnalyse(analyse);
+}
+
+function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions): ClipOutcome {
+  if (opts.nonFinite === 'error') throwIfNonFinite(grads);
+  const names = Object.keys(grads);
+  const tensors = names.map((n) => grads[n] as tf.Tensor);
+  const norms = tensors.map((g) => pNorm(g, opts.normType));
+  const norm = norms.length === 0 ? tf.scalar(0) : pNorm(tf.stack(norms), opts.normType);
+  const finite = tf.cast<tf.Scalar>(tf.isFinite(norm), 'float32');
+  const v = opts.clipValue;
+  const zero = tf.scalar(0);
+  switch (opts.clipType) {
+    case 'none':
+      return { grads, gradScale: null, stats: { norm, finite, clipped: zero } };
+    case 'value': {
+      const out = mapGrads(names, tensors, (g) => tf.clipByValue(g, -v, v));
+      const maxAbs = tensors.map((g) => (g.size === 0 ? zero : tf.max(tf.abs(g))));
+      const clipped = maxAbs.length === 0 ? zero : tf.cast(tf.greater(tf.max(tf.stack(maxAbs)), v), 'float32');
+      return { grads: out, gradScale: null, stats: { norm, finite, clipped: clipped as tf.Scalar } };
+    }
+    case 'norm': {
+      const coefs = norms.map((n) => tf.div(v, tf.add(n, NORM_EPS)));
+      const out = mapGrads(names, tensors, (g, i) => tf.mul(g, tf.minimum(coefs[i] as tf.Scalar, 1)));
+      const clipped = coefs.length === 0 ? zero : tf.cast(tf.less(tf.min(tf.stack(coefs)), 1), 'float32');
+      return { grads: out, gradScale: null, stats: { norm, finite, clipped: clipped as tf.Scalar } };
+    }
+    case 'full_model': {
+      const coef = tf.div(v, tf.add(norm, NORM_EPS));
+      const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
+      return { grads, gradScale: tf.minimum<tf.Scalar>(coef, 1), stats: { norm, finite, clipped } };
+    }
+  }
+}
+
+function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (g: tf.Tensor, i: number) => tf.Tensor): tf.NamedTensorMap {
+  return Object.fromEntries(names.map((n, i) => [n, fn(tensors[i] as tf.Tensor, i)]));
+}
+
+function throwIfNonFinite(grads: tf.NamedTensorMap): void {
+  const bad = findNonFinite(grads);
+  if (bad !== null) {
+    throw new SolverError(
+      'nonFinite',
+      `gradient of '${bad}' is not finite (NaN or Infinity); CLIP_GRADIENTS.NONFINITE is 'error', so the step was not applied`,
+    );
+  }
+}
+
+/**
+ * Gives a clipper that only has `clip` an `analyse`, so the optimizer treats every clipper alike.
+ *
+ * Why: a user's or the container's clipper needs only `clip`; the optimizer still has to guard
+ * against non-finite gradients and report statistics. The guard and the norm are measured on the
+ * raw gradients (policy `nonFinite`); `clipped` is 1 when the clipped gradients' 2-norm is smaller.
+ *
+ * @param clipper any clipper; returned unchanged when it already has `analyse`.
+ * @param nonFinite the policy for the raw gradients.
+ * @returns a clipper with both methods.
+ */
+export function withStats(clipper: Clipper, nonFinite: NonFinitePolicy): Required<Clipper> {
+  if (clipper.analyse !== undefined) return clipper as Required<Clipper>;
+  const guard = buildGradientClipper({ clipType: 'none', normType: 2, nonFinite });
+  const analyse = (grads: tf.NamedTensorMap): ClipOutcome => {
+    const { stats } = guard.analyse(grads);
+    const out = clipper.clip(grads);
+    const outNorm = buildGradientClipper({ clipType: 'none', nonFinite: 'none' }).analyse(out).stats.norm;
+    const clipped = tf.cast(tf.less<tf.Scalar>(outNorm, stats.norm), 'float32');
+    return { grads: out, gradScale: null, stats: { ...stats, clipped } };
+  };
+  return { clip: (grads) => clipper.clip(grads), analyse };
+}

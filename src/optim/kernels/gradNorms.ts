@@ -1,0 +1,322 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import {
+  buildGradientClipper,
+  type ClipOutcome,
+  type Clipper,
+  clipperFromAnalyse,
+  type ClipperOptions,
+  validateClipperOptions,
+} from '../clip.js';
+import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf } from './shared.js';
+import {
+  F32,
+  f32Max,
+  f32x4Abs,
+  f32x4ExtractLane,
+  f32x4Max,
+  f32x4Mul,
+  F64,
+  f64Add,
+  f64x2Add,
+  f64x2ExtractLane,
+  f64x2PromoteLow,
+  I32,
+  load,
+  localGet,
+  localSet,
+  runStaged,
+  shuffleHighToLow,
+  type SimdKernels,
+  type SimdStaging,
+  V128,
+  vectorLoop,
+  type WasmFunction,
+} from './wasm.js';
+
+/**
+ * Σ |x|^p over `x[from, to)` in float64, or max |x| when p is Infinity (NaN if any element is NaN).
+ * p = 1, 2, 3 avoid `Math.pow`; other p use it. Four accumulators keep the loop from waiting on one add.
+ */
+export function powerSumLoop(x: Float32Array, p: number, from: number, to: number): number {
+  if (p === Infinity) {
+    let max = 0;
+    for (let i = from; i < to; i++) {
+      const a = Math.abs(x[i] as number);
+      max = a > max || Number.isNaN(a) ? a : max;
+      if (Number.isNaN(max)) {
+        return NaN;
+      }
+    }
+    return max;
+  }
+  const term = termFor(p);
+  let s0 = 0;
+  let s1 = 0;
+  let i = from;
+  for (; i + 1 < to; i += 2) {
+    s0 += term(x[i] as number);
+    s1 += term(x[i + 1] as number);
+  }
+  if (i < to) {
+    s0 += term(x[i] as number);
+  }
+  return s0 + s1;
+}
+
+function termFor(p: number): (v: number) => number {
+  switch (p) {
+    case 1:
+      return Math.abs;
+    case 2:
+      return (v) => v * v;
+    case 3:
+      return (v) => Math.abs(v * v * v);
+    default:
+      return (v) => Math.pow(Math.abs(v), p);
+  }
+}
+
+/** Which power of |x| a sum function adds up. */
+export type PowerSumKind = 'sumAbs' | 'sumSquares' | 'sumCubes';
+
+/** Instructions turning the loaded vector (on the stack) into |x|, x² or |x|³, using local `tmp`. */
+function term(kind: PowerSumKind, tmp: number): number[] {
+  switch (kind) {
+    case 'sumAbs':
+      return f32x4Abs;
+    case 'sumSquares':
+      return [...localSet(tmp), ...localGet(tmp), ...localGet(tmp), ...f32x4Mul];
+    case 'sumCubes':
+      return [...f32x4Abs, ...localSet(tmp), ...localGet(tmp), ...localGet(tmp), ...f32x4Mul, ...localGet(tmp), ...f32x4Mul];
+  }
+}
+
+/**
+ * `kind(ptr, nBytes) → f64`: Σ |x|^p for p = 1, 2, 3. Each float32 term is widened to float64
+ * before it is added (two f64x2 accumulators), so the sum over 25M terms keeps ~1e-12 relative error.
+ * Locals: 2 counter, 3-4 accumulators, 5 the float32 terms, 6 scratch.
+ */
+export function powerSumFunction(kind: PowerSumKind): WasmFunction {
+  const [ptr, n, counter, acc0, acc1, x, tmp] = [0, 1, 2, 3, 4, 5, 6];
+  const body = [
+    ...load(ptr, counter),
+    ...term(kind, tmp),
+    ...localSet(x),
+    ...localGet(acc0),
+    ...localGet(x),
+    ...f64x2PromoteLow,
+    ...f64x2Add,
+    ...localSet(acc0),
+    ...localGet(acc1),
+    ...localGet(x),
+    ...localGet(x),
+    ...shuffleHighToLow,
+    ...f64x2PromoteLow,
+    ...f64x2Add,
+    ...localSet(acc1),
+  ];
+  const total = [
+    ...localGet(acc0),
+    ...f64x2ExtractLane(0),
+    ...localGet(acc0),
+    ...f64x2ExtractLane(1),
+    ...f64Add,
+    ...localGet(acc1),
+    ...f64x2ExtractLane(0),
+    ...f64Add,
+    ...localGet(acc1),
+    ...f64x2ExtractLane(1),
+    ...f64Add,
+  ];
+  return {
+    exportName: kind,
+    params: [I32, I32],
+    results: [F64],
+    locals: [I32, V128, V128, V128, V128],
+    body: [...vectorLoop(counter, n, body), ...total],
+  };
+}
+
+/** `maxAbs(ptr, nBytes) → f32`: the largest |x| (NaN if any element is NaN, as wasm's max propagates it). */
+export function maxAbsFunction(): WasmFunction {
+  const [ptr, n, counter, acc] = [0, 1, 2, 3];
+  const body = [...localGet(acc), ...load(ptr, counter), ...f32x4Abs, ...f32x4Max, ...localSet(acc)];
+  const lanes = [0, 1, 2, 3].map((lane) => [...localGet(acc), ...f32x4ExtractLane(lane)]);
+  const total = [...(lanes[0] ?? []), ...(lanes[1] ?? []), ...f32Max, ...(lanes[2] ?? []), ...f32Max, ...(lanes[3] ?? []), ...f32Max];
+  return {
+    exportName: 'maxAbs',
+    params: [I32, I32],
+    results: [F32],
+    locals: [I32, V128],
+    body: [...vectorLoop(counter, n, body), ...total],
+  };
+}
+
+/**
+ * Attributes of the fused norm kernel: `count` tensors, the norm's `p` (≥ 1 or Infinity) and
+ * whether to return one norm per tensor (`global` false, a 1-D tensor) or one over all (a scalar).
+ */
+export interface GradNormsAttrs {
+  readonly count: number;
+  readonly p: number;
+  readonly global: boolean;
+}
+
+/**
+ * The fused p-norm kernel: inputs `g_i`; one read of each tensor, summing |x|^p in float64
+ * (SIMD for p = 1, 2, 3 and ∞ on wasm). Per tensor: `(Σ|x|^p)^(1/p)`, or `max|x|` for ∞;
+ * global: the same over all elements of all tensors (equal to the p-norm of the per-tensor norms).
+ *
+ * @param memoryOf how this backend's tensors are read.
+ */
+export function gradNormsKernel(memoryOf: (backend: unknown) => KernelMemory): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
+    const mem = memoryOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    const sums = gs.map((g) => powerSum(mem, g, a.p));
+    const root = (s: number): number => (a.p === Infinity ? s : a.p === 1 ? s : a.p === 2 ? Math.sqrt(s) : Math.pow(s, 1 / a.p));
+    if (a.global) {
+      const total = a.p === Infinity ? sums.reduce((x, y) => (Number.isNaN(y) ? NaN : Math.max(x, y)), 0) : sums.reduce((x, y) => x + y, 0);
+      return mem.create([], 'float32', Float32Array.of(root(total)));
+    }
+    return mem.create([a.count], 'float32', Float32Array.from(sums, root));
+  };
+}
+
+/** Σ|x|^p (or max|x|) of one tensor: SIMD over whole vectors where available, a loop for the rest. */
+function powerSum(mem: KernelMemory, g: TensorInfo, p: number): number {
+  const n = sizeOf(g);
+  if (mem.staging !== null) {
+    return stagedPowerSum(mem.staging, mem.view(g), p, n);
+  }
+  const simd = mem.simd;
+  const fn = simd === null ? null : simdSum(simd, p);
+  const whole = fn === null ? 0 : n - (n % 4);
+  const head = fn !== null && whole > 0 ? fn(mem.offset(g), whole * 4) : 0;
+  if (whole === n) {
+    return head;
+  }
+  const tail = powerSumLoop(mem.view(g), p, whole, n);
+  if (p === Infinity) {
+    return Number.isNaN(head) || Number.isNaN(tail) ? NaN : Math.max(head, tail);
+  }
+  return head + tail;
+}
+
+/** The SIMD function for Σ|x|^p (p = 1, 2, 3) or max|x| (p = ∞), or null for other p. */
+function simdSum(simd: SimdKernels, p: number): ((ptr: number, nBytes: number) => number) | null {
+  return p === 1 ? simd.sumAbs : p === 2 ? simd.sumSquares : p === 3 ? simd.sumCubes : p === Infinity ? simd.maxAbs : null;
+}
+
+/** Σ|x|^p (or max|x|) through the staging area, chunk by chunk; other p use the plain loop. */
+function stagedPowerSum(st: SimdStaging, x: Float32Array, p: number, n: number): number {
+  const fn = simdSum(st.simd, p);
+  if (fn === null) return powerSumLoop(x, p, 0, n);
+  let acc = 0;
+  const combine = (part: number): void => {
+    acc = p !== Infinity ? acc + part : Number.isNaN(part) || Number.isNaN(acc) ? NaN : Math.max(acc, part);
+  };
+  runStaged(
+    st,
+    [x],
+    [],
+    n,
+    (nBytes) => {
+      combine(fn(0, nBytes));
+    },
+    (from, to) => {
+      combine(powerSumLoop(x, p, from, to));
+    },
+  );
+  return acc;
+}
+
+/**
+ * p-norms of gradients in one read of each tensor (fused kernel, cpu and wasm): one norm per
+ * tensor (a 1-D tensor, `global` false) or one over all of them (a scalar, `global` true; the
+ * `full_model` norm of SPEC §4). Sums run in float64; a zero gradient gives 0, a NaN gives NaN.
+ *
+ * Why: the plain-ops norm is 2-3 passes per tensor (abs, power, sum) plus a stack; this is one.
+ * Nothing waits on the device: the result is a tensor.
+ *
+ * @param grads the gradients (any shapes, float32).
+ * @param p the norm's p: a number ≥ 1, or Infinity for max |x|.
+ * @param global one norm over all (true) or one per tensor (false). Default true.
+ * @returns a new scalar or 1-D tensor the caller disposes.
+ * @throws SolverError('argument') for p < 1 or NaN; SolverError('backend') without the kernel.
+ * @example
+ * ```ts
+ * registerFusedKernels();
+ * const n = fusedGradNorms([tf.tensor1d([3, 4])], 2); // scalar 5
+ * ```
+ */
+export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = true): tf.Tensor {
+  if (!(p >= 1)) {
+    throw new SolverError('argument', `fusedGradNorms p: got ${p}, expected a number >= 1 or Infinity`);
+  }
+  const backendName = tf.getBackend();
+  if ((tf.getKernel(GRAD_NORMS_KERNEL, backendName) as tf.KernelConfig | undefined) === undefined) {
+    throw new SolverError(
+      'backend',
+      `fused kernel ${GRAD_NORMS_KERNEL}: not registered for backend '${backendName}'; call registerFusedKernels() and use the cpu or wasm backend`,
+    );
+  }
+  const inputs: tf.NamedTensorMap = {};
+  grads.forEach((g, i) => {
+    inputs[`g${i}`] = g;
+  });
+  const attrs = { count: grads.length, p, global };
+  return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
+}
+
+/** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
+const NORM_EPS = 1e-6;
+
+/**
+ * The clipper of {@link buildGradientClipper} with the global norm computed by the fused p-norm
+ * kernel: one read per gradient instead of abs + power + sum per tensor. Same outcome (SPEC §4:
+ * `gradScale = min(v / (‖g‖ + 1e-6), 1)` for `full_model`; statistics `norm`, `clipped`, `finite`)
+ * within float32 rounding.
+ *
+ * Why a wrapper: the fused path applies only where it helps and is exact — `full_model` and
+ * `none` (which still measures the norm for the non-finite guard), policy not `error`, on a
+ * backend with the kernel (decided at each call, so a backend switch is followed). Everything
+ * else (`value`, `norm`, the `error` policy, other backends) goes to buildGradientClipper's clipper.
+ *
+ * @param options as buildGradientClipper: clipType (`value`), clipValue (1), normType (2), nonFinite (`skip`).
+ * @returns a {@link Clipper} with `clip` and `analyse`; like buildGradientClipper's, call them inside `tf.tidy`.
+ * @throws SolverError('argument') for a bad option (from buildGradientClipper's validation).
+ * @example
+ * ```ts
+ * registerFusedKernels();
+ * const optimizer = new SolverOptimizer({ groups, momentum: 0.9,
+ *   clipper: fusedGradientClipper({ clipType: 'full_model', clipValue: 1 }) });
+ * ```
+ */
+export function fusedGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
+  const resolved = validateClipperOptions(options);
+  const base = buildGradientClipper(options);
+  const fusable = (resolved.clipType === 'full_model' || resolved.clipType === 'none') && resolved.nonFinite !== 'error';
+  const useFused = (): boolean =>
+    fusable && (tf.getKernel(GRAD_NORMS_KERNEL, tf.getBackend()) as tf.KernelConfig | undefined) !== undefined;
+  const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
+    useFused() ? fusedOutcome(grads, resolved.clipType === 'full_model', resolved.clipValue, resolved.normType) : base.analyse(grads);
+  return clipperFromAnalyse(analyse);
+}
+
+function fusedOutcome(grads: tf.NamedTensorMap, clip: boolean, clipValue: number, p: number): ClipOutcome {
+  const norm = fusedGradNorms(Object.values(grads), p) as tf.Scalar;
+  const finite = tf.cast<tf.Scalar>(tf.isFinite(norm), 'float32');
+  if (!clip) {
+    return { grads, gradScale: null, stats: { norm, finite, clipped: tf.scalar(0) } };
+  }
+  const shifted: tf.Scalar = tf.add(norm, NORM_EPS);
+  const coef: tf.Scalar = tf.div(clipValue, shifted);
+  const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
+  const gradScale = tf.minimum<tf.Scalar>(coef, 1);
+  return { grads, gradScale, stats: { norm, finite, clipped } };
+}

@@ -1,0 +1,132 @@
+import type { DataId, TensorInfo } from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import type { KernelMemory } from './shared.js';
+import { isWasmMemory, type SimdKernels, type SimdStaging, type WasmMemory } from './wasm.js';
+
+/** The reference counting every tfjs backend implements (`KernelBackend.incRef`/`refCount`). */
+export interface RefCounted {
+  incRef(dataId: DataId): void;
+  refCount(dataId: DataId): number;
+}
+
+/** One more reference to the same buffer, the way tfjs's own Identity/Reshape kernels return one. */
+export function aliasInfo(backend: RefCounted, info: TensorInfo): TensorInfo {
+  backend.incRef(info.dataId);
+  return { dataId: info.dataId, shape: info.shape, dtype: info.dtype };
+}
+
+/** The parts of tfjs-backend-cpu's `MathBackendCPU` used here (its `data` store of typed arrays). */
+interface CpuBackendShape extends RefCounted {
+  readonly data: { get(dataId: DataId): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array | Int32Array): TensorInfo;
+}
+
+function isCpuBackend(backend: unknown): backend is CpuBackendShape {
+  const b = backend as Partial<CpuBackendShape>;
+  return typeof b.data?.get === 'function' && typeof b.makeTensorInfo === 'function' && typeof b.incRef === 'function';
+}
+
+/**
+ * {@link KernelMemory} for the `cpu` backend: a tensor's values are the typed array the backend
+ * stores for its data id (`backend.data.get(dataId).values`), read and written directly, or
+ * through `staging` (copies of chunks) by the SIMD kernels.
+ *
+ * @param staging the SIMD staging area (null: plain JavaScript loops).
+ *
+ * @throws SolverError('backend') when the backend does not look like tfjs-backend-cpu 4.x.
+ */
+export function cpuKernelMemory(backend: unknown, staging: SimdStaging | null): KernelMemory {
+  if (!isCpuBackend(backend)) {
+    throw new SolverError('backend', 'fused kernels: the cpu backend has no data store of typed arrays (expected tfjs-backend-cpu 4.22)');
+  }
+  const values = (info: TensorInfo): ArrayLike<number> => {
+    const v = backend.data.get(info.dataId)?.values;
+    if (!ArrayBuffer.isView(v)) {
+      throw new SolverError('backend', `fused kernels: tensor of shape [${info.shape.join(',')}] has no typed array on the cpu backend`);
+    }
+    return v as unknown as ArrayLike<number>;
+  };
+  return {
+    simd: null,
+    staging,
+    view: (info) => {
+      const v = values(info);
+      if (!(v instanceof Float32Array)) {
+        throw new SolverError('backend', `fused kernels: expected float32 data, got dtype ${info.dtype}`);
+      }
+      return v;
+    },
+    offset: () => 0,
+    scalar: (info) => values(info)[0] ?? NaN,
+    updated: (info) =>
+      backend.refCount(info.dataId) === 1
+        ? aliasInfo(backend, info)
+        : backend.makeTensorInfo(info.shape, 'float32', new Float32Array(info.shape.reduce((a, b) => a * b, 1))),
+    alias: (info) => aliasInfo(backend, info),
+    create: (shape, dtype, data) => backend.makeTensorInfo(shape, dtype, data),
+  };
+}
+
+/**
+ * The parts of tfjs-backend-wasm 4.22's `BackendWasm` used here: `dataIdMap` (data id → byte
+ * offset `memoryOffset` in the wasm heap), `makeOutput` (allocates on the heap), and the
+ * Emscripten module `wasm`, whose `HEAPU8.buffer` is the heap and `asm.memory` its
+ * `WebAssembly.Memory` (the one our SIMD module imports).
+ */
+interface WasmBackendShape extends RefCounted {
+  readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  readonly wasm: { readonly HEAPU8: Uint8Array; readonly asm?: { readonly memory?: unknown } };
+  makeOutput(shape: number[], dtype: string, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
+}
+
+function isWasmBackend(backend: unknown): backend is WasmBackendShape {
+  const b = backend as Partial<WasmBackendShape>;
+  return (
+    typeof b.dataIdMap?.get === 'function' &&
+    typeof b.makeOutput === 'function' &&
+    typeof b.incRef === 'function' &&
+    b.wasm?.HEAPU8 !== undefined
+  );
+}
+
+/**
+ * {@link KernelMemory} for the `wasm` backend: views on the wasm heap at each tensor's
+ * `memoryOffset`, and the SIMD kernels instantiated on the same `WebAssembly.Memory`.
+ *
+ * @param simdFor gives the SIMD kernels for a memory (cached by the caller), or null without SIMD.
+ * @throws SolverError('backend') when the backend does not look like tfjs-backend-wasm 4.22.
+ */
+export function wasmKernelMemory(backend: unknown, simdFor: (memory: WasmMemory) => SimdKernels | null): KernelMemory {
+  if (!isWasmBackend(backend)) {
+    throw new SolverError('backend', 'fused kernels: the wasm backend exposes no heap offsets (expected tfjs-backend-wasm 4.22)');
+  }
+  const memory = backend.wasm.asm?.memory;
+  const offset = (info: TensorInfo): number => {
+    const data = backend.dataIdMap.get(info.dataId);
+    if (data === undefined) {
+      throw new SolverError('backend', `fused kernels: tensor of shape [${info.shape.join(',')}] is not on the wasm backend`);
+    }
+    return data.memoryOffset;
+  };
+  const size = (info: TensorInfo): number => info.shape.reduce((a, b) => a * b, 1);
+  return {
+    simd: isWasmMemory(memory) ? simdFor(memory) : null,
+    staging: null,
+    view: (info) => new Float32Array(backend.wasm.HEAPU8.buffer, offset(info), size(info)),
+    offset,
+    scalar: (info) => {
+      const buffer = backend.wasm.HEAPU8.buffer;
+      const at = offset(info);
+      if (info.dtype === 'int32') return new Int32Array(buffer, at, 1)[0] ?? NaN;
+      if (info.dtype === 'bool') return new Uint8Array(buffer, at, 1)[0] ?? NaN;
+      return new Float32Array(buffer, at, 1)[0] ?? NaN;
+    },
+    // NOTE: never in place on wasm. The backend's C++ kernels assume a buffer never changes once
+    // written: its XNNPACK matmul operators pack a weight matrix once and cache it by tensor id,
+    // so overwriting a variable's buffer leaves later forward passes using the stale packed copy
+    // (seen: training stalls from the third step). A fresh buffer per step is always correct.
+    updated: (info) => backend.makeOutput(info.shape, 'float32'),
+    alias: (info) => aliasInfo(backend, info),
+    create: (shape, dtype, data) => backend.makeOutput(shape, dtype, undefined, data),
+  };
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import type { StepControl } from '../rule.js';
+import type { SimdKernels, SimdStaging } from './wasm.js';
+
+/**
+ * Names of the fused kernels in tfjs's kernel registry. Prefixed so they cannot collide with
+ * tfjs's own kernels or another library's.
+ */
+export const SGD_GROUP_KERNEL = 'TfjsSolverSgdGroup';
+/** See {@link SGD_GROUP_KERNEL}. */
+export const ADAM_GROUP_KERNEL = 'TfjsSolverAdamGroup';
+/** See {@link SGD_GROUP_KERNEL}. */
+export const GRAD_NORMS_KERNEL = 'TfjsSolverGradNorms';
+
+/**
+ * What a fused kernel needs from a backend that keeps tensors in CPU-addressable memory
+ * (the `cpu` backend's typed arrays, the `wasm` backend's heap), so one kernel body serves both.
+ *
+ * Reading here is not a device sync: on these backends every op has already run when it returns,
+ * and the values sit in memory this thread owns. Nothing goes through `dataSync`/`readSync`.
+ */
+export interface KernelMemory {
+  /** The SIMD kernels bound to this memory, or null (cpu backend, or no wasm SIMD). */
+  readonly simd: SimdKernels | null;
+  /** For memory the SIMD kernels cannot address (cpu): a staging area to run them on copies, or null. */
+  readonly staging: SimdStaging | null;
+  /** A float32 view of a tensor's elements. Valid until the next allocation on this backend. */
+  readonly view: (info: TensorInfo) => Float32Array;
+  /** The byte offset of a tensor in the SIMD memory (only when `simd` is not null). */
+  readonly offset: (info: TensorInfo) => number;
+  /** The first element of a tensor (a scalar control value), whatever its dtype. */
+  readonly scalar: (info: TensorInfo) => number;
+  /**
+   * Where the new value of `info` goes. On cpu, when the backend holds a single reference to the
+   * buffer (only the variable itself), the kernel overwrites it: the returned info aliases it (one
+   * more reference, as tfjs's Identity kernel does); otherwise a fresh buffer. On wasm always a
+   * fresh buffer: its XNNPACK operators cache packed weights by tensor id (see wasmKernelMemory).
+   */
+  readonly updated: (info: TensorInfo) => TensorInfo;
+  /** A new reference to `info`'s unchanged buffer (a skipped step). */
+  readonly alias: (info: TensorInfo) => TensorInfo;
+  /** A new tensor holding `values`. */
+  readonly create: (shape: number[], dtype: 'float32' | 'int32', values: Float32Array | Int32Array) => TensorInfo;
+}
+
+/**
+ * The `count` inputs named `prefix0 … prefix{count−1}` of a fused group kernel, in order.
+ * Group kernels take one input per tensor (`p0, g0, b0, p1, …`) because tfjs kernels take a flat
+ * map of named tensors.
+ *
+ * @throws SolverError('argument') naming the first missing input.
+ */
+export function groupInputs(inputs: NamedTensorInfoMap, prefix: string, count: number): TensorInfo[] {
+  return Array.from({ length: count }, (_, i) => {
+    const info = inputs[`${prefix}${i}`];
+    if (info === undefined) {
+      throw new SolverError(
+        'argument',
+        `fused kernel input ${prefix}${i}: missing, expected ${count} tensors named ${prefix}0..${prefix}${count - 1}`,
+      );
+    }
+    return info;
+  });
+}
+
+/** Number of elements of a tensor. */
+export function sizeOf(info: TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Checks, before anything is written, that every tensor is float32 and that each companion list
+ * (grads, slots) matches the params element for element in size: a mismatch would make a kernel
+ * read past a buffer.
+ *
+ * @throws SolverError('argument') naming the kernel input and the sizes or dtype.
+ */
+export function checkGroup(params: readonly TensorInfo[], companions: Readonly<Record<string, readonly TensorInfo[]>>): void {
+  const lists: [string, readonly TensorInfo[]][] = [['p', params], ...Object.entries(companions)];
+  for (const [prefix, list] of lists) {
+    list.forEach((info, i) => {
+      if (info.dtype !== 'float32') {
+        throw new SolverError('argument', `fused kernel input ${prefix}${i}: got dtype ${info.dtype}, expected float32`);
+      }
+      const p = params[i];
+      if (p !== undefined && sizeOf(info) !== sizeOf(p)) {
+        throw new SolverError(
+          'argument',
+          `fused kernel input ${prefix}${i}: got shape [${info.shape.join(',')}], expected the size of p${i} [${p.shape.join(',')}]`,
+        );
+      }
+    });
+  }
+}
+
+/**
+ * Runs a fused group kernel on the active backend and assigns its outputs, in order, to
+ * `targets`; then releases the outputs, so only the variables' values remain. When an output
+ * aliases its variable's buffer (updated in place), `assign` just moves the reference.
+ *
+ * @throws SolverError('backend') when the kernel is not registered for the active backend.
+ */
+export function assignOutputs(kernelName: string, inputs: tf.NamedTensorMap, attrs: object, targets: readonly tf.Variable[]): void {
+  const backendName = tf.getBackend();
+  if ((tf.getKernel(kernelName, backendName) as tf.KernelConfig | undefined) === undefined) {
+    throw new SolverError(
+      'backend',
+      `fused kernel ${kernelName}: not registered for backend '${backendName}'; call registerFusedKernels() and use the cpu or wasm backend`,
+    );
+  }
+  const outputs = tf.engine().runKernel<tf.Tensor[]>(kernelName, inputs, attrs as tf.NamedAttrMap);
+  targets.forEach((target, i) => {
+    target.assign(outputs[i] as tf.Tensor);
+  });
+  tf.dispose(outputs);
+}
+
+/** The optional `gradScale` and `apply` inputs of a fused group kernel (absent means 1). */
+export function controlInputs(control: StepControl): tf.NamedTensorMap {
+  const inputs: tf.NamedTensorMap = {};
+  if (control.gradScale !== null) {
+    inputs.gradScale = control.gradScale;
+  }
+  if (control.apply !== null) {
+    inputs.apply = control.apply;
+  }
+  return inputs;
+}

@@ -1,0 +1,393 @@
+import type { SolverConfig, SolverSection } from '../config/schema.js';
+import { SolverError } from '../errors.js';
+import { argumentError, configError, configInteger, configNumber, integerArg, showValue } from './checks.js';
+import { cosineScheduler, multiStepScheduler, type ParamScheduler, stepWithFixedGammaScheduler, whereAt } from './schedulers.js';
+import { checkWarmupMethod, type WarmupMethod, warmupPolyScheduler, warmupScheduler } from './warmup.js';
+
+/**
+ * What the LR multiplier drives: anything with per-group base learning rates that accepts new
+ * learning rates (the optimizer in `src/optim` implements it; a test can pass a plain object).
+ *
+ * Why an interface this small: `src/sched` must not know about tfjs optimizers, and a schedule
+ * only ever needs to read the base LRs once and write the current ones.
+ *
+ * @example
+ * ```ts
+ * const seen: number[][] = [];
+ * const target: LearningRateTarget = {
+ *   baseLearningRates: [0.02, 0.04],
+ *   setLearningRates: (lrs) => { seen.push([...lrs]); },
+ * };
+ * ```
+ */
+export interface LearningRateTarget {
+  /** Each parameter group's base LR (its LR before any schedule), in group order. */
+  readonly baseLearningRates: readonly number[];
+  /**
+   * Sets every group's LR for the next update, in group order (one entry per group). The
+   * multiplier passes a new array on every step and never writes to it afterwards; the target may
+   * keep it but must not modify it.
+   */
+  setLearningRates(lrs: readonly number[]): void;
+}
+
+/**
+ * What {@link LrMultiplier.state} saves and {@link LrMultiplier.loadState} restores: enough to
+ * continue a run exactly (the schedule itself is a pure function and is rebuilt from the config).
+ */
+export interface LrMultiplierState {
+  /** The iteration whose LR is applied next (0-based; = number of completed steps). */
+  readonly iteration: number;
+  /** Each group's base LR when the state was saved. */
+  readonly baseLearningRates: readonly number[];
+  /** `MAX_ITER` of the run that saved the state. */
+  readonly maxIter: number;
+}
+
+function stateError(key: string, value: unknown, rule: string): SolverError {
+  const field: string = key === '' ? '' : ` ${key}`;
+  return new SolverError('state', `LR multiplier state${field}: got ${showValue(value)}, expected ${rule}`);
+}
+
+/**
+ * Checks that `value` is a well-formed {@link LrMultiplierState} for `groups` parameter groups
+ * and returns a frozen copy.
+ *
+ * @throws SolverError('state') naming the first field that is missing or wrong.
+ */
+export function parseLrMultiplierState(value: unknown, groups: number): LrMultiplierState {
+  if (typeof value !== 'object' || value === null) throw stateError('', value, 'an object');
+  const raw: Partial<Record<keyof LrMultiplierState, unknown>> = value;
+  const { iteration, baseLearningRates, maxIter } = raw;
+  if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
+    throw stateError('iteration', iteration, 'an integer >= 0');
+  }
+  if (typeof maxIter !== 'number' || !Number.isSafeInteger(maxIter) || maxIter < 1) {
+    throw stateError('maxIter', maxIter, 'an integer >= 1');
+  }
+  const ok: boolean =
+    Array.isArray(baseLearningRates) &&
+    baseLearningRates.length === groups &&
+    baseLearningRates.every((lr: unknown) => typeof lr === 'number' && Number.isFinite(lr) && lr >= 0);
+  if (!ok) throw stateError('baseLearningRates', baseLearningRates, `${groups} finite numbers >= 0 (one per group)`);
+  return Object.freeze({ iteration, maxIter, baseLearningRates: Object.freeze([...(baseLearningRates as number[])]) });
+}
+
+/** Options of {@link LrMultiplier}. */
+export interface LrMultiplierOptions {
+  /** Accept a saved state whose `maxIter` differs (`SOLVER.ALLOW_MAX_ITER_CHANGE`). Default false. */
+  readonly allowMaxIterChange?: boolean;
+}
+
+/** Where the multiplier stands: the LRs the next update uses. */
+export interface LrMultiplierSnapshot {
+  /** The iteration the LRs are for (0-based). */
+  readonly iteration: number;
+  /** `whereAt(iteration, maxIter)`. */
+  readonly where: number;
+  /** `schedule(where)`. */
+  readonly multiplier: number;
+  /** `base LR × multiplier` per group. */
+  readonly learningRates: readonly number[];
+}
+
+function baseRates(target: LearningRateTarget): readonly number[] {
+  const rates: unknown = target.baseLearningRates;
+  const ok: boolean =
+    Array.isArray(rates) && rates.length > 0 && rates.every((r: unknown) => typeof r === 'number' && Number.isFinite(r) && r >= 0);
+  if (!ok) throw argumentError('LrMultiplier target.baseLearningRates', rates, 'a non-empty array of finite numbers >= 0');
+  return Object.freeze([...(rates as number[])]);
+}
+
+/**
+ * Drives every parameter group's LR from one schedule: at iteration `i` each group's LR is its
+ * base LR × `schedule(i / maxIter)` (detectron2 `LRMultiplier`, SPEC §3.4).
+ *
+ * Why one multiplier for all groups: the relative scale between groups (bias LR factor, per-layer
+ * LR) never changes, so a single schedule of the multiplier is enough.
+ * When the LR is applied: the LR used by step `i` is `base × m(i / maxIter)`. Call {@link apply}
+ * once before the first step (fresh run or after {@link loadState}) and {@link step} after every
+ * step (detectron2's LR hook steps in `after_step`). Construction reads the target's base LRs and
+ * writes nothing (NOTE: PyTorch schedulers set the LR in their constructor, which makes
+ * load-then-build and build-then-load disagree; here both give the same LR). At and after
+ * `maxIter` the LR is the schedule's last value ({@link whereAt}).
+ *
+ * @example
+ * ```ts
+ * const target = { baseLearningRates: [0.02], setLearningRates: (lrs: readonly number[]) => console.log(lrs) };
+ * const lr = new LrMultiplier(target, cosineScheduler({ startValue: 1, endValue: 0 }), 100);
+ * lr.apply(); // [0.02]
+ * lr.step(); // [0.02 × m(0.01)]
+ * ```
+ */
+export class LrMultiplier {
+  private readonly allowMaxIterChange: boolean;
+  private baseLearningRates: readonly number[];
+  private snapshot: LrMultiplierSnapshot;
+
+  /**
+   * @param target the optimizer (or any {@link LearningRateTarget}); its base LRs are copied now.
+   * @param schedule the multiplier as a function of `where`.
+   * @param maxIter total iterations, an integer >= 1.
+   * @param options see {@link LrMultiplierOptions}.
+   * @throws SolverError('argument') for a bad `maxIter`, schedule or base LRs.
+   */
+  public constructor(
+    private readonly target: LearningRateTarget,
+    private readonly schedule: ParamScheduler,
+    private readonly maxIter: number,
+    options: LrMultiplierOptions = {},
+  ) {
+    integerArg('LrMultiplier maxIter', maxIter, 1);
+    if (typeof schedule !== 'function') throw argumentError('LrMultiplier schedule', schedule, 'a scheduler function');
+    this.allowMaxIterChange = options.allowMaxIterChange ?? false;
+    this.baseLearningRates = baseRates(target);
+    this.snapshot = this.snapshotAt(0, this.baseLearningRates);
+  }
+
+  /** The iteration, `where`, multiplier and per-group LRs the next update uses. */
+  public get current(): LrMultiplierSnapshot {
+    return this.snapshot;
+  }
+
+  /** Writes the current LRs to the target (before the first step, and after {@link loadState}). */
+  public apply(): void {
+    this.target.setLearningRates(this.snapshot.learningRates);
+  }
+
+  /**
+   * Moves to the next iteration and writes its LRs to the target.
+   *
+   * @throws SolverError('argument') when the schedule returns a non-finite or negative value
+   *   (nothing is changed then).
+   */
+  public step(): void {
+    this.snapshot = this.snapshotAt(this.snapshot.iteration + 1, this.baseLearningRates);
+    this.apply();
+  }
+
+  /** The state to save with a checkpoint: iteration, base LRs and `maxIter`. */
+  public state(): LrMultiplierState {
+    return Object.freeze({ iteration: this.snapshot.iteration, baseLearningRates: this.baseLearningRates, maxIter: this.maxIter });
+  }
+
+  /**
+   * Restores a saved state; all or nothing. Does not write to the target: call {@link apply}.
+   *
+   * @param state what {@link state} returned (e.g. read back from JSON).
+   * @throws SolverError('state') when the state is malformed, has a different number of groups,
+   *   or was saved with another `maxIter` and `allowMaxIterChange` is false.
+   */
+  public loadState(state: unknown): void {
+    const parsed: LrMultiplierState = parseLrMultiplierState(state, this.baseLearningRates.length);
+    if (parsed.maxIter !== this.maxIter && !this.allowMaxIterChange) {
+      throw new SolverError(
+        'state',
+        `SOLVER.MAX_ITER: the checkpoint was saved with ${parsed.maxIter}, this run has ${this.maxIter}; ` +
+          'resuming with a different MAX_ITER is refused (set SOLVER.ALLOW_MAX_ITER_CHANGE true to continue ' +
+          `at iteration ${parsed.iteration} on the new schedule)`,
+      );
+    }
+    this.snapshot = this.snapshotAt(parsed.iteration, parsed.baseLearningRates);
+    this.baseLearningRates = parsed.baseLearningRates;
+  }
+
+  private snapshotAt(iteration: number, bases: readonly number[]): LrMultiplierSnapshot {
+    const where: number = whereAt(iteration, this.maxIter);
+    const multiplier: number = this.schedule(where);
+    if (!Number.isFinite(multiplier) || multiplier < 0) {
+      throw argumentError(`LrMultiplier schedule(${where}) at iteration ${iteration}`, multiplier, 'a finite number >= 0');
+    }
+    // NOTE: not frozen (freezing two objects per step costs more than the schedule itself); the
+    // readonly types keep callers from writing, and each step makes new objects.
+    const learningRates: number[] = new Array<number>(bases.length);
+    for (let g = 0; g < bases.length; g += 1) learningRates[g] = (bases[g] ?? NaN) * multiplier;
+    return { iteration, where, multiplier, learningRates };
+  }
+}
+
+/**
+ * Where schedule building reports what it changed in a config (the dropped `SOLVER.STEPS`).
+ *
+ * Why: the library never writes to the console itself; the CLI routes warnings to stderr and a
+ * test collects them. Any logger with a `warn(message)` method fits (the project's `Logger` does).
+ */
+export interface ScheduleLogger {
+  /** A warning that does not stop the build. */
+  warn(message: string): void;
+}
+
+/** The `SOLVER.LR_SCHEDULER_NAME` values this package builds. */
+export type LrSchedulerName = SolverSection['LR_SCHEDULER_NAME'];
+
+/** Every {@link LrSchedulerName}, in documentation order. */
+export const LR_SCHEDULER_NAMES: readonly LrSchedulerName[] = Object.freeze([
+  'WarmupMultiStepLR',
+  'WarmupCosineLR',
+  'WarmupStepWithFixedGammaLR',
+  'WarmupPolyLR',
+]);
+
+/**
+ * Returns `name` when it is an {@link LrSchedulerName}, else throws the reference's error
+ * `Unknown LR scheduler: <name>` followed by the key and the accepted names.
+ *
+ * @throws SolverError('config').
+ */
+export function checkLrSchedulerName(name: unknown): LrSchedulerName {
+  const known: LrSchedulerName | undefined = LR_SCHEDULER_NAMES.find((n: LrSchedulerName) => n === name);
+  if (known !== undefined) return known;
+  const shown: string = typeof name === 'string' ? name : showValue(name);
+  throw new SolverError(
+    'config',
+    `Unknown LR scheduler: ${shown} (SOLVER.LR_SCHEDULER_NAME; expected one of ${LR_SCHEDULER_NAMES.join(', ')})`,
+  );
+}
+
+/**
+ * The `SOLVER.STEPS` that can take effect: those `<= MAX_ITER`, as detectron2 keeps them. The
+ * others are dropped with ONE warning that lists them all. The kept ones must be integers,
+ * strictly increasing, > 0 and < MAX_ITER (a step at MAX_ITER would only change the LR after the
+ * last iteration; fvcore rejects it too).
+ *
+ * @throws SolverError('config') naming `SOLVER.STEPS[k]` and the rule it breaks.
+ */
+export function keptSteps(steps: readonly number[], maxIter: number, logger: ScheduleLogger): readonly number[] {
+  const list: unknown = steps;
+  if (!Array.isArray(list)) throw configError('STEPS', list, 'a list of integers');
+  steps.forEach((step: unknown, k: number) => {
+    if (typeof step !== 'number' || !Number.isSafeInteger(step)) throw configError(`STEPS[${k}]`, step, 'an integer');
+  });
+  const dropped: readonly number[] = steps.filter((step: number) => step > maxIter);
+  if (dropped.length > 0) {
+    logger.warn(`SOLVER.STEPS contains values larger than SOLVER.MAX_ITER (${maxIter}): ${dropped.join(', ')}; they are ignored.`);
+  }
+  let previous = 0;
+  steps.forEach((step: number, k: number) => {
+    if (step > maxIter) return;
+    if (step === maxIter) throw configError(`STEPS[${k}]`, step, `< SOLVER.MAX_ITER (${maxIter}); a step at MAX_ITER never takes effect`);
+    if (step <= previous) throw configError(`STEPS[${k}]`, step, `> ${previous} (STEPS strictly increasing, > 0)`);
+    previous = step;
+  });
+  return steps.filter((step: number) => step <= maxIter);
+}
+
+function cosineFromConfig(solver: SolverSection): ParamScheduler {
+  const baseLr: number = configNumber('BASE_LR', solver.BASE_LR, 0, Infinity, true);
+  const baseLrEnd: number = configNumber('BASE_LR_END', solver.BASE_LR_END, 0, Infinity);
+  const endValue: number = baseLrEnd / baseLr;
+  if (endValue > 1.0) {
+    throw configError('BASE_LR_END', baseLrEnd, `<= SOLVER.BASE_LR (${baseLr}): BASE_LR_END / BASE_LR must lie in [0, 1]`);
+  }
+  return cosineScheduler({ startValue: 1, endValue });
+}
+
+/**
+ * The main part (before warmup is added) of the three detectron2 schedules, SPEC §3.2:
+ * MultiStep(values `GAMMA^k`, milestones = kept STEPS, numUpdates = MAX_ITER),
+ * Cosine(1, BASE_LR_END / BASE_LR), StepWithFixedGamma(1, NUM_DECAYS, GAMMA, MAX_ITER).
+ *
+ * @throws SolverError('config') naming the `SOLVER.*` key at fault.
+ */
+export function mainScheduler(
+  name: Exclude<LrSchedulerName, 'WarmupPolyLR'>,
+  solver: SolverSection,
+  maxIter: number,
+  logger: ScheduleLogger,
+): ParamScheduler {
+  if (name === 'WarmupCosineLR') return cosineFromConfig(solver);
+  const gamma: number = configNumber('GAMMA', solver.GAMMA, 0, Infinity, true);
+  if (name === 'WarmupStepWithFixedGammaLR') {
+    const numDecays: number = configInteger('NUM_DECAYS', solver.NUM_DECAYS, 1);
+    return stepWithFixedGammaScheduler({ baseValue: 1.0, numDecays, gamma, numUpdates: maxIter });
+  }
+  const steps: readonly number[] = keptSteps(solver.STEPS, maxIter, logger);
+  const values: number[] = Array.from({ length: steps.length + 1 }, (_v, k: number) => gamma ** k);
+  return multiStepScheduler({ values, milestones: steps, numUpdates: maxIter });
+}
+
+/** Options of {@link buildParamScheduler} and `buildLrScheduler`. */
+export interface BuildScheduleOptions {
+  /** Receives the warning about dropped `SOLVER.STEPS`. Default: warnings are dropped. */
+  readonly logger?: ScheduleLogger;
+}
+
+const quiet: ScheduleLogger = Object.freeze({
+  warn(): void {
+    /* no logger given: the caller chose not to hear warnings */
+  },
+});
+
+/**
+ * The LR multiplier schedule a config describes (detectron2 `build_lr_scheduler` without the
+ * optimizer, SPEC §3.2): the main schedule named by `SOLVER.LR_SCHEDULER_NAME`, wrapped in a
+ * warmup of length `min(WARMUP_ITERS / MAX_ITER, 1)` (SPEC §3.3, with `RESCALE_INTERVAL`).
+ * `WarmupPolyLR` is detectron2 DeepLab's poly schedule with its own multiplicative warmup
+ * (`POLY_LR_POWER`, `POLY_LR_CONSTANT_ENDING`; `RESCALE_INTERVAL` does not apply to it).
+ *
+ * Why separate from the optimizer: the CLI plots and the benchmark times the schedule alone.
+ * Every key it reads is checked first, so errors name `SOLVER.*` keys, not inner arguments.
+ *
+ * @param config a loaded config (only `SOLVER` is read).
+ * @param options see {@link BuildScheduleOptions}.
+ * @returns `m(where)`, the multiplier of every base LR.
+ * @throws SolverError('config'): `Unknown LR scheduler: <name>`, `Unknown warmup method: <m>`, or
+ *   `SOLVER.<KEY>: got <value>, expected <rule>` (e.g. `WARMUP_ITERS >= MAX_ITER` with `RESCALE_INTERVAL`).
+ * @example
+ * ```ts
+ * const m = buildParamScheduler(DEFAULT_CONFIG);
+ * m(0); // 0.001 (WARMUP_FACTOR)
+ * m(0.5); // 1
+ * m(0.75); // 0.1 (after STEPS [30000] of MAX_ITER 40000)
+ * ```
+ */
+export function buildParamScheduler(config: SolverConfig, options: BuildScheduleOptions = {}): ParamScheduler {
+  const solver = config.SOLVER;
+  const name: LrSchedulerName = checkLrSchedulerName(solver.LR_SCHEDULER_NAME);
+  const maxIter: number = configInteger('MAX_ITER', solver.MAX_ITER, 1);
+  const warmupIters: number = configInteger('WARMUP_ITERS', solver.WARMUP_ITERS, 0);
+  const warmupFactor: number = configNumber('WARMUP_FACTOR', solver.WARMUP_FACTOR, 0, Infinity);
+  const warmupMethod: WarmupMethod = checkWarmupMethod(solver.WARMUP_METHOD, 'SOLVER.WARMUP_METHOD', 'config');
+  if (name === 'WarmupPolyLR') {
+    const power: number = configNumber('POLY_LR_POWER', solver.POLY_LR_POWER, 0, Infinity);
+    const constantEnding: number = configNumber('POLY_LR_CONSTANT_ENDING', solver.POLY_LR_CONSTANT_ENDING, 0, 1);
+    return warmupPolyScheduler({ power, constantEnding, warmupFactor, warmupLength: warmupIters / maxIter, warmupMethod });
+  }
+  const rescaleInterval: boolean = solver.RESCALE_INTERVAL;
+  if (typeof rescaleInterval !== 'boolean') throw configError('RESCALE_INTERVAL', rescaleInterval, 'true or false');
+  if (rescaleInterval && warmupIters >= maxIter) {
+    throw configError('WARMUP_ITERS', warmupIters, `< SOLVER.MAX_ITER (${maxIter}) when SOLVER.RESCALE_INTERVAL is true`);
+  }
+  const scheduler: ParamScheduler = mainScheduler(name, solver, maxIter, options.logger ?? quiet);
+  const warmupLength: number = Math.min(warmupIters / maxIter, 1.0);
+  return warmupScheduler({ scheduler, warmupFactor, warmupLength, warmupMethod, rescaleInterval });
+}
+
+/**
+ * The LR multiplier a config describes, driving `target` (detectron2 `build_lr_scheduler`,
+ * SPEC §3.2-3.4): {@link buildParamScheduler} for the schedule, `SOLVER.MAX_ITER` for its length,
+ * `SOLVER.ALLOW_MAX_ITER_CHANGE` for the resume policy.
+ *
+ * Why: one call turns a detectron2 `SOLVER:` block into per-group LRs. Building writes nothing to
+ * `target`; call `apply()` before the first step and `step()` after each.
+ *
+ * @param config a loaded config.
+ * @param target the optimizer, or any {@link LearningRateTarget}.
+ * @param options see {@link BuildScheduleOptions} (the logger for dropped STEPS).
+ * @returns the {@link LrMultiplier}, at iteration 0.
+ * @throws SolverError('config') as {@link buildParamScheduler}; SolverError('argument') when the
+ *   target's base LRs are not a non-empty list of finite numbers >= 0.
+ * @example
+ * ```ts
+ * const lr = buildLrScheduler(DEFAULT_CONFIG, optimizer);
+ * lr.apply(); // every group at base LR × 0.001
+ * ```
+ */
+export function buildLrScheduler(config: SolverConfig, target: LearningRateTarget, options: BuildScheduleOptions = {}): LrMultiplier {
+  const schedule = buildParamScheduler(config, options);
+  const allowMaxIterChange: boolean = config.SOLVER.ALLOW_MAX_ITER_CHANGE;
+  return new LrMultiplier(target, schedule, config.SOLVER.MAX_ITER, { allowMaxIterChange });
+}
+
+// Learning-rate schedules: fvcore's parameter schedulers as functions of `where`, detectron2's
+// warmup and config builder, and the LR multiplier that drives an optimizer's groups.
