@@ -22,24 +22,31 @@ const KERNEL_PURPOSE: Readonly<Record<string, string>> = Object.freeze({
  * conv net on wasm fails deep inside the tape with a message that does not say what to do.
  *
  * @param error whatever a training step threw.
+ * @param audience who reads the advice: `cli` names the `--backend` flag, `library` (default) the
+ *   `TRAIN.BACKEND` key and `tf.setBackend`.
  * @returns the translated SolverError, or `error` itself.
  * @example
  * ```ts
  * try { optimizer.minimize(loss); } catch (e) { throw translateBackendError(e); }
  * ```
  */
-export function translateBackendError(error: unknown): unknown {
+export function translateBackendError(error: unknown, audience: 'cli' | 'library' = 'library'): unknown {
   const message: unknown = (error as { message?: unknown } | null)?.message;
   const match: RegExpExecArray | null = typeof message === 'string' ? KERNEL_NOT_REGISTERED.exec(message) : null;
   const kernel: string | undefined = match?.[1];
   const backend: string | undefined = match?.[2];
   if (kernel === undefined || backend === undefined) return error;
   const purpose: string = KERNEL_PURPOSE[kernel] ?? `the operation ${kernel}`;
-  const alternatives: string = ['cpu', 'tensorflow'].filter((name: string) => name !== backend).join(' or ');
+  const alternatives: string[] = ['cpu', 'tensorflow'].filter((name: string) => name !== backend);
+  const advice: string =
+    audience === 'cli'
+      ? `--backend ${alternatives.join(' or ')} (TRAIN.BACKEND)`
+      : `set TRAIN.BACKEND to ${alternatives.join(' or ')}, or call tf.setBackend('${alternatives[0] ?? 'cpu'}') before building the model`;
   return new SolverError(
     'backend',
-    `the ${backend} backend has no kernel ${kernel} (${purpose}); ` +
-      `train this model on another backend: --backend ${alternatives} (TRAIN.BACKEND)`,
-    { cause: error },
+    `the ${backend} backend has no kernel ${kernel} (${purpose}); train this model on another backend: ${advice}`,
+    {
+      cause: error,
+    },
   );
 }

@@ -191,7 +191,10 @@ export function createCliContext(options: CommonOptions, streams: CliStreams, se
  * first turned into a `backend` error that names the backend and the fix ({@link translateBackendError}).
  */
 export function formatCliError(thrown: unknown, verbose: boolean): string {
-  const error: unknown = translateBackendError(thrown);
+  // A library layer may have translated it already, with advice for library users: redo it for the CLI.
+  const raw: unknown = SolverError.is(thrown, 'backend') && thrown.cause !== undefined ? thrown.cause : thrown;
+  const translated: unknown = translateBackendError(raw, 'cli');
+  const error: unknown = translated === raw ? thrown : translated;
   const message: string = error instanceof Error ? error.message : String(error);
   const prefix: string = SolverError.is(error) ? 'tfjs-solver' : 'tfjs-solver: internal error';
   const firstLine: string = `${prefix}: ${message.split('\n').join(' ')}\n`;

@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Container } from 'inversify';
 import type { Checkpointer } from '../hooks/Checkpointer.js';
-import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
+import { type Hook, HookList } from '../hooks/Hook.js';
 import type { LrScheduler } from '../hooks/LrSchedulerHook.js';
-import type { FileStore } from '../io/interfaces.js';
+import type { FileStore, Logger } from '../io/interfaces.js';
 import type { SolverOptimizer } from '../optim/SolverOptimizer.js';
-import { FitCallback } from '../train/FitCallback.js';
-import { type DataSource, Trainer } from '../train/Trainer.js';
+import { FitCallback, withUserCallbacks } from '../train/FitCallback.js';
+import { type DataSource, RunPosition, Trainer } from '../train/Trainer.js';
 import { resolve, resolveAll, TOKENS } from './solverModule.js';
 
 /** The resolved parts a {@link Solver} runs with (what `createSolver` takes from the container). */
@@ -16,7 +16,23 @@ export interface SolverParts {
   readonly checkpointer: Checkpointer;
   readonly hooks: readonly Hook[];
   readonly maxIter: number;
+  /** Where warnings go (a fit that cannot reach MAX_ITER). Default: silent. */
+  readonly logger?: Logger;
+  /** The model `callbacks()` stops at MAX_ITER when tfjs does not hand it one (see `FitCallback`). */
+  readonly model?: tf.LayersModel;
 }
+
+/** `model.fit` arguments plus the solver's own option. */
+export interface SolverFitArgs extends tf.ModelFitArgs {
+  /**
+   * Repeat the data (raise `epochs`) until `SOLVER.MAX_ITER` is reached; training still stops
+   * exactly there. Default false: `epochs` as given (a warning says when they cannot reach it).
+   */
+  readonly repeatToMaxIter?: boolean;
+}
+
+/** `model.fitDataset` arguments plus the solver's own option (see {@link SolverFitArgs}). */
+export type SolverFitDatasetArgs = Parameters<tf.LayersModel['fitDataset']>[1] & { readonly repeatToMaxIter?: boolean };
 
 /**
  * A wired solver: the optimizer to compile with, and the two ways to train with its hooks
@@ -31,18 +47,21 @@ export interface SolverParts {
 export class Solver {
   /** The hooks, in order; add more before training with `solver.hooks.add(hook)`. */
   public readonly hooks: HookList;
-  /** The iteration the next run starts at. */
-  public startIter: number = 0;
-  /** Runs after the user's hooks: records where each run stopped (set in `afterTrain`). */
-  private readonly tracker: Hook = {
-    afterTrain: (ctx: HookContext): void => {
-      this.startIter = ctx.iteration;
-    },
-  };
+  /** Where training stands: the one record every loop of this solver starts from and advances. */
+  public readonly position: RunPosition = new RunPosition();
 
   /** @param parts the resolved collaborators. */
   public constructor(private readonly parts: SolverParts) {
     this.hooks = new HookList(parts.hooks);
+  }
+
+  /** The iteration the next run starts at (`position.next`). */
+  public get startIter(): number {
+    return this.position.next;
+  }
+
+  public set startIter(iteration: number) {
+    this.position.next = iteration;
   }
 
   /** The optimizer: pass it to `model.compile({ optimizer })` or a `Trainer`. */
@@ -76,40 +95,61 @@ export class Solver {
       data,
       loss,
       optimizer: this.parts.optimizer,
-      hooks: [this.hooks, this.tracker],
+      hooks: [this.hooks],
       maxIter: this.parts.maxIter,
-      startIter: this.startIter,
+      position: this.position,
       ...(variables === undefined ? {} : { variables }),
     });
   }
 
-  /** The one callback object for `model.fit`/`fitDataset` (see {@link FitCallback}). */
+  /**
+   * The callback object for `model.fit`/`fitDataset` (see {@link FitCallback}): pass it alone or in
+   * an array with your own callbacks, in any order.
+   */
   public callbacks(): FitCallback {
-    return new FitCallback(new HookList([this.hooks, this.tracker]), { maxIter: this.parts.maxIter, startIter: this.startIter });
+    return new FitCallback(this.hooks, {
+      maxIter: this.parts.maxIter,
+      position: this.position,
+      ...(this.parts.logger === undefined ? {} : { logger: this.parts.logger }),
+      ...(this.parts.model === undefined ? {} : { model: this.parts.model }),
+    });
   }
 
   /**
-   * `model.fit(x, y, args)` with the solver's hooks; `afterTrain` runs even if fit throws.
-   * Set `epochs` high enough to reach `MAX_ITER`; training stops there.
+   * `model.fit(x, y, args)` with the solver's hooks next to `args.callbacks` (every form tfjs
+   * accepts; early stopping ends the run and a checkpoint records where); `afterTrain` runs even if
+   * fit throws, and a backend's missing kernel becomes a SolverError of kind `backend`.
+   * Training stops at `MAX_ITER`; set `epochs` high enough to reach it, or `repeatToMaxIter: true`.
    */
   public async fit(
     model: tf.LayersModel,
     x: tf.Tensor | tf.Tensor[],
     y: tf.Tensor | tf.Tensor[],
-    args: tf.ModelFitArgs = {},
+    args: SolverFitArgs = {},
   ): Promise<tf.History> {
+    const { repeatToMaxIter, ...fitArgs } = args;
     const callback: FitCallback = this.callbacks();
-    return callback.guard(model.fit(x, y, { ...args, callbacks: callback }));
+    const callbacks = withUserCallbacks(callback, fitArgs.callbacks, fitArgs.yieldEvery);
+    const epochs: number | undefined = repeatToMaxIter === true ? this.epochsToMaxIter(fitArgs.epochs) : fitArgs.epochs;
+    return callback.guard(model.fit(x, y, { ...fitArgs, callbacks, ...(epochs === undefined ? {} : { epochs }) }));
   }
 
   /** `model.fitDataset(dataset, args)` with the solver's hooks; as {@link Solver.fit}. */
   public async fitDataset(
     model: tf.LayersModel,
     dataset: Parameters<tf.LayersModel['fitDataset']>[0],
-    args: Parameters<tf.LayersModel['fitDataset']>[1],
+    args: SolverFitDatasetArgs,
   ): Promise<tf.History> {
+    const { repeatToMaxIter, ...fitArgs } = args;
     const callback: FitCallback = this.callbacks();
-    return callback.guard(model.fitDataset(dataset, { ...args, callbacks: callback }));
+    const callbacks = withUserCallbacks(callback, fitArgs.callbacks, fitArgs.yieldEvery);
+    const epochs: number = repeatToMaxIter === true ? this.epochsToMaxIter(fitArgs.epochs) : fitArgs.epochs;
+    return callback.guard(model.fitDataset(dataset, { ...fitArgs, callbacks, epochs }));
+  }
+
+  /** Enough epochs to reach MAX_ITER with at least one batch per epoch; fit stops at MAX_ITER. */
+  private epochsToMaxIter(epochs: number | undefined): number {
+    return Math.max(epochs ?? 1, this.parts.maxIter - this.position.next);
   }
 }
 
@@ -150,6 +190,8 @@ export async function createSolver(container: Container, options: CreateSolverOp
     checkpointer: resolve(container, TOKENS.Checkpointer),
     hooks,
     maxIter: resolve(container, TOKENS.Config).SOLVER.MAX_ITER,
+    logger: resolve(container, TOKENS.Logger),
+    model: resolve(container, TOKENS.Model),
   });
   if (options.resume === true) await solver.resume();
   return solver;

@@ -27,7 +27,16 @@ export interface HookContext {
   readonly loss: tf.Scalar | null;
   /** Per-step numbers that hooks share (the LR hook writes `lr`, the timer `time`, the writer reads them). */
   readonly storage: EventStorage;
+  /** In `afterTrain` only: how the run ended (undefined before). */
+  readonly ending?: RunEnding;
 }
+
+/**
+ * How a training run ended, as `afterTrain` sees it in `ctx.ending`: `finished` (reached
+ * `maxIter`), `stopped` (ended early without an error, e.g. `tf.callbacks.earlyStopping` or fit ran
+ * out of epochs) or `failed` (a step or hook threw; the error reaches the caller after `afterTrain`).
+ */
+export type RunEnding = 'finished' | 'stopped' | 'failed';
 
 /**
  * A training hook: code that runs around the steps of a training loop, detectron2's

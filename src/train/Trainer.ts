@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { translateBackendError } from '../backend/translateBackendError.js';
 import { SolverError } from '../errors.js';
-import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
+import { type Hook, type HookContext, HookList, type RunEnding } from '../hooks/Hook.js';
 import { EventStorage } from '../hooks/metrics.js';
 import type { ClipOutcome, Clipper } from '../optim/clip.js';
 import type { Batch } from './data.js';
@@ -94,6 +94,25 @@ interface MutableContext {
   maxIter: number;
   loss: tf.Scalar | null;
   storage: EventStorage;
+  ending?: RunEnding;
+}
+
+/**
+ * Where training stands across runs: the first iteration not yet completed. The one record of
+ * "where the run stopped": a {@link TrainingRun} moves it forward as each step completes, so
+ * every loop sharing it (a `Trainer`, the `model.fit` adapter, a `Solver`'s next run) starts where
+ * the previous one stopped, whichever loop ran it.
+ *
+ * @example
+ * ```ts
+ * const position = new RunPosition(await checkpointer.resume());
+ * await new Trainer({ ..., position }).train();
+ * position.next; // maxIter when training finished
+ * ```
+ */
+export class RunPosition {
+  /** @param next the first iteration not yet completed (0, or what a checkpoint recorded). */
+  public constructor(public next: number = 0) {}
 }
 
 function checkIterations(startIter: number, maxIter: number): void {
@@ -119,15 +138,17 @@ export class TrainingRun {
 
   /**
    * @param hooks run in this order.
-   * @param startIter the first iteration (0, or where a checkpoint left off).
+   * @param position where training stands; the run starts at `position.next` and moves it
+   *   forward as each step completes.
    * @param maxIter training stops before this iteration.
-   * @throws SolverError kind `argument` unless 0 <= startIter <= maxIter, maxIter >= 1, integers.
+   * @throws SolverError kind `argument` unless 0 <= position.next <= maxIter, maxIter >= 1, integers.
    */
   public constructor(
     private readonly hooks: Hook,
-    startIter: number,
+    private readonly position: RunPosition,
     maxIter: number,
   ) {
+    const startIter: number = position.next;
     checkIterations(startIter, maxIter);
     this.context = { iteration: startIter, startIter, maxIter, loss: null, storage: new EventStorage() };
   }
@@ -161,6 +182,7 @@ export class TrainingRun {
       this.context.loss = null;
     }
     this.context.iteration += 1;
+    this.position.next = this.context.iteration;
   }
 
   /**
@@ -170,6 +192,8 @@ export class TrainingRun {
   public async end(failure?: unknown): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    const { iteration, maxIter } = this.context;
+    this.context.ending = failure !== undefined ? 'failed' : iteration >= maxIter ? 'finished' : 'stopped';
     try {
       await this.hooks.afterTrain?.(this.context);
     } catch (error: unknown) {
@@ -192,8 +216,10 @@ export interface TrainerOptions<B> {
   readonly hooks?: readonly Hook[];
   /** Training stops before this iteration (`SOLVER.MAX_ITER`). */
   readonly maxIter: number;
-  /** The first iteration; set it from `Checkpointer.resume()`. Default 0. */
+  /** The first iteration; set it from `Checkpointer.resume()`. Default 0 (ignored when `position` is given). */
   readonly startIter?: number;
+  /** Where training stands, shared with other loops (a `Solver` passes its own). Default: a new one at `startIter`. */
+  readonly position?: RunPosition;
   /** Milliseconds from a fixed origin, for `data_time`. Default `performance.now()`. */
   readonly now?: () => number;
 }
@@ -219,19 +245,28 @@ export interface TrainerOptions<B> {
 export class Trainer<B> {
   /** The hooks; `trainer.hooks.add(hook)` registers one more before `train()`. */
   public readonly hooks: HookList;
-  /**
-   * The iteration the next `train()` starts at: `options.startIter` (set it after loading a
-   * checkpoint), then, after each `train()`, the first iteration that run did not complete
-   * (`maxIter` when it finished), so a second `train()` continues instead of redoing steps.
-   */
-  public startIter: number;
+  /** Where training stands (shared with whoever passed it in `options.position`). */
+  public readonly position: RunPosition;
   private readonly now: () => number;
 
   /** @param options the collaborators and the iteration range. */
   public constructor(private readonly options: TrainerOptions<B>) {
     this.hooks = new HookList(options.hooks ?? []);
-    this.startIter = options.startIter ?? 0;
+    this.position = options.position ?? new RunPosition(options.startIter ?? 0);
     this.now = options.now ?? ((): number => performance.now());
+  }
+
+  /**
+   * The iteration the next `train()` starts at (`position.next`): `options.startIter` (set it after
+   * loading a checkpoint), then the first iteration the last run did not complete (`maxIter` when
+   * it finished), so a second `train()` continues instead of redoing steps.
+   */
+  public get startIter(): number {
+    return this.position.next;
+  }
+
+  public set startIter(iteration: number) {
+    this.position.next = iteration;
   }
 
   /**
@@ -243,7 +278,7 @@ export class Trainer<B> {
    * @throws SolverError kind `argument` for an invalid iteration range; whatever a step or hook throws.
    */
   public async train(): Promise<void> {
-    const run: TrainingRun = new TrainingRun(this.hooks, this.startIter, this.options.maxIter);
+    const run: TrainingRun = new TrainingRun(this.hooks, this.position, this.options.maxIter);
     try {
       await run.begin();
       while (!run.finished) {
@@ -256,11 +291,9 @@ export class Trainer<B> {
         }
       }
     } catch (error: unknown) {
-      this.startIter = run.ctx.iteration;
       await run.end(error);
       throw error;
     }
-    this.startIter = run.ctx.iteration;
     await run.end();
   }
 

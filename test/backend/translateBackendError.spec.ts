@@ -26,7 +26,7 @@ describe(translateBackendError, () => {
       // NOTE: tfjs itself keeps the tape's saved tensors when backprop throws (3 here, outside any
       // tidy), so the count is taken around the translation only: it must create no tensors.
       const before = tf.memory().numTensors;
-      const translated = translateBackendError(raw);
+      const translated = translateBackendError(raw, 'cli');
       expect(tf.memory().numTensors).toBe(before);
       expect(SolverError.is(translated, 'backend')).toBe(true);
       expect((translated as SolverError).message).toBe(
@@ -40,10 +40,19 @@ describe(translateBackendError, () => {
   describe('having a missing kernel without a known purpose', () => {
     it('should name the kernel as the operation', () => {
       const raw = new Error("Kernel 'FancyOp' not registered for backend 'webgl'");
-      expect((translateBackendError(raw) as Error).message).toBe(
+      expect((translateBackendError(raw, 'cli') as Error).message).toBe(
         'the webgl backend has no kernel FancyOp (the operation FancyOp); ' +
           'train this model on another backend: --backend cpu or tensorflow (TRAIN.BACKEND)',
       );
+    });
+  });
+
+  describe('having a library caller (the default audience)', () => {
+    it('should name the config key and tf.setBackend, not a CLI flag', () => {
+      const raw = new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+      const message: string = (translateBackendError(raw) as Error).message;
+      expect(message).toContain("set TRAIN.BACKEND to cpu or tensorflow, or call tf.setBackend('cpu')");
+      expect(message).not.toContain('--backend');
     });
   });
 

@@ -41,7 +41,7 @@ describe(FitCallback, () => {
     it('should count iterations across epochs (2..6) and stop fit after iteration 6', async () => {
       const log: string[] = [];
       const optimizer: tf.Optimizer = compileSgd();
-      const callback: FitCallback = new FitCallback(new HookList([recordingHook('h', log)]), { startIter: 2, maxIter: 7 });
+      const callback: FitCallback = new FitCallback(new HookList([recordingHook('h', log)]), { startIter: 2, maxIter: 7, model });
       await callback.guard(model.fit(data.xs, data.ys, { epochs: 10, batchSize: 4, shuffle: false, callbacks: callback }));
       optimizer.dispose();
       const steps: string[] = log.filter((line) => line.includes(':afterStep:'));
@@ -61,7 +61,7 @@ describe(FitCallback, () => {
           losses.push((await ctx.loss!.data())[0]!);
         },
       };
-      const callback: FitCallback = new FitCallback(hook, { maxIter: 5 });
+      const callback: FitCallback = new FitCallback(hook, { maxIter: 5, model });
       const rows: tf.Tensor[] = [...tf.unstack(data.xs), ...tf.unstack(data.ys)];
       const dataset = tf.data.zip({ xs: tf.data.array(rows.slice(0, 16)), ys: tf.data.array(rows.slice(16)) }).batch(4);
       // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- tfjs-layers types fitDataset with its own import of tfjs-data's Dataset class
@@ -82,7 +82,7 @@ describe(FitCallback, () => {
           if (ctx.iteration === 1) throw new Error('hook failed at 1');
         },
       };
-      const callback: FitCallback = new FitCallback(new HookList([recordingHook('h', log), failing]), { maxIter: 6 });
+      const callback: FitCallback = new FitCallback(new HookList([recordingHook('h', log), failing]), { maxIter: 6, model });
       await expect(callback.guard(model.fit(data.xs, data.ys, { epochs: 2, batchSize: 4, callbacks: callback }))).rejects.toThrow(
         'hook failed at 1',
       );

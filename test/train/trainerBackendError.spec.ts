@@ -30,7 +30,7 @@ describe('Trainer on a backend without a gradient kernel', () => {
       expect(SolverError.is(error, 'backend')).toBe(true);
       expect((error as Error).message).toBe(
         'the wasm backend has no kernel Conv2DBackpropFilter (the gradient of Conv2D with respect to its filter); ' +
-          'train this model on another backend: --backend cpu or tensorflow (TRAIN.BACKEND)',
+          "train this model on another backend: set TRAIN.BACKEND to cpu or tensorflow, or call tf.setBackend('cpu') before building the model",
       );
       tf.dispose([filter, input]);
       optimizer.dispose();
