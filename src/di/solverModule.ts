@@ -6,6 +6,7 @@ import { Checkpointer, type CheckpointParts, PeriodicCheckpointer } from '../hoo
 import type { Hook } from '../hooks/Hook.js';
 import { type LrScheduler, LrSchedulerHook } from '../hooks/LrSchedulerHook.js';
 import { IterationTimer, MetricsWriter, pickReportedGroup } from '../hooks/metrics.js';
+import { StepGuard } from '../hooks/StepGuard.js';
 import { layersModelVariables, WeightEma } from '../hooks/WeightEma.js';
 import { type FileStore, type Logger, silentLogger } from '../io/interfaces.js';
 import { buildOptimizer, type BuildOptimizerOptions } from '../optim/buildOptimizer.js';
@@ -43,7 +44,7 @@ function token<T>(name: string): Token<T> {
  * | `Scheduler` | `LrScheduler` | `buildLrScheduler(config, optimizer)` |
  * | `WeightEma` | `WeightEma` | bound when `TRAIN.EMA_ENABLED` |
  * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP` |
- * | `Hook` (many) | `Hook` | timer, LR, EMA, checkpointer, metrics writer, in that order |
+ * | `Hook` (many) | `Hook` | step guard, timer, LR, EMA, checkpointer, metrics writer, in that order |
  * | `FileStore` | `FileStore` | `nodeFileStore` (bound by `createSolver` when missing) |
  * | `Logger` | `Logger` | `silentLogger` |
  */
@@ -114,10 +115,17 @@ function metricsWriterFrom(ctx: ResolutionContext): MetricsWriter {
   });
 }
 
+function stepGuardFrom(ctx: ResolutionContext): StepGuard {
+  const optimizer: SolverOptimizer = resolve(ctx, TOKENS.Optimizer);
+  const nonTrainable: tf.Variable[] = [...resolve(ctx, TOKENS.ModelVariables).values()].filter((variable) => !variable.trainable);
+  return new StepGuard(nonTrainable, () => optimizer.lastStepStats()?.skipped ?? null);
+}
+
 /**
  * Binds the checkpointer, the weight EMA (when `TRAIN.EMA_ENABLED`) and the default hooks, each a
  * singleton, to `TOKENS.Hook` in this order, because:
- * timer first (it measures the step, not the other hooks); the LR hook next (it records the LR
+ * the step guard first (a skipped step's non-trainable weights are restored before anyone sees them);
+ * the timer next (it measures the step, not the other hooks); the LR hook next (it records the LR
  * the step used before anyone reports it); the EMA before the checkpointer (a checkpoint holds
  * the average including this step); the metrics writer last (it reports what the others recorded).
  * Hooks a user binds later run after these.
@@ -130,6 +138,7 @@ export function bindDefaultHooks(options: ContainerModuleLoadOptions, config: So
       .inSingletonScope();
   }
   bind(TOKENS.Checkpointer).toDynamicValue(checkpointerFrom).inSingletonScope();
+  bind(TOKENS.Hook).toDynamicValue(stepGuardFrom).inSingletonScope();
   bind(TOKENS.Hook)
     .toDynamicValue((ctx) => new IterationTimer({ logger: resolve(ctx, TOKENS.Logger) }))
     .inSingletonScope();

@@ -255,7 +255,8 @@ export class Checkpointer {
  * holds and how it is written is the {@link Checkpointer}'s job. After step `i` completes, a
  * checkpoint named `model_{i+1}` is written when `(i + 1) % period === 0`, recording `i + 1` as
  * the iteration to resume at. At the end, `model_final.ckpt` is written only when training
- * reached `maxIter` (a failed run keeps its last periodic checkpoint; its state may be bad).
+ * reached `maxIter`; a run that stopped early writes `model_{i}` where it stopped; a failed run
+ * keeps its last periodic checkpoint (its state may be bad).
  *
  * @example
  * ```ts
@@ -285,8 +286,15 @@ export class PeriodicCheckpointer implements Hook {
     }
   }
 
-  /** Saves `model_final` when training reached `maxIter`. */
+  /**
+   * Saves `model_final` when training reached `maxIter`; when it stopped early without an error
+   * (early stopping, fit out of epochs), `model_{i}` at the first iteration not run, so a resume
+   * continues exactly there.
+   */
   public async afterTrain(ctx: HookContext): Promise<void> {
     if (ctx.iteration >= ctx.maxIter) await this.checkpointer.save(FINAL_CHECKPOINT, ctx.iteration);
+    else if (ctx.ending === 'stopped' && ctx.iteration > ctx.startIter) {
+      await this.checkpointer.save(periodicCheckpointName(ctx.iteration), ctx.iteration);
+    }
   }
 }

@@ -69,13 +69,18 @@ export class WeightEma implements Hook {
     this.shadows ??= this.copyOf(this.variables);
   }
 
-  /** Moves the average one step towards the current weights. */
+  /**
+   * Moves the average one step towards the current weights. A variable holding a NaN or infinite
+   * value keeps its average unchanged (decided on the device), so the average never absorbs NaN.
+   */
   public afterStep(): void {
     const shadows: Map<string, tf.Variable> = (this.shadows ??= this.copyOf(this.variables));
     tf.tidy(() => {
       for (const [name, variable] of this.variables) {
         const shadow: tf.Variable = shadows.get(name) as tf.Variable;
-        shadow.assign(tf.add(tf.mul(shadow, this.decay), tf.mul(variable, 1 - this.decay)));
+        const moved: tf.Tensor = tf.add(tf.mul(shadow, this.decay), tf.mul(variable, 1 - this.decay));
+        const finite: tf.Tensor = tf.broadcastTo(tf.all(tf.isFinite(variable)), variable.shape);
+        shadow.assign(tf.where(finite, moved, shadow));
       }
     });
   }

@@ -238,7 +238,7 @@ export function withUserCallbacks(
   user: FitCallbacks | undefined,
   yieldEvery?: tf.ModelFitArgs['yieldEvery'],
 ): AnyCallback[] {
-  const entries: readonly unknown[] = user === undefined ? [] : Array.isArray(user) ? (user) : [user];
+  const entries: readonly unknown[] = user === undefined ? [] : Array.isArray(user) ? user : [user];
   const theirs: AnyCallback[] = entries.map((entry: unknown, index: number): AnyCallback => {
     if (entry instanceof BaseCallback) return entry;
     if (entry instanceof FitCallback) {
