@@ -131,7 +131,7 @@ export class Solver {
     const callback: FitCallback = this.callbacks();
     const callbacks = withUserCallbacks(callback, fitArgs.callbacks, fitArgs.yieldEvery);
     const epochs: number | undefined = repeatToMaxIter === true ? this.epochsToMaxIter(fitArgs.epochs) : fitArgs.epochs;
-    return callback.guard(model.fit(x, y, { ...fitArgs, callbacks, ...(epochs === undefined ? {} : { epochs }) }));
+    return callback.contain(() => model.fit(x, y, { ...fitArgs, callbacks, ...(epochs === undefined ? {} : { epochs }) }));
   }
 
   /** `model.fitDataset(dataset, args)` with the solver's hooks; as {@link Solver.fit}. */
@@ -144,7 +144,7 @@ export class Solver {
     const callback: FitCallback = this.callbacks();
     const callbacks = withUserCallbacks(callback, fitArgs.callbacks, fitArgs.yieldEvery);
     const epochs: number = repeatToMaxIter === true ? this.epochsToMaxIter(fitArgs.epochs) : fitArgs.epochs;
-    return callback.guard(model.fitDataset(dataset, { ...fitArgs, callbacks, epochs }));
+    return callback.contain(() => model.fitDataset(dataset, { ...fitArgs, callbacks, epochs }));
   }
 
   /** Enough epochs to reach MAX_ITER with at least one batch per epoch; fit stops at MAX_ITER. */

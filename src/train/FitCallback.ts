@@ -3,7 +3,7 @@ import { translateBackendError } from '../backend/translateBackendError.js';
 import { SolverError } from '../errors.js';
 import type { Hook } from '../hooks/Hook.js';
 import { type Logger, silentLogger } from '../io/interfaces.js';
-import { RunPosition, TrainingRun } from './Trainer.js';
+import { releaseAbandonedTape, RunPosition, TrainingRun } from './Trainer.js';
 
 type UnresolvedLogs = Parameters<tf.Callback['onBatchEnd']>[1];
 
@@ -159,9 +159,30 @@ export class FitCallback {
     try {
       return await training;
     } catch (error: unknown) {
+      releaseAbandonedTape();
       await this.run?.end(error);
       throw translateBackendError(error);
     }
+  }
+
+  /**
+   * Runs `start` (a call of `model.fit`/`fitDataset` with this callback) as {@link FitCallback.guard}
+   * does, and when it fails, also frees the tensors tfjs created for it and left behind (its
+   * epoch index, its running loss totals, the abandoned gradient tape). On success nothing is freed.
+   */
+  public async contain<T>(start: () => Promise<T>): Promise<T> {
+    const engine = tf.engine();
+    engine.startScope('tfjs-solver fit');
+    const scope: { readonly track: tf.Tensor[] } = engine.state.activeScope;
+    let result: T;
+    try {
+      result = await this.guard(start());
+    } catch (error: unknown) {
+      endScope(scope, false);
+      throw error;
+    }
+    endScope(scope, true);
+    return result;
   }
 
   /** The first iteration the next `fit` starts at: where this one stopped. */
@@ -216,6 +237,20 @@ export class FitCallback {
   private active(): TrainingRun {
     if (this.run === null) throw new SolverError('state', 'FitCallback: a batch event arrived before onTrainBegin');
     return this.run;
+  }
+}
+
+/**
+ * Closes `scope` (opened by `contain`), keeping what it tracks (moved to the parent scope) or
+ * disposing it. Other async work may have opened and closed scopes meanwhile; ours is closed only
+ * when it is the active one again, else its tensors are disposed or left alone in place.
+ */
+function endScope(scope: { readonly track: tf.Tensor[] }, keep: boolean): void {
+  const engine = tf.engine();
+  if (engine.state.activeScope === scope) {
+    engine.endScope(keep ? [...scope.track] : undefined);
+  } else if (!keep) {
+    for (const tensor of scope.track) if (!tensor.kept) tensor.dispose();
   }
 }
 

@@ -88,6 +88,20 @@ export function layersModelLoss(
   };
 }
 
+/**
+ * Frees what a failed gradient computation left on tfjs's tape. When backprop throws (e.g. a
+ * backend without a gradient kernel), tfjs keeps the tensors the forward pass saved for it and the
+ * tape that holds them; only a successful backprop releases them. Call after a step failed, outside
+ * any gradient computation.
+ */
+export function releaseAbandonedTape(): void {
+  // tfjs types activeTape as always set; it is null outside a gradient computation.
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
 interface MutableContext {
   iteration: number;
   startIter: number;
@@ -309,6 +323,7 @@ export class Trainer<B> {
         return value;
       });
     } catch (error: unknown) {
+      releaseAbandonedTape();
       // A missing kernel (e.g. wasm's Conv2D gradient) becomes a SolverError naming the backend and the fix.
       throw translateBackendError(error);
     } finally {
