@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Container } from 'inversify';
-import type { Checkpointer } from '../hooks/Checkpointer.js';
+import type { Checkpointer, LoadOptions } from '../hooks/Checkpointer.js';
 import { type Hook, HookList } from '../hooks/Hook.js';
+import { canLock, memoryFileStore, prepareOutputDir, type ReleaseLock, repairMetrics } from '../hooks/outputDir.js';
+import { SolverError } from '../errors.js';
 import type { LrScheduler } from '../hooks/LrSchedulerHook.js';
 import type { FileStore, Logger } from '../io/interfaces.js';
 import type { SolverOptimizer } from '../optim/SolverOptimizer.js';
@@ -20,6 +22,12 @@ export interface SolverParts {
   readonly logger?: Logger;
   /** The model `callbacks()` stops at MAX_ITER when tfjs does not hand it one (see `FitCallback`). */
   readonly model?: tf.LayersModel;
+  /** Where checkpoints and `metrics.json` go: `resume()` repairs the metrics there. */
+  readonly output?: { readonly files: FileStore; readonly dir: string };
+  /** Takes the output folder's lock again for a run; none: no lock. */
+  readonly lock?: () => Promise<ReleaseLock>;
+  /** Releases the lock `createSolver` took (the first run releases it when it ends). */
+  readonly release?: ReleaseLock;
 }
 
 /** `model.fit` arguments plus the solver's own option. */
@@ -49,10 +57,28 @@ export class Solver {
   public readonly hooks: HookList;
   /** Where training stands: the one record every loop of this solver starts from and advances. */
   public readonly position: RunPosition = new RunPosition();
+  /** Releases the output folder's lock; null while this solver does not hold it. */
+  private release: ReleaseLock | null;
+  /** The hooks every run gets: the lock is taken before the first hook and released after the last. */
+  private readonly runHooks: HookList;
 
   /** @param parts the resolved collaborators. */
   public constructor(private readonly parts: SolverParts) {
     this.hooks = new HookList(parts.hooks);
+    this.release = parts.release ?? null;
+    // The output folder is locked for a run's whole life (another process trying to train into it
+    // stops with an error), and free between runs, so a later solver of this process may use it.
+    const take: Hook = {
+      beforeTrain: async (): Promise<void> => {
+        if (this.release === null && parts.lock !== undefined) this.release = await parts.lock();
+      },
+    };
+    const free: Hook = {
+      afterTrain: async (): Promise<void> => {
+        await this.close();
+      },
+    };
+    this.runHooks = new HookList([take, this.hooks, free]);
   }
 
   /** The iteration the next run starts at (`position.next`). */
@@ -81,12 +107,27 @@ export class Solver {
 
   /**
    * Loads the newest intact checkpoint of `OUTPUT_DIR` (weights, optimizer slots, scheduler,
-   * EMA) and sets {@link Solver.startIter} to its iteration; 0 when there is none.
-   * @throws SolverError kind `checkpoint` when checkpoints exist but none is intact.
+   * EMA) and sets {@link Solver.startIter} to its iteration; 0 when there is none. Then drops the
+   * `metrics.json` lines at or past that iteration, and a torn last line.
+   * @param options `acceptForeign`: load a checkpoint another run wrote (see `Checkpointer.load`).
+   * @throws SolverError kind `checkpoint` when checkpoints exist but none is intact; `state` when
+   *   the newest is another run's (without `acceptForeign`).
    */
-  public async resume(): Promise<number> {
-    this.startIter = await this.parts.checkpointer.resume();
+  public async resume(options: LoadOptions = {}): Promise<number> {
+    this.startIter = await this.parts.checkpointer.resume(options);
+    const { output, logger } = this.parts;
+    if (output !== undefined) await repairMetrics(output.files, output.dir, this.startIter, logger);
     return this.startIter;
+  }
+
+  /**
+   * Releases the lock on `OUTPUT_DIR` that `createSolver` took, when no run follows (a run
+   * releases it when it ends and takes it again when the next starts). Idempotent.
+   */
+  public async close(): Promise<void> {
+    const release: ReleaseLock | null = this.release;
+    this.release = null;
+    await release?.();
   }
 
   /** A {@link Trainer} over `data` and `loss` with this solver's optimizer, hooks and range. */
@@ -95,7 +136,7 @@ export class Solver {
       data,
       loss,
       optimizer: this.parts.optimizer,
-      hooks: [this.hooks],
+      hooks: [this.runHooks],
       maxIter: this.parts.maxIter,
       position: this.position,
       ...(variables === undefined ? {} : { variables }),
@@ -107,7 +148,7 @@ export class Solver {
    * an array with your own callbacks, in any order.
    */
   public callbacks(): FitCallback {
-    return new FitCallback(this.hooks, {
+    return new FitCallback(this.runHooks, {
       maxIter: this.parts.maxIter,
       position: this.position,
       ...(this.parts.logger === undefined ? {} : { logger: this.parts.logger }),
@@ -157,6 +198,16 @@ export class Solver {
 export interface CreateSolverOptions {
   /** Load the newest intact checkpoint of `OUTPUT_DIR` before returning (`--resume`). Default false. */
   readonly resume?: boolean;
+  /** With `resume`: load a checkpoint written by another run (other config or SEED) (`--resume-foreign`). Default false. */
+  readonly resumeForeign?: boolean;
+  /** Delete a previous run's checkpoints and metrics in `OUTPUT_DIR` and start at 0 (`--overwrite`). Default false. */
+  readonly overwrite?: boolean;
+  /**
+   * Where checkpoints and `metrics.json` go when no `TOKENS.FileStore` is bound: `disk` (default,
+   * `OUTPUT_DIR` through the Node file store, locked for this run) or `memory` (nothing is
+   * written to disk: the off switch).
+   */
+  readonly output?: 'disk' | 'memory';
 }
 
 /**
@@ -179,20 +230,40 @@ export interface CreateSolverOptions {
  * ```
  */
 export async function createSolver(container: Container, options: CreateSolverOptions = {}): Promise<Solver> {
+  if (options.resume === true && options.overwrite === true) {
+    throw new SolverError('argument', 'createSolver: got both resume and overwrite, expected at most one (continue the run, or delete it)');
+  }
   if (!container.isBound(TOKENS.FileStore)) {
-    const files: FileStore = (await import('../io/node.js')).nodeFileStore;
+    const files: FileStore = options.output === 'memory' ? memoryFileStore() : (await import('../io/node.js')).nodeFileStore;
     container.bind(TOKENS.FileStore).toConstantValue(files);
   }
-  const hooks: Hook[] = resolveAll(container, TOKENS.Hook);
-  const solver: Solver = new Solver({
-    optimizer: resolve(container, TOKENS.Optimizer),
-    scheduler: resolve(container, TOKENS.Scheduler),
-    checkpointer: resolve(container, TOKENS.Checkpointer),
-    hooks,
-    maxIter: resolve(container, TOKENS.Config).SOLVER.MAX_ITER,
-    logger: resolve(container, TOKENS.Logger),
-    model: resolve(container, TOKENS.Model),
-  });
-  if (options.resume === true) await solver.resume();
-  return solver;
+  const files: FileStore = resolve(container, TOKENS.FileStore);
+  const logger: Logger = resolve(container, TOKENS.Logger);
+  const dir: string = resolve(container, TOKENS.Config).OUTPUT_DIR;
+  const release: ReleaseLock = canLock(files) ? await files.lock(dir) : (): Promise<void> => Promise.resolve();
+  try {
+    await prepareOutputDir(files, dir, options.resume === true ? 'resume' : options.overwrite === true ? 'overwrite' : 'fresh', logger);
+    logger.info(
+      canLock(files)
+        ? `output: checkpoints and metrics.json go to ${dir} (locked for this run)`
+        : `output: checkpoints and metrics.json go to ${dir} in the bound file store${options.output === 'memory' ? ' (in memory: nothing is written to disk)' : ''}`,
+    );
+    const solver: Solver = new Solver({
+      optimizer: resolve(container, TOKENS.Optimizer),
+      scheduler: resolve(container, TOKENS.Scheduler),
+      checkpointer: resolve(container, TOKENS.Checkpointer),
+      hooks: resolveAll(container, TOKENS.Hook),
+      maxIter: resolve(container, TOKENS.Config).SOLVER.MAX_ITER,
+      logger,
+      model: resolve(container, TOKENS.Model),
+      output: { files, dir },
+      release,
+      ...(canLock(files) ? { lock: (): Promise<ReleaseLock> => files.lock(dir) } : {}),
+    });
+    if (options.resume === true) await solver.resume({ acceptForeign: options.resumeForeign === true });
+    return solver;
+  } catch (error: unknown) {
+    await release();
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { type Container, ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
 import 'reflect-metadata';
 import type { SolverConfig } from '../config/schema.js';
+import { configHash, type RunIdentity } from '../hooks/checkpointCodec.js';
 import { Checkpointer, type CheckpointParts, PeriodicCheckpointer } from '../hooks/Checkpointer.js';
 import type { Hook } from '../hooks/Hook.js';
 import { type LrScheduler, LrSchedulerHook } from '../hooks/LrSchedulerHook.js';
@@ -43,7 +44,7 @@ function token<T>(name: string): Token<T> {
  * | `Optimizer` | `SolverOptimizer` | `buildOptimizer(config, model, { clipper })` |
  * | `Scheduler` | `LrScheduler` | `buildLrScheduler(config, optimizer)` |
  * | `WeightEma` | `WeightEma` | bound when `TRAIN.EMA_ENABLED` |
- * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP` |
+ * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP`, recording the run's identity |
  * | `Hook` (many) | `Hook` | step guard, timer, LR, EMA, checkpointer, metrics writer, in that order |
  * | `FileStore` | `FileStore` | `nodeFileStore` (bound by `createSolver` when missing) |
  * | `Logger` | `Logger` | `silentLogger` |
@@ -90,11 +91,14 @@ function checkpointerFrom(ctx: ResolutionContext): Checkpointer {
     config,
     ...(ema === undefined ? {} : { ema }),
   };
+  const hash: string = configHash(config);
   return new Checkpointer(parts, {
     files: resolve(ctx, TOKENS.FileStore),
     dir: config.OUTPUT_DIR,
     maxToKeep: config.TRAIN.MAX_TO_KEEP,
     logger: resolve(ctx, TOKENS.Logger),
+    maxIter: config.SOLVER.MAX_ITER,
+    identity: (): RunIdentity => ({ configHash: hash, seed: config.SEED, backend: tf.getBackend(), tfjs: tf.version_core }),
   });
 }
 

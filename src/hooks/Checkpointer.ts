@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { type FileStore, type Logger, silentLogger } from '../io/interfaces.js';
 import {
+  base64ToBytes,
   type CheckpointData,
   decodeCheckpoint,
   decodeTensors,
@@ -14,6 +15,7 @@ import {
   periodicCheckpointName,
   periodicIteration,
   renameByPrefix,
+  type RunIdentity,
 } from './checkpointCodec.js';
 import type { Hook, HookContext } from './Hook.js';
 
@@ -51,6 +53,22 @@ export interface CheckpointParts {
   readonly config?: unknown;
 }
 
+/** Names of float32 tensors holding a NaN or infinite value (read on the host from the file's bytes). */
+function nonFiniteTensors(tensors: readonly EncodedTensor[]): string[] {
+  return decodedFloat32(tensors)
+    .filter(({ values }) => values.some((value) => !Number.isFinite(value)))
+    .map(({ name }) => name);
+}
+
+function decodedFloat32(tensors: readonly EncodedTensor[]): { name: string; values: Float32Array }[] {
+  return tensors
+    .filter((tensor) => tensor.dtype === 'float32')
+    .map((tensor) => {
+      const bytes: Uint8Array = base64ToBytes(tensor.data);
+      return { name: tensor.name, values: new Float32Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 4)) };
+    });
+}
+
 async function encodeOptimizer(parts: CheckpointParts): Promise<EncodedTensor[]> {
   if (parts.optimizer === undefined) return [];
   // The optimizer owns what getWeights returns (SolverOptimizer's contract, docs/optimizer.md).
@@ -63,7 +81,7 @@ async function encodeOptimizer(parts: CheckpointParts): Promise<EncodedTensor[]>
  * Reads the current state of every part into a {@link CheckpointData} (syncs with the device
  * once per tensor; call it between steps only).
  */
-export async function captureCheckpoint(parts: CheckpointParts, iteration: number): Promise<CheckpointData> {
+export async function captureCheckpoint(parts: CheckpointParts, iteration: number, run?: RunIdentity): Promise<CheckpointData> {
   const model: EncodedTensor[] = await encodeTensors([...parts.model].map(([name, tensor]) => ({ name, tensor })));
   return {
     iteration,
@@ -72,6 +90,7 @@ export async function captureCheckpoint(parts: CheckpointParts, iteration: numbe
     scheduler: parts.scheduler === undefined ? null : parts.scheduler.state(),
     ema: parts.ema === undefined ? null : await encodeTensors(parts.ema.state()),
     config: parts.config ?? null,
+    run: run ?? null,
   };
 }
 
@@ -123,6 +142,12 @@ export async function restoreCheckpoint(parts: CheckpointParts, data: Checkpoint
   }
 }
 
+/** Options of {@link Checkpointer.load} and {@link Checkpointer.resume}. */
+export interface LoadOptions {
+  /** Load a checkpoint another run wrote (other config hash or SEED), with a warning. Default false: refuse it. */
+  readonly acceptForeign?: boolean;
+}
+
 /** Options of {@link Checkpointer}. */
 export interface CheckpointerOptions {
   /** File access (`nodeFileStore` on a disk). */
@@ -133,6 +158,10 @@ export interface CheckpointerOptions {
   readonly maxToKeep?: number;
   /** Where "skipping a corrupt checkpoint" warnings go. Default: silent. */
   readonly logger?: Logger;
+  /** This run's identity: recorded in every checkpoint, and compared on load. Default: none (no check). */
+  readonly identity?: () => RunIdentity;
+  /** `SOLVER.MAX_ITER`: a checkpoint recording a later iteration is refused. Default: no bound. */
+  readonly maxIter?: number;
 }
 
 /**
@@ -178,7 +207,7 @@ export class Checkpointer {
    * @throws SolverError kind `io` when writing fails; the previous files are then untouched.
    */
   public async save(name: string, iteration: number): Promise<void> {
-    const data: CheckpointData = await captureCheckpoint(this.parts, iteration);
+    const data: CheckpointData = await captureCheckpoint(this.parts, iteration, this.options.identity?.());
     await this.options.files.makeDir(this.options.dir);
     await this.options.files.writeAtomic(this.path(name), await encodeCheckpoint(data));
     await this.options.files.writeAtomic(this.path(LAST_CHECKPOINT_FILE), `${name}\n`);
@@ -186,27 +215,71 @@ export class Checkpointer {
   }
 
   /**
-   * Loads the checkpoint at `path` into the parts.
+   * Loads the checkpoint at `path` into the parts, after checking that it belongs here: its
+   * iteration is at most `maxIter`, and it was written by this run (same config hash and SEED)
+   * unless `options.acceptForeign`. Another backend or tfjs version, a checkpoint that records no run, or
+   * non-finite model weights only warn.
+   * @param path the file.
+   * @param options `acceptForeign`: load another run's checkpoint (other config hash or SEED).
    * @returns the iteration to resume at.
-   * @throws SolverError kind `checkpoint` (torn, edited, not a checkpoint), `state` (does not fit), `io`.
+   * @throws SolverError kind `checkpoint` (torn, edited, not a checkpoint, iteration past
+   *   `maxIter`), `state` (another run's, does not fit), `io`.
    */
-  public async load(path: string): Promise<number> {
+  public async load(path: string, options: LoadOptions = {}): Promise<number> {
     const data: CheckpointData = await decodeCheckpoint(await this.options.files.readBytes(path), path);
+    const { maxIter } = this.options;
+    if (maxIter !== undefined && data.iteration > maxIter) {
+      throw new SolverError(
+        'checkpoint',
+        `checkpoint ${path}: iteration ${data.iteration} is past SOLVER.MAX_ITER ${maxIter}; refusing to load it`,
+      );
+    }
+    this.checkIdentity(data, path, options.acceptForeign === true);
+    const nonFinite: string[] = nonFiniteTensors(data.model);
+    if (nonFinite.length > 0) this.logger.warn(`checkpoint ${path} holds NaN or infinite values in ${nonFinite.join(', ')}`);
     await restoreCheckpoint(this.parts, data, path);
     return data.iteration;
+  }
+
+  private checkIdentity(data: CheckpointData, path: string, acceptForeign: boolean): void {
+    const mine: RunIdentity | undefined = this.options.identity?.();
+    if (mine === undefined) return;
+    const theirs: RunIdentity | null | undefined = data.run;
+    if (theirs === undefined || theirs === null) {
+      this.logger.warn(`checkpoint ${path} records no run identity (written by an older version); loading it as this run's`);
+      return;
+    }
+    if (theirs.configHash !== mine.configHash || theirs.seed !== mine.seed) {
+      const detail: string = `config hash ${theirs.configHash}, SEED ${theirs.seed}; this run: config hash ${mine.configHash}, SEED ${mine.seed}`;
+      if (!acceptForeign) {
+        throw new SolverError(
+          'state',
+          `checkpoint ${path} was written by another run (${detail}); ` +
+            'resume it anyway with resumeForeign (--resume-foreign), or choose another OUTPUT_DIR',
+        );
+      }
+      this.logger.warn(`checkpoint ${path} was written by another run (${detail}); loading it as asked`);
+    }
+    if (theirs.backend !== mine.backend || theirs.tfjs !== mine.tfjs) {
+      this.logger.warn(
+        `checkpoint ${path} was written on ${theirs.backend} with tfjs ${theirs.tfjs}; this run uses ${mine.backend} with tfjs ${mine.tfjs} (the continuation may differ in the last bits)`,
+      );
+    }
   }
 
   /**
    * Loads the newest good checkpoint of the directory: the one `last_checkpoint` names, else
    * the newest by iteration. A corrupt file is skipped with a warning naming it and why.
+   * @param options see {@link Checkpointer.load}.
    * @returns the iteration to resume at; 0 when the directory has no checkpoint.
-   * @throws SolverError kind `checkpoint` when checkpoints exist but none is intact.
+   * @throws SolverError kind `checkpoint` when checkpoints exist but none is intact; `state` when
+   *   the newest intact one is another run's (unless `acceptForeign`) or does not fit.
    */
-  public async resume(): Promise<number> {
+  public async resume(options: LoadOptions = {}): Promise<number> {
     const candidates: string[] = await this.candidates();
     for (const name of candidates) {
       try {
-        const iteration: number = await this.load(this.path(name));
+        const iteration: number = await this.load(this.path(name), options);
         this.logger.info(`resumed from ${this.path(name)} at iteration ${iteration}`);
         return iteration;
       } catch (error: unknown) {

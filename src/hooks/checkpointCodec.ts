@@ -19,6 +19,36 @@ export interface EncodedTensor {
 }
 
 /**
+ * Which run wrote a checkpoint: what a resume compares before loading it, so a run never
+ * silently continues another run's state.
+ */
+export interface RunIdentity {
+  /** {@link configHash} of the run's config. */
+  readonly configHash: string;
+  /** The config's `SEED`. */
+  readonly seed: number;
+  /** The tfjs backend that trained (`cpu`, `wasm`, ...). */
+  readonly backend: string;
+  /** The tfjs version (`tf.version_core`). */
+  readonly tfjs: string;
+}
+
+/**
+ * A 64-bit hash (two FNV-1a 32-bit passes with different offsets), as 16 hex digits, of a
+ * config's JSON with `OUTPUT_DIR` left out (moving a run's folder does not make it another run).
+ * Not cryptographic: it tells runs apart, it does not authenticate them.
+ */
+export function configHash(config: unknown): string {
+  const text: string = JSON.stringify(config, (key: string, value: unknown) => (key === 'OUTPUT_DIR' ? undefined : value));
+  const pass = (offset: number): string => {
+    let hash: number = offset >>> 0;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return hash.toString(16).padStart(8, '0');
+  };
+  return pass(0x811c9dc5) + pass(0x050c5d1f);
+}
+
+/**
  * Everything a checkpoint holds: enough to continue training exactly where it stopped.
  *
  * `iteration` is the number of completed steps, i.e. the iteration a resumed run starts at
@@ -37,6 +67,8 @@ export interface CheckpointData {
   readonly ema: readonly EncodedTensor[] | null;
   /** The config the run used (informational), or null. */
   readonly config: unknown;
+  /** The run that wrote it; absent in checkpoints written before runs recorded it. */
+  readonly run?: RunIdentity | null;
 }
 
 const CHUNK: number = 0x8000;
@@ -171,7 +203,12 @@ function refuse(path: string, rule: string): SolverError {
 function isCheckpointData(value: unknown): value is CheckpointData {
   if (typeof value !== 'object' || value === null) return false;
   const record: Partial<Record<keyof CheckpointData, unknown>> = value;
-  return Number.isInteger(record.iteration) && Array.isArray(record.model) && Array.isArray(record.optimizer);
+  return (
+    Number.isInteger(record.iteration) &&
+    (record.iteration as number) >= 0 &&
+    Array.isArray(record.model) &&
+    Array.isArray(record.optimizer)
+  );
 }
 
 /**

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { appendFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { SolverError } from '../errors.js';
-import type { FileStore, TextFileReader } from './interfaces.js';
+import { LOCK_FILE, type LockingFileStore, type ReleaseLock } from '../hooks/outputDir.js';
+import type { TextFileReader } from './interfaces.js';
 
 function ioError(action: string, path: string, error: unknown): SolverError {
   const reason: string = error instanceof Error ? error.message : String(error);
@@ -42,12 +45,115 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
   await syncDir(dirname(path));
 }
 
+/** What a lock file holds: who took the lock, and a token only the holder knows. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: string;
+  readonly token: string;
+}
+
+/** Locks this process holds: path → token. Removed on a normal exit even without release. */
+const held: Map<string, string> = new Map<string, string>();
+let exitHookInstalled: boolean = false;
+
+function releaseAllOnExit(): void {
+  for (const [path, token] of held) {
+    try {
+      if ((JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>).token === token) rmSync(path, { force: true });
+    } catch {
+      /* already gone, or not ours */
+    }
+  }
+  held.clear();
+}
+
+function parseHolder(text: string): LockHolder | null {
+  try {
+    const value: Partial<LockHolder> = JSON.parse(text) as Partial<LockHolder>;
+    const { pid, host, started, token } = value;
+    return typeof pid === 'number' && typeof host === 'string' && typeof started === 'string' && typeof token === 'string'
+      ? { pid, host, started, token }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the process that took the lock is gone (same host, no such pid). */
+function isStale(holder: LockHolder | null): boolean {
+  if (holder === null) return true; // empty or torn: its writer was killed while taking it
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error: unknown) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
+
+async function readHolder(path: string): Promise<LockHolder | null | undefined> {
+  try {
+    return parseHolder(await readFile(path, 'utf8'));
+  } catch (error: unknown) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw ioError('reading', path, error);
+  }
+}
+
+/**
+ * Takes `dir/.lock` for this process: creates it exclusively with `{pid, host, started, token}`.
+ * A lock whose process is gone (killed; same host, no such pid) is taken over with a warning-free
+ * retry; a live one, or one from another host, stops with a SolverError naming its holder.
+ */
+async function lock(dir: string): Promise<ReleaseLock> {
+  await nodeFileStore.makeDir(dir);
+  const path: string = join(dir, LOCK_FILE);
+  const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(me)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      held.set(path, me.token);
+      if (!exitHookInstalled) {
+        process.once('exit', releaseAllOnExit);
+        exitHookInstalled = true;
+      }
+      return async (): Promise<void> => {
+        if (held.get(path) !== me.token) return;
+        held.delete(path);
+        if ((await readHolder(path))?.token === me.token) await rm(path, { force: true });
+      };
+    } catch (error: unknown) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw ioError('locking', dir, error);
+    }
+    const holder: LockHolder | null | undefined = await readHolder(path);
+    if (holder === undefined) continue; // released meanwhile
+    if (!isStale(holder)) {
+      throw new SolverError(
+        'state',
+        `OUTPUT_DIR ${dir} is in use by another run (pid ${holder?.pid ?? '?'} on ${holder?.host ?? '?'}, started ${holder?.started ?? '?'}); ` +
+          `wait for it to finish or choose another OUTPUT_DIR (if that run is gone, delete ${path})`,
+      );
+    }
+    await rm(path, { force: true });
+  }
+  throw new SolverError('state', `OUTPUT_DIR ${dir}: could not take the lock ${path}; another run keeps taking it`);
+}
+
 /**
  * {@link FileStore} on the local disk with `node:fs`. `writeAtomic` writes a uniquely named
  * temporary file beside the target, fsyncs it, renames it over the target and fsyncs the
  * directory; on any failure the temporary file is removed and the target is untouched.
+ * `lock(dir)` takes the directory's lock file for one run.
  */
-export const nodeFileStore: FileStore = Object.freeze({
+export const nodeFileStore: LockingFileStore = Object.freeze({
+  lock,
   async readBytes(path: string): Promise<Uint8Array> {
     try {
       return new Uint8Array(await readFile(path));

@@ -162,7 +162,7 @@ describe('fit with the user callbacks', () => {
           },
         };
         const callbacks = order === 'solver first' ? [solver.callbacks(), mine] : [mine, solver.callbacks()];
-         
+
         await model.fit(data.xs, data.ys, { ...fitArgs, callbacks: callbacks as tf.CustomCallbackArgs[] });
         expect(epochs).toEqual([0, 1]);
         expect(iterations).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
