@@ -33,3 +33,16 @@ export function smallData(): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
   const ys: tf.Tensor2D = tf.tidy(() => xs.matMul(tf.tensor2d([[1], [-1]])) as tf.Tensor2D);
   return { xs, ys };
 }
+
+/** The config of the output-folder tests: MAX_ITER 20, checkpoint and log every 5, into `dir`. */
+export function lockedRunConfig(dir: string, seed: number = 3): SolverConfig {
+  return parseConfig(
+    {
+      SOLVER: { MAX_ITER: 20, BASE_LR: 0.05, WARMUP_ITERS: 2, STEPS: [15], CHECKPOINT_PERIOD: 5, IMS_PER_BATCH: 4 },
+      TRAIN: { LOG_PERIOD: 5 },
+      OUTPUT_DIR: dir,
+      SEED: seed,
+    },
+    'test',
+  );
+}
