@@ -164,11 +164,18 @@ export class IterationTimer implements Hook {
     ctx.storage.put('time', elapsed / 1000);
   }
 
-  /** Logs the number of steps and the mean time per step. */
-  public afterTrain(): void {
-    if (this.steps === 0) return;
-    const seconds: number = this.totalMs / 1000;
-    this.logger.info(`trained ${this.steps} iterations in ${seconds.toFixed(2)} s (${(seconds / this.steps).toFixed(4)} s/it)`);
+  /**
+   * Logs the number of steps and the mean time per step, and when the run ended before `maxIter`,
+   * where it stopped (a warning when it ran out of epochs or was stopped early).
+   */
+  public afterTrain(ctx: HookContext): void {
+    if (this.steps > 0) {
+      const seconds: number = this.totalMs / 1000;
+      this.logger.info(`trained ${this.steps} iterations in ${seconds.toFixed(2)} s (${(seconds / this.steps).toFixed(4)} s/it)`);
+    }
+    if (ctx.ending === 'stopped' && ctx.iteration < ctx.maxIter) {
+      this.logger.warn(`training stopped at iteration ${ctx.iteration}, short of SOLVER.MAX_ITER ${ctx.maxIter}; resume to continue`);
+    }
   }
 }
 

@@ -71,8 +71,16 @@ describe(IterationTimer, () => {
     timer.beforeStep();
     timer.afterStep(ctx);
     expect(ctx.storage.latest('time')).toBe(0.5);
-    timer.afterTrain();
+    timer.afterTrain({ ...context(2), ending: 'finished' });
     expect(lines).toEqual(['trained 2 iterations in 0.75 s (0.3750 s/it)']);
+  });
+
+  it('should warn in its summary when the run stopped before maxIter', () => {
+    const warnings: string[] = [];
+    const timer: IterationTimer = new IterationTimer({ logger: { info: () => undefined, warn: (m) => warnings.push(m) } });
+    timer.afterTrain({ ...context(160, 0, 320), ending: 'stopped' });
+    timer.afterTrain({ ...context(5, 0, 320), ending: 'failed' });
+    expect(warnings).toEqual(['training stopped at iteration 160, short of SOLVER.MAX_ITER 320; resume to continue']);
   });
 });
 
