@@ -19,10 +19,14 @@ describe(WeightEma, () => {
       const weight: tf.Variable = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
       const ema: WeightEma = new WeightEma(new Map([['w', weight]]), 0.5);
       ema.beforeTrain();
-      tf.tidy(() => weight.assign(tf.tensor1d([Number.NaN, 4])));
+      tf.tidy(() => {
+        weight.assign(tf.tensor1d([Number.NaN, 4]));
+      });
       ema.afterStep();
       expect(Array.from(await ema.state()[0]!.tensor.data())).toEqual([1, 2]);
-      tf.tidy(() => weight.assign(tf.tensor1d([3, 4])));
+      tf.tidy(() => {
+        weight.assign(tf.tensor1d([3, 4]));
+      });
       ema.afterStep();
       // 0.5 * [1, 2] + 0.5 * [3, 4]
       expect(Array.from(await ema.state()[0]!.tensor.data())).toEqual([2, 3]);
