@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Command } from 'commander';
 import { SolverError } from '../errors.js';
 import type { TextFileReader } from '../io/interfaces.js';
 import { nodeTextFileReader } from '../io/node.js';
@@ -53,6 +52,18 @@ export function formatGroupsTable(rows: readonly GroupRow[]): string {
  *   when it is not JSON or not a Layers model topology.
  */
 export async function loadLayersModelTopology(reader: TextFileReader, path: string): Promise<tf.LayersModel> {
+  return buildLayersModel(await readLayersTopology(reader, path), path);
+}
+
+/** A Layers model topology read and checked from a `--model` file (no backend needed yet). */
+type LayersTopology = tf.io.ModelJSON['modelTopology'];
+
+/**
+ * Reads and checks the topology in a tfjs Layers `model.json` (see {@link loadLayersModelTopology}),
+ * without building it: needs no backend, so `groups` checks `--model` before picking one.
+ * @throws as {@link loadLayersModelTopology}, except for building errors.
+ */
+export async function readLayersTopology(reader: TextFileReader, path: string): Promise<LayersTopology> {
   const text = await reader.readText(path);
   let json: unknown;
   try {
@@ -64,8 +75,12 @@ export async function loadLayersModelTopology(reader: TextFileReader, path: stri
   if (typeof topology !== 'object' || topology === null || !('class_name' in topology || 'model_config' in topology)) {
     throw new SolverError('argument', `--model: ${path} holds no tfjs Layers model topology (expected modelTopology with class_name)`);
   }
+  return topology;
+}
+
+async function buildLayersModel(topology: LayersTopology, path: string): Promise<tf.LayersModel> {
   try {
-    return await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+    return await tf.models.modelFromJSON({ modelTopology: topology });
   } catch (e) {
     throw new SolverError('argument', `--model: ${path}: cannot build its layers (${(e as Error).message})`, { cause: e });
   }
@@ -81,17 +96,17 @@ export async function loadLayersModelTopology(reader: TextFileReader, path: stri
 export const groupsCommand: CliCommand = {
   name: 'groups',
   description: 'print the parameter groups (LR, weight decay, parameters) the config gives a tfjs Layers model',
-  configure(command: Command): void {
-    command.option('--model <file>', 'a tfjs Layers model.json (topology only; weight files are not read)');
-  },
+  options: [{ flag: 'model', value: 'file', description: 'a tfjs Layers model.json (topology only; weight files are not read)' }],
   async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
     const path = options.model;
     if (typeof path !== 'string' || path === '') {
       throw new SolverError('argument', '--model: missing, expected the path of a tfjs Layers model.json');
     }
+    // Check --model (read and parse it) before picking a backend: a wrong path fails at once.
+    const topology: LayersTopology = await readLayersTopology(nodeTextFileReader, path);
     const config = await context.loadConfig();
     await context.selectBackend();
-    const model = await loadLayersModelTopology(nodeTextFileReader, path);
+    const model = await buildLayersModel(topology, path);
     try {
       const optimizer = buildOptimizer(config, model);
       // Print the names of the model file (`dense/kernel`), not the process-unique variable names

@@ -1,7 +1,8 @@
-import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, type BackendName, selectBackend } from '../backend/selectBackend.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
+import { suggestKey } from '../config/keys.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
@@ -81,7 +82,7 @@ export const defaultCliServices: CliServices = Object.freeze({
   },
 } satisfies CliServices);
 
-/** The flags every subcommand accepts, as the shell reads them from commander. */
+/** The flags every subcommand accepts, as the shell parsed them. */
 export interface CommonOptions {
   /** `--config FILE`: the YAML config; the defaults when absent. */
   readonly config: string | undefined;
@@ -96,22 +97,41 @@ export interface CommonOptions {
 }
 
 /**
- * Adds the common flags (`--config`, `--opts`, `--backend`, `--json`, `--verbose`) to a subcommand.
- * @returns the same command, for chaining.
+ * One flag of a subcommand, as `--help` shows it and the parser reads it.
+ *
+ * @example
+ * ```ts
+ * { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration' } // --every <n>
+ * ```
  */
-export function addCommonOptions(command: Command): Command {
-  return command
-    .option('--config <file>', 'YAML config file (detectron2 format; _BASE_ is followed)')
-    .option('--opts <keyValue...>', 'overrides as KEY VALUE pairs, e.g. SOLVER.BASE_LR 0.02 (values are YAML)')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides TRAIN.BACKEND)').choices(BACKEND_NAMES))
-    .option('--json', 'machine-readable output on stdout; logs stay on stderr', false)
-    .option('--verbose', 'more logging, and stack traces on errors', false);
+export interface CliOption {
+  /** The long name without dashes (`log-scale`); the command's `run` gets it camelCased (`logScale`). */
+  readonly flag: string;
+  /** The value's placeholder (`file`); absent: a boolean switch. */
+  readonly value?: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** Takes every following argument up to the next flag (`--opts KEY VALUE ...`). */
+  readonly variadic?: boolean;
+  /** The only values allowed. */
+  readonly choices?: readonly string[];
 }
 
-/**
- * Picks the common flags out of commander's parsed options, with their defaults.
- * Commander has already checked their shapes (`--backend` choices, `--opts` variadic).
- */
+/** The flags every subcommand accepts: `--config`, `--opts`, `--backend`, `--json`, `--verbose`. */
+export const COMMON_OPTIONS: readonly CliOption[] = Object.freeze([
+  { flag: 'config', value: 'file', description: 'YAML config file (detectron2 format; _BASE_ is followed)' },
+  {
+    flag: 'opts',
+    value: 'keyValue...',
+    variadic: true,
+    description: 'overrides as KEY VALUE pairs, e.g. SOLVER.BASE_LR 0.02 (values are YAML)',
+  },
+  { flag: 'backend', value: 'name', choices: BACKEND_NAMES, description: 'TensorFlow.js backend (overrides TRAIN.BACKEND)' },
+  { flag: 'json', description: 'machine-readable output on stdout; logs stay on stderr' },
+  { flag: 'verbose', description: 'more logging, and stack traces on errors' },
+]);
+
+/** Picks the common flags out of the parsed options, with their defaults. */
 export function readCommonOptions(options: Readonly<Record<string, unknown>>): CommonOptions {
   const { config, opts, backend, json, verbose } = options;
   return {
@@ -214,7 +234,7 @@ function stackOf(error: unknown): string {
 }
 
 /**
- * The contract of one subcommand file (`src/cli/commands/*Command.ts`).
+ * The contract of one subcommand file (`src/cli/*.ts`).
  *
  * Why this shape: the shell owns the common flags, output streams, errors and exit codes; a
  * command owns only its own flags and its work, so command files can be replaced one by one.
@@ -224,7 +244,7 @@ function stackOf(error: unknown): string {
  * export const helloCommand: CliCommand = {
  *   name: 'hello',
  *   description: 'Print the configured base LR.',
- *   configure: (command) => command.option('--twice', 'print it twice'),
+ *   options: [{ flag: 'twice', description: 'print it twice' }],
  *   run: async (context) => {
  *     const config = await context.loadConfig();
  *     context.output(`BASE_LR ${config.SOLVER.BASE_LR}`, { baseLr: config.SOLVER.BASE_LR });
@@ -238,17 +258,15 @@ export interface CliCommand {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
-  /**
-   * Adds this command's own options and arguments. The common flags are already there; do not
-   * add them again. Called once per `main()` call on a fresh commander `Command`.
-   */
-  configure(command: Command): void;
+  /** This command's own flags; the common ones ({@link COMMON_OPTIONS}) are added by the shell. */
+  readonly options?: readonly CliOption[];
   /**
    * Does the work and resolves to the process exit code (0 on success).
    * @param context the shell's services (config, backend, output, logger).
    * @param options every parsed flag of this command, its own and the common ones (`config`,
-   *   `opts`, `backend`, `json`, `verbose`), as commander names them (camelCase).
-   * @param args positional arguments, after commander's parsing.
+   *   `opts`, `backend`, `json`, `verbose`), camelCased (`--log-scale` is `logScale`): a string,
+   *   `true` for a switch, a string array for a variadic flag; absent when not given.
+   * @param args positional arguments (none of the built-in commands takes any).
    * @throws SolverError to fail: printed as one line on stderr, exit code 2.
    */
   run(context: CliContext, options: Readonly<Record<string, unknown>>, args: readonly unknown[]): Promise<number>;
@@ -257,51 +275,116 @@ export interface CliCommand {
 /** The subcommands `tfjs-solver` offers, in the order `--help` lists them. */
 export const cliCommands: readonly CliCommand[] = Object.freeze([trainCommand, scheduleCommand, groupsCommand]);
 
-/** What a parsed command line resolved to: the exit code, set by the command that ran. */
-export interface ProgramOutcome {
-  exitCode: number;
-  verbose: boolean;
+/** Exit code of every failure: a usage error, an invalid config, a missing backend, a failed command. */
+export const EXIT_FAILURE: number = 2;
+
+const PROGRAM_DESCRIPTION: string = "detectron2's solver for TensorFlow.js: schedules, clipping and parameter groups from a YAML config";
+
+function usageError(message: string): SolverError {
+  return new SolverError('argument', message);
+}
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_match: string, letter: string) => letter.toUpperCase());
+}
+
+function optionLabel(option: CliOption): string {
+  return option.value === undefined ? `--${option.flag}` : `--${option.flag} <${option.value}>`;
+}
+
+function table(rows: readonly (readonly [string, string])[]): string {
+  const width: number = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
+}
+
+/** `tfjs-solver --help`: the commands. */
+export function programHelp(commands: readonly CliCommand[]): string {
+  const rows: [string, string][] = [
+    ...commands.map((command): [string, string] => [`${command.name} [options]`, command.description]),
+    ['help [command]', 'display help for command'],
+  ];
+  const options: [string, string][] = [
+    ['-V, --version', 'print the version of tfjs-solver'],
+    ['-h, --help', 'display help for command'],
+  ];
+  return `Usage: tfjs-solver [options] [command]\n\n${PROGRAM_DESCRIPTION}\n\nOptions:\n${table(options)}\n\nCommands:\n${table(rows)}\n`;
+}
+
+/** `tfjs-solver <command> --help`: the command's flags, its own first, then the common ones. */
+export function commandHelp(command: CliCommand): string {
+  const rows: [string, string][] = [...(command.options ?? []), ...COMMON_OPTIONS].map((option): [string, string] => [
+    optionLabel(option),
+    option.choices === undefined ? option.description : `${option.description} (choices: ${option.choices.join(', ')})`,
+  ]);
+  rows.push(['-h, --help', 'display help for command']);
+  return `Usage: tfjs-solver ${command.name} [options]\n\n${command.description}\n\nOptions:\n${table(rows)}\n`;
 }
 
 /**
- * Builds a fresh commander program (no state shared between `main()` calls) whose subcommands
- * run `commands` and record their exit code in `outcome`.
+ * Parses a subcommand's arguments with Node's `util.parseArgs` against its flags and the common
+ * ones. Variadic flags (`--opts KEY VALUE ...`) take every argument up to the next known flag
+ * (values such as `-1` included) and are set aside before `parseArgs` runs.
+ *
+ * @returns the options, camelCased, and the positional arguments.
+ * @throws SolverError kind `argument` for an unknown flag, a missing value, a value outside the
+ *   flag's choices, a value given to a switch, or a positional argument.
  */
-export function buildProgram(
-  commands: readonly CliCommand[],
-  streams: CliStreams,
-  services: CliServices,
-  outcome: ProgramOutcome,
-): Command {
-  const program = new Command('tfjs-solver')
-    .description("detectron2's solver for TensorFlow.js: schedules, clipping and parameter groups from a YAML config")
-    .version(packageVersion(), '-V, --version', 'print the version of tfjs-solver')
-    .exitOverride()
-    .configureOutput({ writeOut: streams.stdout, writeErr: streams.stderr })
-    .showSuggestionAfterError(true);
-  for (const cliCommand of commands) {
-    const command = addCommonOptions(program.command(cliCommand.name).description(cliCommand.description));
-    cliCommand.configure(command);
-    command.action(async (...params: unknown[]): Promise<void> => {
-      const self = params[params.length - 1] as Command;
-      const options: Record<string, unknown> = self.opts();
-      const common = readCommonOptions(options);
-      outcome.verbose = common.verbose;
-      const context = createCliContext(common, streams, services);
-      outcome.exitCode = await cliCommand.run(context, options, self.processedArgs as unknown[]);
-    });
+export function parseCommandArgs(command: CliCommand, argv: readonly string[]): Record<string, unknown> {
+  const declared: readonly CliOption[] = [...(command.options ?? []), ...COMMON_OPTIONS];
+  const byFlag: Map<string, CliOption> = new Map(declared.map((option) => [option.flag, option]));
+  const isFlag = (token: string): boolean => token === '--' || token === '-h' || byFlag.has(token.replace(/^--/, '').split('=')[0] ?? '');
+  const values: Record<string, unknown> = { json: false, verbose: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token: string = argv[i] ?? '';
+    const option: CliOption | undefined = token.startsWith('--') ? byFlag.get(token.slice(2)) : undefined;
+    if (option?.variadic !== true) {
+      rest.push(token);
+      continue;
+    }
+    const taken: string[] = [];
+    while (i + 1 < argv.length && !isFlag(argv[i + 1] ?? '')) taken.push(argv[++i] ?? '');
+    if (taken.length === 0) throw usageError(`${command.name}: ${optionLabel(option)}: expected at least one value`);
+    const key: string = camelCase(option.flag);
+    values[key] = [...((values[key] as string[] | undefined) ?? []), ...taken];
   }
-  return program;
+  const spec: Record<string, { type: 'string' | 'boolean' }> = Object.fromEntries(
+    declared
+      .filter((option) => option.variadic !== true)
+      .map((option) => [option.flag, { type: option.value === undefined ? 'boolean' : 'string' }]),
+  );
+  const { tokens } = parseArgs({ args: rest, options: spec, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw usageError(`${command.name}: unexpected argument '${token.value}' (it takes none)`);
+    if (token.kind !== 'option') continue;
+    const option: CliOption | undefined = byFlag.get(token.name);
+    if (option === undefined || token.rawName !== `--${token.name}`) {
+      const suggestion: string | undefined = suggestKey(token.name, [...byFlag.keys()]);
+      throw usageError(
+        `${command.name}: unknown option '${token.rawName}'${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`,
+      );
+    }
+    if (option.value === undefined) {
+      if (token.value !== undefined) throw usageError(`${command.name}: ${optionLabel(option)} takes no value, got '${token.value}'`);
+      values[camelCase(option.flag)] = true;
+      continue;
+    }
+    if (token.value === undefined) throw usageError(`${command.name}: ${optionLabel(option)}: missing its value`);
+    if (option.choices !== undefined && !option.choices.includes(token.value)) {
+      throw usageError(`${optionLabel(option)}: got ${JSON.stringify(token.value)}, expected one of ${option.choices.join(', ')}`);
+    }
+    values[camelCase(option.flag)] = token.value;
+  }
+  return values;
 }
-
-/** Exit code of every failure: a usage error, an invalid config, a missing backend, a failed command. */
-export const EXIT_FAILURE: number = 2;
 
 /**
  * Runs the `tfjs-solver` command line and resolves to the process exit code; never throws.
  *
  * Why in-process and injectable: `bin/tfjs-solver.js` is a one-line launcher, and tests call
- * `main(['schedule', '--json'], streams)` directly and assert what was written.
+ * `main(['schedule', '--json'], streams)` directly and assert what was written. Arguments are
+ * parsed with Node's `util.parseArgs` (no CLI package); every usage error is one line
+ * `tfjs-solver: ...` on stderr and exit code 2.
  *
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
  * @param streams where results (stdout) and logs/errors (stderr) go; default the process streams.
@@ -319,14 +402,44 @@ export async function main(
   services: CliServices = defaultCliServices,
   commands: readonly CliCommand[] = cliCommands,
 ): Promise<number> {
-  const outcome: ProgramOutcome = { exitCode: 0, verbose: argv.includes('--verbose') };
-  const program = buildProgram(commands, streams, services, outcome);
+  const verbose: boolean = argv.includes('--verbose');
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return outcome.exitCode;
+    const [first, ...rest] = argv;
+    if (first === undefined) {
+      streams.stderr(programHelp(commands));
+      return EXIT_FAILURE;
+    }
+    if (first === '-h' || first === '--help') {
+      streams.stdout(programHelp(commands));
+      return 0;
+    }
+    if (first === '-V' || first === '--version') {
+      streams.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (first === 'help') {
+      const named: CliCommand | undefined = commands.find((command) => command.name === rest[0]);
+      streams.stdout(named === undefined ? programHelp(commands) : commandHelp(named));
+      return 0;
+    }
+    const command: CliCommand | undefined = commands.find((candidate) => candidate.name === first);
+    if (command === undefined) {
+      if (first.startsWith('-')) throw usageError(`unknown option '${first}' (see tfjs-solver --help)`);
+      const suggestion: string | undefined = suggestKey(
+        first,
+        commands.map((candidate) => candidate.name),
+      );
+      throw usageError(`unknown command '${first}'${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+    }
+    if (rest.includes('-h') || rest.includes('--help')) {
+      streams.stdout(commandHelp(command));
+      return 0;
+    }
+    const options: Record<string, unknown> = parseCommandArgs(command, rest);
+    const context: CliContext = createCliContext(readCommonOptions(options), streams, services);
+    return await command.run(context, options, []);
   } catch (error: unknown) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_FAILURE;
-    streams.stderr(formatCliError(error, outcome.verbose));
+    streams.stderr(formatCliError(error, verbose));
     return EXIT_FAILURE;
   }
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
 import type { Logger } from '../io/interfaces.js';
@@ -13,7 +12,7 @@ import { writeScheduleChart } from './plot.js';
  *
  * Why: a flag that is silently ignored looks like it worked; saying so at once is cheaper.
  *
- * @param options the parsed flags of `tfjs-solver schedule` (commander's camelCase names).
+ * @param options the parsed flags of `tfjs-solver schedule` (camelCased: `logScale`).
  * @throws SolverError kind `argument`: `--every: got "10" without --json, expected it only with --json`.
  */
 export function checkScheduleFlags(options: Readonly<Record<string, unknown>>): void {
@@ -139,12 +138,11 @@ export function parseEvery(value: unknown): number {
 export const scheduleCommand: CliCommand = {
   name: 'schedule',
   description: 'print (or chart) the learning-rate schedule a config produces',
-  configure(command: Command): void {
-    command
-      .option('--every <n>', 'with --json: keep every n-th iteration (0, n, 2n, ...)')
-      .option('--plot <file>', 'also draw the schedule to FILE.svg or FILE.png')
-      .option('--log-scale', 'with --plot: logarithmic LR axis');
-  },
+  options: [
+    { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration (0, n, 2n, ...)' },
+    { flag: 'plot', value: 'file', description: 'also draw the schedule to FILE.svg or FILE.png' },
+    { flag: 'log-scale', description: 'with --plot: logarithmic LR axis' },
+  ],
   async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
     checkScheduleFlags(options);
     const every: number = parseEvery(options.every);

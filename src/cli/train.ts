@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
 import { Container } from 'inversify';
 import type { SolverConfig } from '../config/schema.js';
 import { createSolver, type Solver } from '../di/Solver.js';
@@ -202,6 +201,10 @@ export interface DemoTrainingOptions {
   readonly backend: string;
   /** Continue from the newest checkpoint in `OUTPUT_DIR`. */
   readonly resume: boolean;
+  /** With `resume`: accept a checkpoint another run wrote. */
+  readonly resumeForeign?: boolean;
+  /** Delete a previous run in `OUTPUT_DIR` and start over. */
+  readonly overwrite?: boolean;
   /** Draw progress here; none: no bar. */
   readonly progress?: ProgressDisplay;
   /** When aborted (Ctrl-C), stop before the next step and save a checkpoint there (`interruptHook`). */
@@ -248,7 +251,11 @@ export async function runDemoTraining(config: SolverConfig, seed: number, option
   const container: Container = containerFor(config, model, options);
   let solver: Solver | undefined;
   try {
-    solver = await createSolver(container, { resume: options.resume });
+    solver = await createSolver(container, {
+      resume: options.resume,
+      resumeForeign: options.resumeForeign === true,
+      overwrite: options.overwrite === true,
+    });
     const startIter: number = solver.startIter;
     const initial = await evaluateDemo(model, data);
     const seconds: number = startIter < config.SOLVER.MAX_ITER ? await train(solver, model, data, config, seed) : 0;
@@ -265,6 +272,7 @@ export async function runDemoTraining(config: SolverConfig, seed: number, option
       outputDir: config.OUTPUT_DIR,
     };
   } finally {
+    await solver?.close();
     solver?.optimizer.dispose();
     if (config.TRAIN.EMA_ENABLED && solver !== undefined) container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
     model.dispose();
@@ -294,9 +302,11 @@ export function shouldDrawProgress(json: boolean, stream: { readonly isTTY?: boo
 export const trainCommand: CliCommand = {
   name: 'train',
   description: 'train the demo model with the configured solver, writing checkpoints and metrics',
-  configure(command: Command): void {
-    command.option('--resume', 'continue from the newest intact checkpoint in OUTPUT_DIR');
-  },
+  options: [
+    { flag: 'resume', description: 'continue from the newest intact checkpoint in OUTPUT_DIR' },
+    { flag: 'resume-foreign', description: 'with --resume: accept a checkpoint another run wrote (other config or SEED)' },
+    { flag: 'overwrite', description: "delete a previous run's checkpoints and metrics in OUTPUT_DIR and start over" },
+  ],
   async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
     const config = await context.loadConfig();
     const backend: string = await context.selectBackend();
@@ -315,6 +325,8 @@ export const trainCommand: CliCommand = {
         files: nodeFileStore,
         backend,
         resume: options.resume === true,
+        resumeForeign: options.resumeForeign === true,
+        overwrite: options.overwrite === true,
         interrupt: interrupt.signal,
         ...(showBar ? { progress: cliProgressDisplay(process.stderr) } : {}),
       });

@@ -82,4 +82,13 @@ describe('tfjs-solver groups', () => {
       expect(streams.err()).toContain(message);
     });
   });
+
+  describe('having a bad --model and a backend that is not installed (tensorflow)', () => {
+    it('should report the model file, checked before any backend is picked', async () => {
+      const streams = captureStreams();
+      const code = await main(['groups', '--backend', 'tensorflow', '--model', join(dir, 'absent.json')], streams);
+      expect(code).toBe(2);
+      expect(streams.err()).toBe(`tfjs-solver: ${join(dir, 'absent.json')}: no such file\n`);
+    });
+  });
 });

@@ -17,9 +17,7 @@ function fakeCommand(run: CliCommand['run']): CliCommand & { calls: unknown[][] 
     calls,
     name: 'fake',
     description: 'a test command',
-    configure: (command) => {
-      command.option('--every <n>', 'own flag');
-    },
+    options: [{ flag: 'every', value: 'n', description: 'own flag' }],
     run: (context, options, args) => {
       calls.push([options, args]);
       return run(context, options, args);
@@ -129,8 +127,7 @@ describe(main, () => {
     it('should report it on stderr and exit 2', async () => {
       const streams = captureStreams();
       expect(await main(['trian'], streams)).toBe(2);
-      expect(streams.err()).toContain("error: unknown command 'trian'");
-      expect(streams.err()).toContain('(Did you mean train?)');
+      expect(streams.err()).toBe("tfjs-solver: unknown command 'trian' (did you mean train?)\n");
     });
   });
 
@@ -138,7 +135,32 @@ describe(main, () => {
     it('should list the allowed choices and exit 2', async () => {
       const streams = captureStreams();
       expect(await main(['fake', '--backend', 'webgl'], streams, services, [fakeCommand(notLanded)])).toBe(2);
-      expect(streams.err()).toContain("argument 'webgl' is invalid. Allowed choices are auto, tensorflow, wasm, cpu.");
+      expect(streams.err()).toBe('tfjs-solver: --backend <name>: got "webgl", expected one of auto, tensorflow, wasm, cpu\n');
+    });
+  });
+
+  describe('having usage errors', () => {
+    it.each([
+      [['fake', '--evry', '5'], "tfjs-solver: fake: unknown option '--evry' (did you mean --every?)"],
+      [['fake', '--every'], 'tfjs-solver: fake: --every <n>: missing its value'],
+      [['fake', '--json=yes'], "tfjs-solver: fake: --json takes no value, got 'yes'"],
+      [['fake', 'extra'], "tfjs-solver: fake: unexpected argument 'extra' (it takes none)"],
+      [['fake', '--opts'], 'tfjs-solver: fake: --opts <keyValue...>: expected at least one value'],
+      [['--json'], "tfjs-solver: unknown option '--json' (see tfjs-solver --help)"],
+    ])('%j should print one tfjs-solver: line (never error:) and exit 2', async (argv, line) => {
+      const streams = captureStreams();
+      expect(await main(argv, streams, services, [fakeCommand(notLanded)])).toBe(2);
+      expect(streams.err()).toBe(`${line}\n`);
+      expect(streams.out()).toBe('');
+    });
+  });
+
+  describe('having --opts followed by another flag and repeated', () => {
+    it('should stop at the next known flag and join repeats', async () => {
+      const command = fakeCommand(() => Promise.resolve(0));
+      const argv = ['fake', '--opts', 'A', '-2', '--json', '--opts', 'B', '3'];
+      expect(await main(argv, captureStreams(), services, [command])).toBe(0);
+      expect(command.calls[0]?.[0]).toMatchObject({ opts: ['A', '-2', 'B', '3'], json: true, verbose: false });
     });
   });
 
