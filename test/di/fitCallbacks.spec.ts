@@ -192,10 +192,11 @@ describe('fit with the user callbacks', () => {
       expect(warnings).toEqual([
         'fit runs at most 4 iterations (epochs x batches per epoch): it stops at iteration 4, short of SOLVER.MAX_ITER 20; ' +
           'raise epochs or pass repeatToMaxIter: true',
+        'training stopped at iteration 4, short of SOLVER.MAX_ITER 20; resume to continue',
       ]);
       expect(solver.startIter).toBe(4);
       await solver.fit(model, data.xs, data.ys, { epochs: 1, batchSize: 4, repeatToMaxIter: true });
-      expect(warnings).toHaveLength(1);
+      expect(warnings).toHaveLength(2);
       expect(solver.startIter).toBe(20);
       expect(await files.list('out')).toContain('model_final.ckpt');
     });
