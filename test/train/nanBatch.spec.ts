@@ -9,10 +9,10 @@ import { layersModelLoss } from '../../src/train/Trainer.js';
 import { smallConfig, smallData, smallModel } from '../di/smallModel.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 
-// One NaN batch (iteration 1 of 4) under the default NONFINITE: skip. The forward pass moves
+// One NaN batch (iteration 1 of 4). The forward pass moves
 // BatchNormalization's moving mean/variance to NaN before the optimizer skips the update; the
 // whole model (trainable and not) must read after step 1 exactly as after step 0.
-describe('a NaN batch under NONFINITE: skip', () => {
+describe('a NaN batch (iteration 1 of 4)', () => {
   let before: number;
   let model: tf.Sequential;
   let solver: Solver;
@@ -76,14 +76,42 @@ describe('a NaN batch under NONFINITE: skip', () => {
     expect(line).toMatchObject({ iteration: 3, skipped_steps: 1 });
   }
 
-  describe('through solver.fit', () => {
+  describe('under NONFINITE: skip (the default), through solver.fit', () => {
     it('should leave every weight, BatchNorm statistics included, as it was and count the skip', async () => {
       await solver.fit(model, xs, ys, { epochs: 1, batchSize: 4, shuffle: false });
       await expectStateKept();
     });
   });
 
-  describe('through the Trainer', () => {
+  describe('under NONFINITE: error, through solver.fit', () => {
+    it('should refuse the step and leave every weight, BatchNorm statistics included, as after step 0', async () => {
+      container.get<WeightEma>(TOKENS.WeightEma).dispose();
+      solver.optimizer.dispose();
+      container = new Container();
+      container.load(
+        solverModule(
+          smallConfig({ MAX_ITER: 4, STEPS: [3], CLIP_GRADIENTS: { NONFINITE: 'error' } }, { EMA_ENABLED: true, LOG_PERIOD: 4 }),
+        ),
+      );
+      container.bind(TOKENS.Model).toConstantValue(model);
+      container.bind(TOKENS.FileStore).toConstantValue(files);
+      solver = await createSolver(container);
+      model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+      const after0: Float32Array[] = [];
+      solver.hooks.add({
+        afterStep: async (ctx: HookContext): Promise<void> => {
+          if (ctx.iteration === 0) for (const w of model.weights) after0.push(Float32Array.from(await w.read().data()));
+        },
+      });
+      await expect(solver.fit(model, xs, ys, { epochs: 1, batchSize: 4, shuffle: false })).rejects.toThrow('is not finite');
+      const now: Float32Array[] = await Promise.all(model.weights.map(async (w) => Float32Array.from(await w.read().data())));
+      model.weights.forEach((w, i) => {
+        expect([w.originalName, Array.from(now[i] ?? [])]).toEqual([w.originalName, Array.from(after0[i] ?? [])]);
+      });
+    });
+  });
+
+  describe('under NONFINITE: skip (the default), through the Trainer', () => {
     it('should leave every weight, BatchNorm statistics included, as it was and count the skip', async () => {
       const data = {
         batch: (i: number) => ({ xs: tf.slice(xs, [4 * i, 0], [4, 2]), ys: tf.slice(ys, [4 * i, 0], [4, 1]) }),
