@@ -218,10 +218,16 @@ export interface CreateSolverOptions {
  * package itself stays importable in a browser), and `resume` reads a checkpoint.
  * Make every `bind`/`rebind` before this call; the parts are singletons resolved here.
  *
+ * Before anything is written it prepares `OUTPUT_DIR`: takes its lock (on disk), removes the
+ * temporary files of interrupted writes, and refuses a fresh run into a folder that holds a
+ * previous run (see {@link CreateSolverOptions}). The logger says where the files go.
+ *
  * @param container the container.
  * @param options see {@link CreateSolverOptions}.
  * @throws inversify's "No bindings found" when `TOKENS.Model` is not bound; SolverError from
- *   building the parts (config errors) or from `resume`.
+ *   building the parts (config errors) or from `resume`; SolverError kind `state` when another
+ *   run holds `OUTPUT_DIR`, or it holds a previous run and neither `resume` nor `overwrite` is set;
+ *   kind `argument` for `resume` together with `overwrite`.
  * @example
  * ```ts
  * const solver = await createSolver(container, { resume: true });
