@@ -116,6 +116,8 @@ export class FitCallback {
   public readonly onTrainEnd: () => Promise<void>;
   private run: TrainingRun | null = null;
   private model: tf.LayersModel | null = null;
+  /** The engine scope `contain` opened, pruned of disposed tensors as fit goes on. */
+  private scope: { readonly track: tf.Tensor[] } | null = null;
   private params: FitParams = {};
   private readonly logger: Logger;
 
@@ -174,12 +176,15 @@ export class FitCallback {
     const engine = tf.engine();
     engine.startScope('tfjs-solver fit');
     const scope: { readonly track: tf.Tensor[] } = engine.state.activeScope;
+    this.scope = scope;
     let result: T;
     try {
       result = await this.guard(start());
     } catch (error: unknown) {
       endScope(scope, false);
       throw error;
+    } finally {
+      this.scope = null;
     }
     endScope(scope, true);
     return result;
@@ -232,12 +237,25 @@ export class FitCallback {
       if (owned) loss?.dispose();
     }
     if (run.finished && this.model !== null) this.model.stopTraining = true;
+    // The scope records every tensor made outside a tidy during fit; keep only the live ones, so a
+    // long fit does not hold on to millions of disposed tensor objects.
+    if (this.scope !== null && this.scope.track.length > SCOPE_COMPACT_AT) compact(this.scope.track);
   }
 
   private active(): TrainingRun {
     if (this.run === null) throw new SolverError('state', 'FitCallback: a batch event arrived before onTrainBegin');
     return this.run;
   }
+}
+
+/** Tracked tensors in the fit scope before the disposed ones are dropped from it. */
+const SCOPE_COMPACT_AT: number = 512;
+
+/** Drops disposed tensors from a scope's list, in place. */
+function compact(track: tf.Tensor[]): void {
+  let live: number = 0;
+  for (const tensor of track) if (!tensor.isDisposed) track[live++] = tensor;
+  track.length = live;
 }
 
 /**

@@ -172,6 +172,24 @@ describe('fit with the user callbacks', () => {
     });
   }
 
+  describe('having a long fit (600 steps)', () => {
+    it("should keep the fit scope's record of tensors bounded (disposed ones dropped)", async () => {
+      solver.optimizer.dispose();
+      iterations = [];
+      await setUp(600);
+      let largest: number = 0;
+      solver.hooks.add({
+        afterStep: (): void => {
+          largest = Math.max(largest, tf.engine().state.activeScope.track.length);
+        },
+      });
+      await solver.fit(model, data.xs, data.ys, { epochs: 150, batchSize: 4 });
+      expect(iterations).toHaveLength(600);
+      // Several tensors per step are made outside any tidy; without pruning this grows past 2800.
+      expect(largest).toBeLessThan(600);
+    });
+  });
+
   describe('having epochs that cannot reach MAX_ITER 20 (1 epoch of 4 batches)', () => {
     it('should warn, stop at 4, and with repeatToMaxIter reach 20', async () => {
       solver.optimizer.dispose();
