@@ -95,7 +95,7 @@ export interface FitCallbackOptions {
  *
  * @example
  * ```ts
- * const callback = new FitCallback(hooks, { maxIter: 1000 });
+ * const callback = new FitCallback(hooks, { maxIter: 1000, model });
  * await callback.guard(model.fit(xs, ys, { epochs: 100, batchSize: 32, callbacks: [callback, { onEpochEnd }] }));
  * ```
  */
