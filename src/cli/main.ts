@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { BACKEND_NAMES, type BackendName, selectBackend } from '../backend/selectBackend.js';
+import { BACKEND_NAMES, type BackendName } from '../backend/selectBackend.js';
+import { selectBackend } from '../node.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { SolverConfig } from '../config/schema.js';

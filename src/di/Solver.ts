@@ -3,7 +3,7 @@ import type { Container } from 'inversify';
 import type { Checkpointer } from '../hooks/Checkpointer.js';
 import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
 import type { LrScheduler } from '../hooks/LrSchedulerHook.js';
-import type { FileStore } from '../io/interfaces.js';
+import { SolverError } from '../errors.js';
 import type { SolverOptimizer } from '../optim/SolverOptimizer.js';
 import { FitCallback } from '../train/FitCallback.js';
 import { type DataSource, Trainer } from '../train/Trainer.js';
@@ -123,16 +123,17 @@ export interface CreateSolverOptions {
  * Resolves a {@link Solver} from a container loaded with `solverModule(config)` and a bound
  * `TOKENS.Model`: the one call that plugs tfjs-solver into your training.
  *
- * Why async: when no `TOKENS.FileStore` is bound it loads the Node file store on demand (so the
- * package itself stays importable in a browser), and `resume` reads a checkpoint.
+ * Why async: `resume` reads a checkpoint. Bind `TOKENS.FileStore` first (`memoryFileStore()`,
+ * `indexedDbFileStore()`); the `createSolver` of `tfjs-solver/node` binds the disk store when none is bound.
  * Make every `bind`/`rebind` before this call; the parts are singletons resolved here.
  *
  * @param container the container.
  * @param options see {@link CreateSolverOptions}.
- * @throws inversify's "No bindings found" when `TOKENS.Model` is not bound; SolverError from
- *   building the parts (config errors) or from `resume`.
+ * @throws inversify's "No bindings found" when `TOKENS.Model` is not bound; SolverError kind `io`
+ *   when `TOKENS.FileStore` is not bound; SolverError from building the parts (config errors) or from `resume`.
  * @example
  * ```ts
+ * container.bind(TOKENS.FileStore).toConstantValue(indexedDbFileStore());
  * const solver = await createSolver(container, { resume: true });
  * model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
  * await solver.fit(model, xs, ys, { epochs: 50, batchSize: 32 });
@@ -140,8 +141,11 @@ export interface CreateSolverOptions {
  */
 export async function createSolver(container: Container, options: CreateSolverOptions = {}): Promise<Solver> {
   if (!container.isBound(TOKENS.FileStore)) {
-    const files: FileStore = (await import('../io/node.js')).nodeFileStore;
-    container.bind(TOKENS.FileStore).toConstantValue(files);
+    throw new SolverError(
+      'io',
+      'createSolver: TOKENS.FileStore is not bound (checkpoints and metrics need a store); bind memoryFileStore() or ' +
+        "indexedDbFileStore() in a page, or import createSolver from 'tfjs-solver/node' to use the disk",
+    );
   }
   const hooks: Hook[] = resolveAll(container, TOKENS.Hook);
   const solver: Solver = new Solver({

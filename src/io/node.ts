@@ -86,7 +86,7 @@ export const nodeFileStore: FileStore = Object.freeze({
 /**
  * The Node {@link TextFileReader}: reads from disk; resolves `relative` against the directory of
  * `fromFile` and keeps relative paths relative, so messages show the paths the user typed.
- * `loadConfig` uses it when no reader is given. Node only (imports `node:fs`).
+ * The `loadConfig` of `tfjs-solver/node` uses it when no reader is given. Node only (imports `node:fs`).
  */
 export const nodeTextFileReader: TextFileReader = Object.freeze({
   async readText(path: string): Promise<string> {
@@ -111,6 +111,7 @@ export const nodeTextFileReader: TextFileReader = Object.freeze({
  * script is not bundled or copied elsewhere; pinning the directory keeps the backend offline-safe.
  */
 export function nodeWasmDirectory(): string {
-  const require = createRequire(import.meta.url);
-  return `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
+  // The CommonJS build has `require`; the ES module build resolves from this file's URL.
+  const resolver: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
+  return `${dirname(resolver.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
 }
