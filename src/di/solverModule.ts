@@ -15,11 +15,26 @@ import type { OptimizerGroup, SolverOptimizer } from '../optim/SolverOptimizer.j
 import { buildLrScheduler } from '../sched/lrScheduler.js';
 import { type GradientReducer, identityReducer, reducingClipper } from '../train/Trainer.js';
 
-/** A service identifier that carries the type it resolves to (for typed `container.get`). */
-export type Token<T> = symbol & { readonly __resolves?: T };
+/**
+ * A service identifier that carries the type it resolves to: at run time a `Symbol.for` symbol,
+ * for the compiler also an abstract constructor of `T`, which is how inversify 8's
+ * `ServiceIdentifier<T>` learns `T`. So `container.get(TOKENS.Model)` is a `tf.LayersModel`, and
+ * binding a value of another type to a token does not compile.
+ *
+ * Why: a plain symbol would make every `get` return `unknown` and accept any binding.
+ *
+ * @example
+ * ```ts
+ * const model: tf.LayersModel = container.get(TOKENS.Model);
+ * // @ts-expect-error a string is not a tf.LayersModel
+ * container.bind(TOKENS.Model).toConstantValue('not a model');
+ * ```
+ */
+export type Token<T> = symbol & (abstract new (...args: never) => T);
 
 function token<T>(name: string): Token<T> {
-  return Symbol.for(`tfjs-solver/${name}`);
+  // The constructor half of Token exists only for the compiler (see Token); the value is a symbol.
+  return Symbol.for(`tfjs-solver/${name}`) as Token<T>;
 }
 
 /**
