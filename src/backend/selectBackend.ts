@@ -65,6 +65,16 @@ export const BROWSER_CANDIDATES: readonly BackendCandidate[] = Object.freeze([WE
  * directory prefix ending in `/`, or one URL per binary (`tfjs-backend-wasm.wasm`,
  * `tfjs-backend-wasm-simd.wasm`, `tfjs-backend-wasm-threaded-simd.wasm`), e.g. from a bundler's
  * `?url` import.
+ *
+ * Why: in a page the binaries are wherever your bundler or server put them; tfjs cannot guess that URL.
+ * @example
+ * ```ts
+ * // vite: let the bundler serve the binaries and hand over their URLs
+ * import wasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+ * import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+ * const paths: WasmPaths = { 'tfjs-backend-wasm.wasm': wasm, 'tfjs-backend-wasm-simd.wasm': simd };
+ * await selectBackend('wasm', { wasmPaths: paths });
+ * ```
  */
 export type WasmPaths = string | Readonly<Partial<Record<WasmBinaryName, string>>>;
 

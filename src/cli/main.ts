@@ -308,6 +308,8 @@ export const EXIT_FAILURE: number = 2;
  * @returns 0 on success (or `--help`), 2 on any failure.
  * @example
  * ```ts
+ * const out: string[] = [];
+ * const err: string[] = [];
  * const code = await main(['--help'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
  * ```
  */

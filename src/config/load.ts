@@ -15,7 +15,18 @@ export interface ConfigLayer {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** Options of `loadConfig`, `parseConfig` and `mergeConfig`. */
+/**
+ * Options of `loadConfig`, `parseConfig` and `mergeConfig`.
+ *
+ * Why: a config from detectron2 has sections of other tools; the one warning naming them goes where you choose.
+ * @example
+ * ```ts
+ * const warnings: string[] = [];
+ * const options: ConfigLoadOptions = { logger: { info: () => undefined, warn: (m) => warnings.push(m) } };
+ * parseConfig({ MODEL: { WEIGHTS: 'x.pkl' }, SOLVER: { BASE_LR: 0.1 } }, 'inline', [], options);
+ * // warnings: ['ignored keys that belong to other tools: MODEL (in inline)']
+ * ```
+ */
 export interface ConfigLoadOptions {
   /** Receives the one warning that lists ignored sections of other tools. Default: silent. */
   readonly logger?: Logger;

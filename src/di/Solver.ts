@@ -27,6 +27,14 @@ export interface SolverParts {
  * off; after any run (a `fit`, `fitDataset`, `callbacks()` passed to `fit`, or a `trainer()`'s
  * `train()`), the first iteration that run did not complete, so the next run continues the
  * schedule instead of redoing steps.
+ *
+ * Why: one object holds the optimizer to compile with and the hooks that must run around every step, for model.fit and for custom loops alike.
+ * @example
+ * ```ts
+ * const solver = await createSolver(container);
+ * model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+ * await solver.fit(model, xs, ys, { epochs: 100, batchSize: 32 }); // stops at SOLVER.MAX_ITER
+ * ```
  */
 export class Solver {
   /** The hooks, in order; add more before training with `solver.hooks.add(hook)`. */
@@ -113,7 +121,15 @@ export class Solver {
   }
 }
 
-/** Options of {@link createSolver}. */
+/**
+ * Options of {@link createSolver}.
+ *
+ * Why: resuming is one flag, so a restarted job continues the schedule and the optimizer state exactly.
+ * @example
+ * ```ts
+ * const solver = await createSolver(container, { resume: true }); // continues from OUTPUT_DIR's newest checkpoint
+ * ```
+ */
 export interface CreateSolverOptions {
   /** Load the newest intact checkpoint of `OUTPUT_DIR` before returning (`--resume`). Default false. */
   readonly resume?: boolean;

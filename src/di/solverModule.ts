@@ -59,8 +59,16 @@ function token<T>(name: string): Token<T> {
  * | `WeightEma` | `WeightEma` | bound when `TRAIN.EMA_ENABLED` |
  * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP` |
  * | `Hook` (many) | `Hook` | timer, LR, EMA, checkpointer, metrics writer, in that order |
- * | `FileStore` | `FileStore` | `nodeFileStore` (bound by `createSolver` when missing) |
+ * | `FileStore` | `FileStore` | none in a page (bind `memoryFileStore()` or `indexedDbFileStore()`); `nodeFileStore` when the `createSolver` of `tfjs-solver/node` finds none |
  * | `Logger` | `Logger` | `silentLogger` |
+ * @example
+ * ```ts
+ * container.load(solverModule(config));
+ * container.bind(TOKENS.Model).toConstantValue(model);
+ * container.bind(TOKENS.FileStore).toConstantValue(memoryFileStore());
+ * const solver = await createSolver(container);
+ * const optimizer: SolverOptimizer = container.get(TOKENS.Optimizer); // the same singleton as solver.optimizer
+ * ```
  */
 export const TOKENS = Object.freeze({
   Config: token<SolverConfig>('Config'),

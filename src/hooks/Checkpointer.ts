@@ -123,7 +123,16 @@ export async function restoreCheckpoint(parts: CheckpointParts, data: Checkpoint
   }
 }
 
-/** Options of {@link Checkpointer}. */
+/**
+ * Options of {@link Checkpointer}.
+ *
+ * Why: where checkpoints go and how many are kept is the caller's choice, not the checkpointer's.
+ * @example
+ * ```ts
+ * const options: CheckpointerOptions = { files: memoryFileStore(), dir: 'output', maxToKeep: 5 };
+ * const checkpointer = new Checkpointer(parts, options);
+ * ```
+ */
 export interface CheckpointerOptions {
   /** File access (`nodeFileStore` on a disk). */
   readonly files: FileStore;

@@ -46,6 +46,13 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
  * {@link FileStore} on the local disk with `node:fs`. `writeAtomic` writes a uniquely named
  * temporary file beside the target, fsyncs it, renames it over the target and fsyncs the
  * directory; on any failure the temporary file is removed and the target is untouched.
+ *
+ * Why: a checkpoint must survive a crash mid-write; rename-over is the one atomic replace a file system offers.
+ * @example
+ * ```ts
+ * import { nodeFileStore } from 'tfjs-solver/node';
+ * container.bind(TOKENS.FileStore).toConstantValue(nodeFileStore); // what createSolver of tfjs-solver/node binds by default
+ * ```
  */
 export const nodeFileStore: FileStore = Object.freeze({
   async readBytes(path: string): Promise<Uint8Array> {
@@ -87,6 +94,12 @@ export const nodeFileStore: FileStore = Object.freeze({
  * The Node {@link TextFileReader}: reads from disk; resolves `relative` against the directory of
  * `fromFile` and keeps relative paths relative, so messages show the paths the user typed.
  * The `loadConfig` of `tfjs-solver/node` uses it when no reader is given. Node only (imports `node:fs`).
+ *
+ * Why: `_BASE_` paths are relative to the file naming them, as in detectron2.
+ * @example
+ * ```ts
+ * const config = await loadConfig('configs/run.yaml', [], { reader: nodeTextFileReader });
+ * ```
  */
 export const nodeTextFileReader: TextFileReader = Object.freeze({
   async readText(path: string): Promise<string> {

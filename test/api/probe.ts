@@ -1,6 +1,4 @@
 import { compileExamples, tsdocExamples } from './tsdocExamples.js';
 const ex = tsdocExamples();
-console.log(ex.length, 'examples');
 const errs = compileExamples(ex);
-for (const [w, m] of errs) console.log(w, '\n   ', m.join('\n    '));
-console.log(errs.size, 'failing');
+for (const e of ex) if (errs.has(e.where)) console.log('=====', e.where, '\n' + e.code);

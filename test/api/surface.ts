@@ -21,13 +21,14 @@ export interface ExportedName {
 
 let program: ts.Program | undefined;
 
-/** One program over the repository's tsconfig (created once). */
-export function repositoryProgram(): ts.Program {
-  if (program !== undefined) return program;
+/** One program over the repository's tsconfig, rooted at the entries and `extraRoots` (created once). */
+export function repositoryProgram(extraRoots: readonly string[] = []): ts.Program {
+  if (program !== undefined && extraRoots.every((root) => program?.getSourceFile(join(process.cwd(), root)) !== undefined)) return program;
   const configPath = join(process.cwd(), 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (parsed === undefined) throw new Error('cannot read tsconfig.json');
-  program = ts.createProgram({ rootNames: Object.values(ENTRIES).map((file) => join(process.cwd(), file)), options: parsed.options });
+  const roots = [...Object.values(ENTRIES), ...extraRoots].map((file) => join(process.cwd(), file));
+  program = ts.createProgram({ rootNames: roots, options: parsed.options, ...(program === undefined ? {} : { oldProgram: program }) });
   return program;
 }
 

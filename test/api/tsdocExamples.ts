@@ -39,6 +39,8 @@ export function tsdocExamples(root: string = 'src'): TsdocExample[] {
         const body: string[] = inline === '' ? [] : [inline];
         let j = i + 1;
         while (j < lines.length && !(lines[j] ?? '').startsWith('@')) body.push(lines[j++] ?? '');
+        const fence = /^\s*```(\w*)\s*$/m.exec(body.join('\n'));
+        if (fence !== null && !['ts', 'typescript'].includes(fence[1] ?? '')) continue; // output or shell text, not code
         const code = body
           .join('\n')
           .replace(/^\s*```\w*\s*$/gm, '')
@@ -50,7 +52,11 @@ export function tsdocExamples(root: string = 'src'): TsdocExample[] {
   return out;
 }
 
-/** What a user's program already has where the examples use it (a script file: globals). */
+/**
+ * What a user's program already has where the examples use it: a model and data, a container, a
+ * config, the parts a container would resolve (a script file, so these are globals an example's
+ * own declarations shadow). Internal examples also get the tensors of one parameter group.
+ */
 export const AMBIENT = `
 declare const model: import('@tensorflow/tfjs').Sequential;
 declare const xs: import('@tensorflow/tfjs').Tensor;
@@ -58,8 +64,32 @@ declare const ys: import('@tensorflow/tfjs').Tensor;
 declare const container: import('inversify').Container;
 declare const config: import('tfjs-solver').SolverConfig;
 declare const optimizer: import('tfjs-solver').SolverOptimizer;
+declare const scheduler: import('tfjs-solver').LrScheduler;
+declare const checkpointer: import('tfjs-solver').Checkpointer;
+declare const parts: import('../../../src/hooks/Checkpointer.js').CheckpointParts;
+declare const hooks: import('tfjs-solver').HookList;
 declare const myHook: import('tfjs-solver').Hook;
+declare const lrHook: import('tfjs-solver').LrSchedulerHook;
+declare const timer: import('tfjs-solver').IterationTimer;
+declare const writer: import('tfjs-solver').MetricsWriter;
+declare const myDisplay: import('../../../src/hooks/ProgressHook.js').ProgressDisplay;
+declare const MyClipper: new () => import('tfjs-solver').Clipper;
+declare const data: import('tfjs-solver').DataSource<{ xs: import('@tensorflow/tfjs').Tensor; ys: import('@tensorflow/tfjs').Tensor }>;
 declare const loss: () => import('@tensorflow/tfjs').Scalar;
+declare const groups: import('../../../src/optim/groups.js').ParamGroup<import('@tensorflow/tfjs').Variable>[];
+declare const w: import('@tensorflow/tfjs').Variable;
+declare const g: import('@tensorflow/tfjs').Tensor;
+declare const b: import('@tensorflow/tfjs').Variable;
+declare const m: import('@tensorflow/tfjs').Variable;
+declare const v: import('@tensorflow/tfjs').Variable;
+declare const step: import('@tensorflow/tfjs').Variable;
+declare const group: import('../../../src/optim/rule.js').SgdGroupTensors;
+declare const hyper: import('../../../src/optim/rule.js').SgdHyperparams;
+declare const control: import('../../../src/optim/rule.js').StepControl;
+declare module '*?url' {
+  const url: string;
+  export default url;
+}
 `;
 
 const DECLARES = (name: string): RegExp =>
@@ -67,9 +97,16 @@ const DECLARES = (name: string): RegExp =>
 
 /** The module text compiled for one example. */
 export function moduleFor(example: TsdocExample, publicNames: readonly string[], ownNames: readonly string[], fromDir: string): string {
+  // Relative imports in an example are written from its source file; re-aim them from `fromDir`.
   const imports = example.code
     .split('\n')
     .filter((line) => line.startsWith('import '))
+    .map((line) =>
+      line.replace(/from '(\.{1,2}\/[^']+)'/, (_all, path: string) => {
+        const target = relative(fromDir, join(dirname(example.file), path));
+        return `from '${target.startsWith('.') ? target : `./${target}`}'`;
+      }),
+    )
     .join('\n');
   const body = example.code
     .split('\n')
@@ -91,9 +128,23 @@ export function moduleFor(example: TsdocExample, publicNames: readonly string[],
   ].join('\n');
 }
 
+/** Statements that drop a promise (a call of an async function without `await`): its error would go unseen. */
+function floatingPromises(file: ts.SourceFile, checker: ts.TypeChecker): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression)) {
+      const type = checker.getTypeAtLocation(node.expression);
+      if (type.getProperty('then') !== undefined) found.push(`\`${node.expression.getText(file)}\` is a promise nobody awaits`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
 /** Compiles every example; returns `where: message` for each error. */
 export function compileExamples(examples: readonly TsdocExample[]): Map<string, string[]> {
-  const base = repositoryProgram();
+  const base = repositoryProgram(sourceFiles('src'));
   const options = base.getCompilerOptions();
   const checker = base.getTypeChecker();
   const publicNames = exportsOf('node').map((e) => e.name);
@@ -124,12 +175,9 @@ export function compileExamples(examples: readonly TsdocExample[]): Map<string, 
   for (const [path, where] of whereOf) {
     const file = program.getSourceFile(path);
     const diagnostics = file === undefined ? [] : [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-    if (diagnostics.length > 0) {
-      errors.set(
-        where,
-        diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')),
-      );
-    }
+    const messages = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    if (file !== undefined) messages.push(...floatingPromises(file, program.getTypeChecker()));
+    if (messages.length > 0) errors.set(where, messages);
   }
   return errors;
 }
