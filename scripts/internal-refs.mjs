@@ -1,17 +1,19 @@
 // Citations of the project's internal documents (its specification and notes, by section, and
 // its issue tracker) are meaningless to a user reading the package's files. `strip` removes the
-// usual forms of those citations from comment text; `find` lists any left.
+// usual forms of those citations from comment text; `find` lists any left. Only spaces and tabs
+// are removed, never line breaks, so line numbers (and source maps) stay valid.
 
-const REF = String.raw`(?:SPEC|NOTES) §\s?[\d.]+(?:\s?[-–,]\s?§?[\d.]+)*`;
+const REF = String.raw`(?:SPEC|NOTES) §[ \t]?[\d.]+(?:[ \t]?[-–,][ \t]?§?[\d.]+)*`;
 const PATTERNS = [
-  [new RegExp(String.raw`\s\(${REF}\)`, 'g'), ''],
-  [new RegExp(String.raw`\(${REF}[,:]\s*`, 'g'), '('],
-  [new RegExp(String.raw`[,;]\s*${REF}`, 'g'), ''],
-  [new RegExp(String.raw`${REF}'s\s`, 'g'), 'the '],
-  [new RegExp(String.raw`\s(?:of|in|see)\s${REF}`, 'g'), ''],
-  [new RegExp(String.raw`${REF}\s(?=\w)`, 'g'), ''],
-  [new RegExp(String.raw`\s?${REF}`, 'g'), ''],
-  [/\s?\((?:see )?issue #?\d+\)/gi, ''],
+  [new RegExp(String.raw`[ \t]\(${REF}\)`, 'g'), ''],
+  [new RegExp(String.raw`\(${REF}[,:][ \t]*`, 'g'), '('],
+  [new RegExp(String.raw`[,;][ \t]*${REF}`, 'g'), ''],
+  [new RegExp(String.raw`${REF}'s[ \t]`, 'g'), 'the '],
+  [new RegExp(String.raw`[ \t](?:of|in|see)[ \t]${REF}`, 'g'), ''],
+  [new RegExp(String.raw`${REF}[ \t](?=\w)`, 'g'), ''],
+  [new RegExp(String.raw`[ \t]?${REF}`, 'g'), ''],
+  [/[ \t]?\((?:see )?issue #?\d+\)/gi, ''],
+  [/[ \t]\((?:see )?DESIGN(?:\.md)?(?:[ \t]"[^"]*")?\)/g, ''],
 ];
 
 /** `text` without citations of internal documents. */
@@ -23,5 +25,7 @@ export function strip(text) {
 
 /** The internal citations in `text` (empty when none). */
 export function find(text) {
-  return [...text.matchAll(/SPEC §[\d.]*|NOTES §[\d.]*|SPEC\.md|NOTES\.md|\bissue #?\d+/gi)].map((m) => m[0]);
+  return [...text.matchAll(/SPEC §[\d.]*|NOTES §[\d.]*|(?:SPEC|NOTES|DESIGN|STYLE)\.md|\(DESIGN\b[^)]*\)|\bissue #?\d+/gi)].map(
+    (m) => m[0],
+  );
 }

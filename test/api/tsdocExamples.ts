@@ -181,3 +181,33 @@ export function compileExamples(examples: readonly TsdocExample[]): Map<string, 
   }
   return errors;
 }
+
+/** The names of the ambient declarations (an example using one needs a program around it to run). */
+export const AMBIENT_NAMES: readonly string[] = [...AMBIENT.matchAll(/declare (?:const|class) (\w+)/g)].map((m) => m[1] ?? '');
+
+/**
+ * True when an example can run on its own: it uses none of the ambient stand-ins and no file on
+ * disk, and is not part of the command line (whose examples drive a whole process).
+ */
+export function isRunnable(example: TsdocExample): boolean {
+  if (example.file.startsWith(join('src', 'cli'))) return false;
+  if (/\bfrom '@tensorflow\/tfjs-backend-wasm\/dist\//.test(example.code)) return false; // a bundler's ?url import
+  if (/\bloadConfig\(/.test(example.code) && !example.code.includes('memoryTextFileReader')) return false; // a file on disk
+  if (/\bselectBackend\(/.test(example.code)) return false; // switches the process's backend
+  return !AMBIENT_NAMES.some((name) => new RegExp(`\\b${name}\\b`).test(example.code) && !DECLARES(name).test(example.code));
+}
+
+/** Writes each example as a module under `dir` (ready for a TypeScript runner); returns the paths. */
+export function exampleModules(examples: readonly TsdocExample[], dir: string): Map<string, string> {
+  const base = repositoryProgram(sourceFiles('src'));
+  const checker = base.getTypeChecker();
+  const publicNames = exportsOf('node').map((e) => e.name);
+  const out = new Map<string, string>();
+  examples.forEach((example, index) => {
+    const source = base.getSourceFile(join(process.cwd(), example.file));
+    const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+    const own = symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((s) => s.name);
+    out.set(join(dir, `example${index}.ts`), moduleFor(example, publicNames, own, dir));
+  });
+  return out;
+}
