@@ -47,7 +47,7 @@ export { indexedDbFileStore, memoryFileStore } from './io/browser.js';
 export type { IndexedDbFileStoreOptions } from './io/browser.js';
 
 // The container.
-export { TOKENS, solverModule } from './di/solverModule.js';
+export { TOKENS, solverContainer, solverModule } from './di/solverModule.js';
 export type { Token } from './di/solverModule.js';
 export { Solver, createSolver } from './di/Solver.js';
 export type { CreateSolverOptions } from './di/Solver.js';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { type Container, ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
+import { Container, ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
 import 'reflect-metadata';
 import type { SolverConfig } from '../config/schema.js';
 import { Checkpointer, type CheckpointParts, PeriodicCheckpointer } from '../hooks/Checkpointer.js';
@@ -231,6 +231,29 @@ export function solverModule(config: SolverConfig): ContainerModule {
       .inSingletonScope();
     bindDefaultHooks(options, config);
   });
+}
+
+/**
+ * A new inversify `Container` with {@link solverModule}(config) loaded: bind `TOKENS.Model` (and,
+ * in a page, `TOKENS.FileStore`) and pass it to `createSolver`.
+ *
+ * Why: your code gets the container of the inversify copy this package uses, without importing
+ * `inversify` itself (a package manager that does not hoist, such as pnpm, would not find it), and
+ * a CommonJS program gets one without requiring an ES module.
+ *
+ * @param config a loaded config (`parseConfig`, `loadConfig`, or `DEFAULT_CONFIG`).
+ * @returns the container; bind and rebind on it as on any inversify 8 container.
+ * @example
+ * ```ts
+ * const container = solverContainer(parseConfig({ SOLVER: { BASE_LR: 0.05, MAX_ITER: 200, STEPS: [150] } }));
+ * container.bind(TOKENS.Model).toConstantValue(model);
+ * const solver = await createSolver(container);
+ * ```
+ */
+export function solverContainer(config: SolverConfig): Container {
+  const container: Container = new Container();
+  container.load(solverModule(config));
+  return container;
 }
 
 // Dependency injection (inversify 8): the tokens, the module that wires a solver from a config,
