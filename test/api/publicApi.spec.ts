@@ -36,7 +36,14 @@ describe('the public API', () => {
 
     it('should keep internals unexported', () => {
       const all = exportsOf('node').map((e) => e.name);
-      const internals = ['MAX_ALIAS_COUNT', 'seededPermutation', 'twoSpirals', 'buildDemoModel', 'encodeCheckpoint', 'registerFusedKernels'];
+      const internals = [
+        'MAX_ALIAS_COUNT',
+        'seededPermutation',
+        'twoSpirals',
+        'buildDemoModel',
+        'encodeCheckpoint',
+        'registerFusedKernels',
+      ];
       expect(all.filter((name) => internals.includes(name))).toEqual([]);
     });
   });

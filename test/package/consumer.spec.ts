@@ -96,7 +96,7 @@ describe('the packed tarball', () => {
     expect(manifest.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//) });
     expect(manifest.homepage).toMatch(/^https:\/\//);
     expect(manifest.bugs).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
-    const scripts = Object.keys((manifest.scripts ?? {}));
+    const scripts = Object.keys(manifest.scripts ?? {});
     expect(scripts.filter((name) => ['prepare', 'preinstall', 'install', 'postinstall'].includes(name))).toEqual([]);
   });
 
