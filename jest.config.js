@@ -10,6 +10,7 @@ export default {
   setupFiles: ['<rootDir>/test/setup.ts'],
   moduleNameMapper: {
     '^tfjs-solver$': '<rootDir>/src/index.ts',
+    '^tfjs-solver/node$': '<rootDir>/src/node.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
-import { type Clipper, createSolver, type HookContext, parseConfig, solverModule, TOKENS } from 'tfjs-solver';
+import { type Clipper, createSolver, type HookContext, parseConfig, solverModule, TOKENS } from 'tfjs-solver/node';
 
 // Swap in your own Clipper with one rebind, from your own script, without touching the library.
 // Run: npx tsx examples/customClipper.ts

@@ -3,7 +3,8 @@ import { Container } from 'inversify';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDemoModel, createSolver, loadConfig, solverModule, TOKENS, twoSpirals } from 'tfjs-solver';
+import { createSolver, loadConfig, solverModule, TOKENS } from 'tfjs-solver/node';
+import { buildDemoModel, twoSpirals } from '../src/cli/train.js';
 
 // The README's "plug it in" snippet (docs/di.md), run for real on a small model.
 // Run: npx tsx examples/plugItIn.ts

@@ -3,17 +3,8 @@ import { Container } from 'inversify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildDemoModel,
-  createSolver,
-  layersModelLoss,
-  parseConfig,
-  ShuffledBatches,
-  type SolverConfig,
-  solverModule,
-  TOKENS,
-  twoSpirals,
-} from 'tfjs-solver';
+import { createSolver, layersModelLoss, parseConfig, ShuffledBatches, type SolverConfig, solverModule, TOKENS } from 'tfjs-solver/node';
+import { buildDemoModel, twoSpirals } from '../src/cli/train.js';
 
 // Exact resume: stop a run after 8 of 16 iterations, resume from its checkpoint, and compare
 // with a run that never stopped. Run: npx tsx examples/resumeTraining.ts

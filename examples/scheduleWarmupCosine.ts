@@ -1,11 +1,5 @@
-import {
-  buildLrScheduler,
-  DEFAULT_CONFIG,
-  type LearningRateTarget,
-  type LrMultiplier,
-  type LrMultiplierState,
-  type SolverConfig,
-} from 'tfjs-solver';
+import { buildLrScheduler, DEFAULT_CONFIG, type SolverConfig } from 'tfjs-solver';
+import type { LearningRateTarget, LrMultiplier, LrMultiplierState } from '../src/sched/lrScheduler.js';
 
 // Example: a detectron2 warmup-cosine schedule driving two parameter groups, saved and resumed
 // (docs/schedules.md). Run: npx tsx examples/scheduleWarmupCosine.ts

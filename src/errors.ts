@@ -9,6 +9,16 @@
  * - `checkpoint`: a checkpoint file is missing, torn, or fails its checksum.
  * - `io`: reading or writing a file failed.
  * - `notImplemented`: the feature exists in the CLI or API surface but has not landed yet.
+ *
+ * Why: callers branch on what failed (a bad config, a missing backend, a torn checkpoint) without parsing messages.
+ * @example
+ * ```ts
+ * try {
+ *   parseConfig({ SOLVER: { BASE_LR: -1 } });
+ * } catch (e) {
+ *   if (SolverError.is(e, 'config')) console.error(e.message); // SOLVER.BASE_LR: got -1, expected …
+ * }
+ * ```
  */
 export type SolverErrorKind = 'config' | 'argument' | 'backend' | 'nonFinite' | 'state' | 'checkpoint' | 'io' | 'notImplemented';
 
@@ -24,7 +34,7 @@ const isSolverErrorSymbol: unique symbol = Symbol.for('tfjs-solver/SolverError')
  *
  * @example
  * ```ts
- * try { loadConfig('bad.yaml'); }
+ * try { await loadConfig('bad.yaml'); }
  * catch (e) { if (SolverError.is(e, 'config')) console.error(e.message); }
  * ```
  */

@@ -3,56 +3,125 @@ import { SolverError } from '../errors.js';
 import { type Logger, silentLogger } from '../io/interfaces.js';
 
 /**
- * A backend the user may ask for: `auto` picks the best one installed
- * (tensorflow GPU, tensorflow CPU, wasm, cpu, in that order).
+ * A backend the user may ask for. `auto` picks the best one available: in Node (the
+ * `tfjs-solver/node` entry) tensorflow GPU, tensorflow CPU, wasm, cpu; in a page webgpu (when its
+ * package is imported), webgl, wasm, cpu.
+ *
+ * @example
+ * ```ts
+ * const name: BackendName = 'webgl';
+ * await selectBackend(name);
+ * ```
  */
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** Every accepted {@link BackendName}, in the order the CLI lists them. */
+/** The {@link BackendName}s that can work in Node, in the order the CLI lists them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['auto', 'tensorflow', 'wasm', 'cpu']);
+
+/** Every {@link BackendName}: Node's and the page-only `webgpu` and `webgl`. */
+const ALL_BACKEND_NAMES: readonly BackendName[] = Object.freeze(['auto', 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu']);
+
+/** The tfjs backend a candidate activates. */
+export type ActiveBackendName = Exclude<BackendName, 'auto'>;
 
 /** One way to get a backend running, as `selectBackend` tries them. */
 export interface BackendCandidate {
   /** The tfjs backend name it activates. */
-  readonly name: 'tensorflow' | 'wasm' | 'cpu';
+  readonly name: ActiveBackendName;
   /** How logs and errors call it. */
   readonly label: string;
   /** The npm package that provides it (for "install …" messages and the dynamic import). */
   readonly packageName: string;
 }
 
-/** The candidates `auto` tries, best first (DESIGN.md "Backends"). */
-export const AUTO_CANDIDATES: readonly BackendCandidate[] = Object.freeze([
-  { name: 'tensorflow', label: 'tensorflow GPU (@tensorflow/tfjs-node-gpu)', packageName: '@tensorflow/tfjs-node-gpu' },
-  { name: 'tensorflow', label: 'tensorflow CPU (@tensorflow/tfjs-node)', packageName: '@tensorflow/tfjs-node' },
-  { name: 'wasm', label: 'wasm (@tensorflow/tfjs-backend-wasm)', packageName: '@tensorflow/tfjs-backend-wasm' },
-  { name: 'cpu', label: 'cpu (@tensorflow/tfjs, pure JavaScript)', packageName: '@tensorflow/tfjs' },
-]);
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+const TF_NODE_GPU: BackendCandidate = {
+  name: 'tensorflow',
+  label: 'tensorflow GPU (@tensorflow/tfjs-node-gpu)',
+  packageName: '@tensorflow/tfjs-node-gpu',
+};
+const TF_NODE: BackendCandidate = {
+  name: 'tensorflow',
+  label: 'tensorflow CPU (@tensorflow/tfjs-node)',
+  packageName: '@tensorflow/tfjs-node',
+};
+const WEBGPU: BackendCandidate = {
+  name: 'webgpu',
+  label: 'webgpu (@tensorflow/tfjs-backend-webgpu)',
+  packageName: '@tensorflow/tfjs-backend-webgpu',
+};
+const WEBGL: BackendCandidate = { name: 'webgl', label: 'webgl (@tensorflow/tfjs)', packageName: '@tensorflow/tfjs' };
+const WASM: BackendCandidate = { name: 'wasm', label: `wasm (${WASM_PACKAGE})`, packageName: WASM_PACKAGE };
+const CPU: BackendCandidate = { name: 'cpu', label: 'cpu (@tensorflow/tfjs, pure JavaScript)', packageName: '@tensorflow/tfjs' };
 
-/** Options of `selectBackend`. */
+/** The candidates `auto` tries in Node, best first (tensorflow GPU → tensorflow CPU → wasm → cpu). */
+export const NODE_CANDIDATES: readonly BackendCandidate[] = Object.freeze([TF_NODE_GPU, TF_NODE, WASM, CPU]);
+
+/** The candidates `auto` tries in a page, best first (webgpu → webgl → wasm → cpu). */
+export const BROWSER_CANDIDATES: readonly BackendCandidate[] = Object.freeze([WEBGPU, WEBGL, WASM, CPU]);
+
+/**
+ * Where the wasm backend finds its `.wasm` files, as tfjs's `setWasmPaths` takes it: a URL or
+ * directory prefix ending in `/`, or one URL per binary (`tfjs-backend-wasm.wasm`,
+ * `tfjs-backend-wasm-simd.wasm`, `tfjs-backend-wasm-threaded-simd.wasm`), e.g. from a bundler's
+ * `?url` import.
+ *
+ * Why: in a page the binaries are wherever your bundler or server put them; tfjs cannot guess that URL.
+ * @example
+ * ```ts
+ * // vite: let the bundler serve the binaries and hand over their URLs
+ * import wasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+ * import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+ * const paths: WasmPaths = { 'tfjs-backend-wasm.wasm': wasm, 'tfjs-backend-wasm-simd.wasm': simd };
+ * await selectBackend('wasm', { wasmPaths: paths });
+ * ```
+ */
+export type WasmPaths = string | Readonly<Partial<Record<WasmBinaryName, string>>>;
+
+/** The three binaries `@tensorflow/tfjs-backend-wasm` ships. */
+export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+
+/**
+ * Options of {@link selectBackend}.
+ *
+ * @example
+ * ```ts
+ * const options: SelectBackendOptions = { logger: console, wasmPaths: '/static/tfjs-wasm/' };
+ * await selectBackend('wasm', options);
+ * ```
+ */
 export interface SelectBackendOptions {
   /** Receives one line saying which backend was chosen and why others were skipped. Default: silent. */
   readonly logger?: Logger;
   /**
-   * Loads an optional package by name. Default: the runtime's dynamic `import()`. Tests replace it
-   * to simulate installed-but-broken native backends.
+   * Loads an optional package by name. Default: the wasm backend through a plain
+   * `import('@tensorflow/tfjs-backend-wasm')` that bundlers follow (in Node, any package by name).
+   * Tests replace it to simulate installed-but-broken backends.
    */
   readonly importModule?: (specifier: string) => Promise<unknown>;
   /**
-   * Where the wasm backend finds its `.wasm` files (a directory URL or path ending in `/`), passed to
-   * `setWasmPaths`. Default in Node: the installed package's `dist/` directory (offline); in a browser:
-   * tfjs's own default (next to the bundle), unless given.
+   * Where the wasm backend fetches its `.wasm` files (see {@link WasmPaths}), passed to
+   * `setWasmPaths` before it starts. Default in Node: the installed package's own directory
+   * (offline); in a page: tfjs's default, the directory of the script that loaded it.
    */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: WasmPaths;
 }
 
-/** What `selectBackend` activated, and why it passed over the others. */
+/**
+ * What {@link selectBackend} activated, and why it passed over the others.
+ *
+ * @example
+ * ```ts
+ * const chosen: SelectedBackend = await selectBackend('auto');
+ * if (chosen.name === 'cpu') console.warn(chosen.skipped.join('\n'));
+ * ```
+ */
 export interface SelectedBackend {
-  /** The active tfjs backend: `tensorflow` (tfjs-node or tfjs-node-gpu), `wasm` or `cpu`. */
-  readonly name: 'tensorflow' | 'wasm' | 'cpu';
-  /** A human label: `tensorflow (GPU, @tensorflow/tfjs-node-gpu)`, `wasm`, `cpu`, … */
+  /** The active tfjs backend: `tensorflow` (tfjs-node or tfjs-node-gpu), `webgpu`, `webgl`, `wasm` or `cpu`. */
+  readonly name: ActiveBackendName;
+  /** A human label: `tensorflow GPU (@tensorflow/tfjs-node-gpu)`, `wasm (@tensorflow/tfjs-backend-wasm)`, … */
   readonly label: string;
-  /** One line per candidate tried before it: `<label>: <reason>`. Empty for a named backend. */
+  /** One line per candidate tried before it: `<label>: <reason>`. Empty when the first one worked. */
   readonly skipped: readonly string[];
 }
 
@@ -71,26 +140,67 @@ export function isModuleNotFound(error: unknown, specifier: string): boolean {
 /** What happened when one candidate was tried. */
 export type ActivationResult = { readonly ok: true } | { readonly ok: false; readonly notInstalled: boolean; readonly reason: string };
 
-/** How a candidate's package is loaded, and where wasm binaries are. */
-export interface ActivationEnvironment {
+/** Where `selectBackend` runs: Node (the `tfjs-solver/node` entry) or a page/worker. */
+export interface BackendPlatform {
+  /** `node` or `browser`: decides the hints in messages. */
+  readonly kind: 'node' | 'browser';
+  /** What `auto` tries, best first. */
+  readonly candidates: readonly BackendCandidate[];
+  /** Loads a package by name (registering its backend). */
   readonly importModule: (specifier: string) => Promise<unknown>;
-  /** Resolves the `setWasmPaths` prefix, or undefined to keep tfjs's default. */
-  readonly wasmPaths: () => Promise<string | undefined>;
-  readonly isModuleNotFound: (error: unknown, specifier: string) => boolean;
+  /** The `setWasmPaths` argument, or undefined to keep tfjs's default. */
+  readonly wasmPaths: () => WasmPaths | undefined;
+}
+
+/**
+ * The browser-safe loader: only the wasm backend is loaded on demand, through a literal dynamic
+ * import that bundlers (esbuild, vite, webpack) resolve and split; native packages exist only in Node.
+ */
+function importInPage(specifier: string): Promise<unknown> {
+  if (specifier === WASM_PACKAGE) return import('@tensorflow/tfjs-backend-wasm');
+  return Promise.reject(
+    new SolverError('backend', `${specifier} can only be loaded in Node: import selectBackend from 'tfjs-solver/node'`),
+  );
+}
+
+/** The platform of the browser-safe entry: page candidates, wasm through the bundler. */
+export function browserPlatform(options: SelectBackendOptions): BackendPlatform {
+  return {
+    kind: 'browser',
+    candidates: BROWSER_CANDIDATES,
+    importModule: options.importModule ?? importInPage,
+    wasmPaths: () => options.wasmPaths,
+  };
+}
+
+/** True when a backend of that name is registered with tfjs (tfjs returns null otherwise, typed as never null). */
+function isRegistered(name: string): boolean {
+  return (tf.findBackendFactory(name) as unknown) != null;
+}
+
+function firstLine(error: unknown): string {
+  const message: string = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
 }
 
 /**
  * Loads a candidate's package (registering its backend) and makes it tfjs's active backend.
  * Never throws: failures come back as a reason, so `auto` can move on to the next candidate.
  */
-export async function activateCandidate(candidate: BackendCandidate, environment: ActivationEnvironment): Promise<ActivationResult> {
+export async function activateCandidate(candidate: BackendCandidate, platform: BackendPlatform): Promise<ActivationResult> {
   try {
     if (candidate.name === 'wasm') {
-      const wasm = (await environment.importModule(candidate.packageName)) as { setWasmPaths?: (prefix: string) => void };
-      const prefix: string | undefined = await environment.wasmPaths();
-      if (prefix !== undefined) wasm.setWasmPaths?.(prefix);
+      const wasm = (await platform.importModule(candidate.packageName)) as { setWasmPaths?: (paths: WasmPaths) => void };
+      const paths: WasmPaths | undefined = platform.wasmPaths();
+      if (paths !== undefined) wasm.setWasmPaths?.(paths);
     } else if (candidate.name === 'tensorflow') {
-      await environment.importModule(candidate.packageName);
+      await platform.importModule(candidate.packageName);
+    } else if (candidate.name === 'webgpu' && !isRegistered('webgpu')) {
+      return {
+        ok: false,
+        notInstalled: true,
+        reason: `not registered (add import '${candidate.packageName}' to your code before selecting it)`,
+      };
     }
     if (!(await tf.setBackend(candidate.name))) {
       return { ok: false, notInstalled: false, reason: `tf.setBackend('${candidate.name}') failed to initialise it` };
@@ -98,72 +208,94 @@ export async function activateCandidate(candidate: BackendCandidate, environment
     await tf.ready();
     return { ok: true };
   } catch (error: unknown) {
-    if (environment.isModuleNotFound(error, candidate.packageName)) {
+    if (isModuleNotFound(error, candidate.packageName)) {
       return { ok: false, notInstalled: true, reason: `${candidate.packageName} is not installed` };
     }
-    const message: string = error instanceof Error ? error.message : String(error);
-    return { ok: false, notInstalled: false, reason: `failed to load: ${message.split('\n')[0] ?? message}` };
+    return { ok: false, notInstalled: false, reason: `failed to load: ${firstLine(error)}` };
   }
 }
 
-/** What to do when a named backend's package is missing, by backend. */
-const INSTALL_HINTS: Readonly<Record<BackendName, string>> = Object.freeze({
-  auto: 'reinstall this package (npm install)',
-  tensorflow:
-    'install @tensorflow/tfjs-node@4.22 (CPU) or @tensorflow/tfjs-node-gpu@4.22 (needs CUDA 11.2 + cuDNN 8.1; ' +
-    'both download libtensorflow at install time), or use --backend wasm or cpu',
-  wasm: 'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu',
-  cpu: 'install the peer dependency @tensorflow/tfjs@4.22',
-});
+/** What to do when a named backend cannot start, by backend and platform. */
+function hintFor(name: BackendName, platform: BackendPlatform, notInstalled: boolean): string {
+  const other: string = platform.kind === 'node' ? 'use --backend wasm or cpu' : "use backend 'webgl', 'wasm' or 'cpu'";
+  switch (name) {
+    case 'tensorflow':
+      return platform.kind === 'node'
+        ? 'install @tensorflow/tfjs-node@4.22 (CPU) or @tensorflow/tfjs-node-gpu@4.22 (needs CUDA 11.2 + cuDNN 8.1; ' +
+            `both download libtensorflow at install time), or ${other}`
+        : `the tensorflow backend exists only in Node (import selectBackend from 'tfjs-solver/node'); ${other}`;
+    case 'webgpu':
+      return `npm install @tensorflow/tfjs-backend-webgpu@4.22 and import '@tensorflow/tfjs-backend-webgpu' before selecting it (needs a browser with WebGPU), or use 'webgl'`;
+    case 'webgl':
+      return "webgl needs a browser page or worker with WebGL (not Node); use 'wasm' or 'cpu'";
+    case 'wasm':
+      if (notInstalled) {
+        return 'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu';
+      }
+      return platform.kind === 'node'
+        ? ''
+        : 'serve the .wasm files of @tensorflow/tfjs-backend-wasm/dist and pass their URL as the wasmPaths option, or use cpu';
+    case 'cpu':
+      return 'install the peer dependency @tensorflow/tfjs@4.22';
+    case 'auto':
+      return 'reinstall @tensorflow/tfjs@4.22 (npm install)';
+  }
+}
 
 /**
- * Makes a TensorFlow.js backend active and says which.
- *
- * `auto` tries tensorflow GPU (`@tensorflow/tfjs-node-gpu`), tensorflow CPU (`@tensorflow/tfjs-node`),
- * `wasm`, then `cpu`, and logs one line naming the choice and why the better ones were skipped.
- * `tensorflow` tries the two native packages (GPU first); `wasm` and `cpu` ship with the package.
- *
- * Why: the native packages are optional peers that cannot be installed everywhere (their install
- * downloads libtensorflow), so the best backend present is found at run time, never required.
- *
- * @param name `auto`, `tensorflow`, `wasm` or `cpu`.
- * @param options `logger` (default silent); `wasmPaths` (default in Node: the package's own `dist/`);
- *   `importModule` (default dynamic `import()`).
- * @returns the active backend and the reasons others were skipped.
- * @throws SolverError kind `backend` when a named backend is not installed (saying what to install)
- *   or fails to start.
- * @example
- * ```ts
- * const chosen = await selectBackend('auto', { logger: console });
- * // logs e.g. "backend: wasm (skipped tensorflow GPU (...): @tensorflow/tfjs-node-gpu is not installed; ...)"
- * ```
+ * `selectBackend` on a given platform (shared by the browser-safe entry and the Node entry).
+ * @throws SolverError kind `backend`.
  */
-export async function selectBackend(name: BackendName, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
-  const logger: Logger = options.logger ?? silentLogger;
-  const environment: ActivationEnvironment = {
-    importModule: options.importModule ?? ((specifier: string): Promise<unknown> => import(specifier)),
-    wasmPaths: async () => options.wasmPaths ?? (isNode() ? (await import('../io/node.js')).nodeWasmDirectory() : undefined),
-    isModuleNotFound,
-  };
+export async function selectBackendOn(platform: BackendPlatform, name: BackendName, logger: Logger): Promise<SelectedBackend> {
+  if (!ALL_BACKEND_NAMES.includes(name)) {
+    throw new SolverError('backend', `backend '${name}' is not a backend; use one of ${ALL_BACKEND_NAMES.join(', ')}`);
+  }
   const candidates: readonly BackendCandidate[] =
-    name === 'auto' ? AUTO_CANDIDATES : AUTO_CANDIDATES.filter((candidate: BackendCandidate) => candidate.name === name);
+    name === 'auto'
+      ? platform.candidates
+      : [TF_NODE_GPU, TF_NODE, WEBGPU, WEBGL, WASM, CPU].filter(
+          (candidate: BackendCandidate) => candidate.name === name && (name !== 'tensorflow' || platform.kind === 'node'),
+        );
   const skipped: string[] = [];
-  let missingPackage: boolean = false;
+  let notInstalled: boolean = false;
   for (const candidate of candidates) {
-    const result = await activateCandidate(candidate, environment);
+    const result = await activateCandidate(candidate, platform);
     if (result.ok) {
       const why: string = skipped.length === 0 ? '' : ` (skipped ${skipped.join('; ')})`;
       logger.info(`backend: ${candidate.label}${why}`);
       return { name: candidate.name, label: candidate.label, skipped };
     }
-    missingPackage ||= result.notInstalled;
+    notInstalled ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
   }
-  const hint: string = missingPackage ? `; ${INSTALL_HINTS[name]}` : '';
-  throw new SolverError('backend', `backend '${name}' is not available: ${skipped.join('; ')}${hint}`);
+  const tried: string = skipped.length === 0 ? 'not in this runtime' : skipped.join('; ');
+  const hint: string = hintFor(name, platform, notInstalled);
+  throw new SolverError('backend', `backend '${name}' is not available: ${tried}${hint === '' ? '' : `; ${hint}`}`);
 }
 
-function isNode(): boolean {
-  const runtime = globalThis as { process?: { versions?: { node?: unknown } } };
-  return typeof runtime.process?.versions?.node === 'string';
+/**
+ * Makes a TensorFlow.js backend active and says which.
+ *
+ * In a page, `auto` tries `webgpu` (only when `@tensorflow/tfjs-backend-webgpu` is imported),
+ * `webgl`, `wasm` (loaded through your bundler), then `cpu`, and logs one line naming the choice
+ * and why the better ones were skipped. The Node entry (`tfjs-solver/node`) has its own
+ * `selectBackend` that tries tensorflow GPU, tensorflow CPU, wasm, cpu.
+ *
+ * Why: the best backend differs by machine and page, so it is found at run time, never required;
+ * a failure says what to install or which backend to use instead.
+ *
+ * @param name `auto`, `tensorflow` (Node entry only), `webgpu`, `webgl`, `wasm` or `cpu`.
+ * @param options `logger` (default silent); `wasmPaths` (where the `.wasm` files are served);
+ *   `importModule` (how the wasm package is loaded).
+ * @returns the active backend and the reasons others were skipped.
+ * @throws SolverError kind `backend` when the backend cannot start, saying what to do.
+ * @example
+ * ```ts
+ * // In a page: serve node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm under /wasm/
+ * const chosen = await selectBackend('auto', { logger: console, wasmPaths: '/wasm/' });
+ * console.log(chosen.name); // 'webgl' on most machines
+ * ```
+ */
+export async function selectBackend(name: BackendName, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  return selectBackendOn(browserPlatform(options), name, options.logger ?? silentLogger);
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, type BackendName, selectBackend } from '../backend/selectBackend.js';
+import { BACKEND_NAMES, type BackendName } from '../backend/selectBackend.js';
+import { selectBackend } from '../node.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
 import { suggestKey } from '../config/keys.js';
 import { loadConfig, parseConfig } from '../config/load.js';
@@ -393,6 +394,8 @@ export function parseCommandArgs(command: CliCommand, argv: readonly string[]): 
  * @returns 0 on success (or `--help`), 2 on any failure.
  * @example
  * ```ts
+ * const out: string[] = [];
+ * const err: string[] = [];
  * const code = await main(['--help'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
  * ```
  */

@@ -15,11 +15,22 @@ export interface ConfigLayer {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** Options of `loadConfig`, `parseConfig` and `mergeConfig`. */
+/**
+ * Options of `loadConfig`, `parseConfig` and `mergeConfig`.
+ *
+ * Why: a config from detectron2 has sections of other tools; the one warning naming them goes where you choose.
+ * @example
+ * ```ts
+ * const warnings: string[] = [];
+ * const options: ConfigLoadOptions = { logger: { info: () => undefined, warn: (m) => warnings.push(m) } };
+ * parseConfig({ MODEL: { WEIGHTS: 'x.pkl' }, SOLVER: { BASE_LR: 0.1 } }, 'inline', [], options);
+ * // warnings: ['ignored keys that belong to other tools: MODEL (in inline)']
+ * ```
+ */
 export interface ConfigLoadOptions {
   /** Receives the one warning that lists ignored sections of other tools. Default: silent. */
   readonly logger?: Logger;
-  /** How files are read (`loadConfig` only). Default: the Node file system. */
+  /** How files are read (`loadConfig` only). Required by the browser-safe entry; the Node entry defaults to the disk. */
   readonly reader?: TextFileReader;
 }
 
@@ -281,7 +292,8 @@ export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[]
  * Why: browsers have no file system, and tests and examples build configs inline.
  * A `_BASE_` key is refused here (there is nothing to resolve it against); use `loadConfig` with a reader.
  *
- * @param data a mapping of config keys, e.g. `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`.
+ * @param data a mapping of config keys, e.g. `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`, or
+ *   the text of a YAML document (`'SOLVER:\n  BASE_LR: 0.02'`), parsed as `loadConfig` parses files.
  * @param source how messages name `data`; default `config`.
  * @param overrides `KEY VALUE` pairs as detectron2's `--opts`; default none.
  * @param options `logger` for the ignored-sections warning.
@@ -290,14 +302,16 @@ export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[]
  * @example
  * ```ts
  * parseConfig({ SOLVER: { MAX_ITER: 2000, STEPS: '(1500,)' } }).SOLVER.STEPS; // [1500]
+ * parseConfig('SOLVER:\n  MAX_ITER: 2000\n  STEPS: (1500,)\n').SOLVER.STEPS; // [1500]
  * ```
  */
 export function parseConfig(
-  data: unknown,
+  input: unknown,
   source: string = 'config',
   overrides: readonly string[] = [],
   options: ConfigLoadOptions = {},
 ): SolverConfig {
+  const data: unknown = typeof input === 'string' ? parseYamlText(input, source) : input;
   if (!isMapping(data)) {
     throw new SolverError('config', `${source}: got ${formatValue(data)}, expected a mapping of config keys at the top level`);
   }
@@ -339,22 +353,31 @@ export function mergeConfig(base: SolverConfig, patch: unknown, source: string =
  * Why: a detectron2 file (`SOLVER:` block, `STEPS: (60000, 80000)` tuples, `MODEL`/`DATASETS`
  * sections) loads unchanged; what is ours is checked strictly, what is not is ignored with one warning.
  *
- * NOTE: without `options.reader` the Node file system is imported on demand, so this module itself
- * has no static Node import and stays usable in a browser with a reader of its own.
+ * This entry reads through `options.reader` (required: a page has no file system; see
+ * `memoryTextFileReader`). In Node, the `loadConfig` of `tfjs-solver/node` reads from disk.
  *
  * @param path the YAML file.
  * @param overrides `KEY VALUE` pairs, values parsed as YAML; default none.
- * @param options `logger` (for the ignored-sections warning), `reader` (default: Node `fs`).
+ * @param options `logger` (for the ignored-sections warning), `reader` (required here; the Node entry defaults it to the disk).
  * @returns the validated, deeply frozen config.
- * @throws SolverError kind `config` naming key path, value, rule and file; kind `io` for unreadable files.
+ * @throws SolverError kind `config` naming key path, value, rule and file; kind `io` for unreadable
+ *   files or when no reader is given.
  * @example
  * ```ts
- * const config = await loadConfig('configs/default.yaml', ['SOLVER.BASE_LR', '0.02']);
+ * const reader = memoryTextFileReader({ 'base.yaml': 'SOLVER: {BASE_LR: 0.1}', 'run.yaml': '_BASE_: base.yaml' });
+ * const config = await loadConfig('run.yaml', ['SOLVER.BASE_LR', '0.02'], { reader });
  * config.SOLVER.BASE_LR; // 0.02
  * ```
  */
 export async function loadConfig(path: string, overrides: readonly string[] = [], options: ConfigLoadOptions = {}): Promise<SolverConfig> {
-  const reader: TextFileReader = options.reader ?? (await import('../io/node.js')).nodeTextFileReader;
+  const reader: TextFileReader | undefined = options.reader;
+  if (reader === undefined) {
+    throw new SolverError(
+      'io',
+      `loadConfig('${path}'): no reader given; in Node import loadConfig from 'tfjs-solver/node' (reads files from disk), ` +
+        'in a page pass { reader: memoryTextFileReader({...}) }, or use parseConfig with an object or a YAML string',
+    );
+  }
   const layers = await readConfigLayers(path, reader);
   return resolveConfig(DEFAULT_CONFIG, [...layers, overridesToLayer(overrides)], options.logger);
 }

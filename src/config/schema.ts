@@ -89,7 +89,14 @@ export interface DemoSection {
   readonly HIDDEN_UNITS: number;
 }
 
-/** A whole config. Sections owned by other tools (`MODEL`, `DATASETS`, …) are dropped when loading. */
+/**
+ * A whole config. Sections owned by other tools (`MODEL`, `DATASETS`, …) are dropped when loading.
+ * @example
+ * ```ts
+ * const config: SolverConfig = parseConfig({ SOLVER: { BASE_LR: 0.02, STEPS: '(60000, 80000)' } });
+ * config.SOLVER.STEPS; // [60000, 80000]
+ * ```
+ */
 export interface SolverConfig {
   readonly SOLVER: SolverSection;
   readonly TRAIN: TrainSection;
@@ -113,8 +120,15 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Every key's default, exactly as SPEC §1 (and detectron2's `config/defaults.py`) gives them.
+ * Every key's default, exactly as detectron2's `config/defaults.py` gives them.
  * Deeply frozen: derive a new config with `loadConfig`/`mergeConfig`, never by mutation.
+ *
+ * Why: a config file states only what differs from detectron2's defaults.
+ * @example
+ * ```ts
+ * const config = mergeConfig(DEFAULT_CONFIG, { SOLVER: { BASE_LR: 0.02 } });
+ * DEFAULT_CONFIG.SOLVER.MAX_ITER; // 40000, as detectron2
+ * ```
  */
 export const DEFAULT_CONFIG: SolverConfig = deepFreeze({
   SOLVER: {

@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Container } from 'inversify';
 import type { Checkpointer, LoadOptions } from '../hooks/Checkpointer.js';
 import { type Hook, HookList } from '../hooks/Hook.js';
-import { canLock, memoryFileStore, prepareOutputDir, type ReleaseLock, repairMetrics } from '../hooks/outputDir.js';
+import { canLock, prepareOutputDir, type ReleaseLock, repairMetrics } from '../hooks/outputDir.js';
+import { memoryFileStore } from '../io/browser.js';
 import { SolverError } from '../errors.js';
 import type { LrScheduler } from '../hooks/LrSchedulerHook.js';
 import type { FileStore, Logger } from '../io/interfaces.js';
@@ -51,6 +52,14 @@ export type SolverFitDatasetArgs = Parameters<tf.LayersModel['fitDataset']>[1] &
  * off; after any run (a `fit`, `fitDataset`, `callbacks()` passed to `fit`, or a `trainer()`'s
  * `train()`), the first iteration that run did not complete, so the next run continues the
  * schedule instead of redoing steps.
+ *
+ * Why: one object holds the optimizer to compile with and the hooks that must run around every step, for model.fit and for custom loops alike.
+ * @example
+ * ```ts
+ * const solver = await createSolver(container);
+ * model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
+ * await solver.fit(model, xs, ys, { epochs: 100, batchSize: 32 }); // stops at SOLVER.MAX_ITER
+ * ```
  */
 export class Solver {
   /** The hooks, in order; add more before training with `solver.hooks.add(hook)`. */
@@ -194,7 +203,15 @@ export class Solver {
   }
 }
 
-/** Options of {@link createSolver}. */
+/**
+ * Options of {@link createSolver}.
+ *
+ * Why: resuming is one flag, so a restarted job continues the schedule and the optimizer state exactly.
+ * @example
+ * ```ts
+ * const solver = await createSolver(container, { resume: true }); // continues from OUTPUT_DIR's newest checkpoint
+ * ```
+ */
 export interface CreateSolverOptions {
   /** Load the newest intact checkpoint of `OUTPUT_DIR` before returning (`--resume`). Default false. */
   readonly resume?: boolean;
@@ -214,8 +231,8 @@ export interface CreateSolverOptions {
  * Resolves a {@link Solver} from a container loaded with `solverModule(config)` and a bound
  * `TOKENS.Model`: the one call that plugs tfjs-solver into your training.
  *
- * Why async: when no `TOKENS.FileStore` is bound it loads the Node file store on demand (so the
- * package itself stays importable in a browser), and `resume` reads a checkpoint.
+ * Why async: `resume` reads a checkpoint. Bind `TOKENS.FileStore` first (`memoryFileStore()`,
+ * `indexedDbFileStore()`); the `createSolver` of `tfjs-solver/node` binds the disk store when none is bound.
  * Make every `bind`/`rebind` before this call; the parts are singletons resolved here.
  *
  * Before anything is written it prepares `OUTPUT_DIR`: takes its lock (on disk), removes the
@@ -227,9 +244,11 @@ export interface CreateSolverOptions {
  * @throws inversify's "No bindings found" when `TOKENS.Model` is not bound; SolverError from
  *   building the parts (config errors) or from `resume`; SolverError kind `state` when another
  *   run holds `OUTPUT_DIR`, or it holds a previous run and neither `resume` nor `overwrite` is set;
- *   kind `argument` for `resume` together with `overwrite`.
+ *   kind `argument` for `resume` together with `overwrite`; kind `io` when `TOKENS.FileStore` is not bound
+ *   and `output` is not `'memory'`.
  * @example
  * ```ts
+ * container.bind(TOKENS.FileStore).toConstantValue(indexedDbFileStore());
  * const solver = await createSolver(container, { resume: true });
  * model.compile({ optimizer: solver.optimizer, loss: 'meanSquaredError' });
  * await solver.fit(model, xs, ys, { epochs: 50, batchSize: 32 });
@@ -240,8 +259,14 @@ export async function createSolver(container: Container, options: CreateSolverOp
     throw new SolverError('argument', 'createSolver: got both resume and overwrite, expected at most one (continue the run, or delete it)');
   }
   if (!container.isBound(TOKENS.FileStore)) {
-    const files: FileStore = options.output === 'memory' ? memoryFileStore() : (await import('../io/node.js')).nodeFileStore;
-    container.bind(TOKENS.FileStore).toConstantValue(files);
+    if (options.output !== 'memory') {
+      throw new SolverError(
+        'io',
+        'createSolver: TOKENS.FileStore is not bound (checkpoints and metrics need a store); bind memoryFileStore() or ' +
+          "indexedDbFileStore() in a page, pass { output: 'memory' }, or import createSolver from 'tfjs-solver/node' to use the disk",
+      );
+    }
+    container.bind(TOKENS.FileStore).toConstantValue(memoryFileStore());
   }
   const files: FileStore = resolve(container, TOKENS.FileStore);
   const logger: Logger = resolve(container, TOKENS.Logger);

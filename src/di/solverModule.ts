@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Container, ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
+import { Container, ContainerModule, type ContainerModuleLoadOptions, type ResolutionContext } from 'inversify';
 import 'reflect-metadata';
 import type { SolverConfig } from '../config/schema.js';
 import { configHash, type RunIdentity } from '../hooks/checkpointCodec.js';
@@ -17,11 +17,26 @@ import type { OptimizerGroup, SolverOptimizer } from '../optim/SolverOptimizer.j
 import { buildLrScheduler } from '../sched/lrScheduler.js';
 import { type GradientReducer, identityReducer, reducingClipper } from '../train/Trainer.js';
 
-/** A service identifier that carries the type it resolves to (for typed `container.get`). */
-export type Token<T> = symbol & { readonly __resolves?: T };
+/**
+ * A service identifier that carries the type it resolves to: at run time a `Symbol.for` symbol,
+ * for the compiler also an abstract constructor of `T`, which is how inversify 8's
+ * `ServiceIdentifier<T>` learns `T`. So `container.get(TOKENS.Model)` is a `tf.LayersModel`, and
+ * binding a value of another type to a token does not compile.
+ *
+ * Why: a plain symbol would make every `get` return `unknown` and accept any binding.
+ *
+ * @example
+ * ```ts
+ * const model: tf.LayersModel = container.get(TOKENS.Model);
+ * // @ts-expect-error a string is not a tf.LayersModel
+ * container.bind(TOKENS.Model).toConstantValue('not a model');
+ * ```
+ */
+export type Token<T> = symbol & (abstract new (...args: never) => T);
 
 function token<T>(name: string): Token<T> {
-  return Symbol.for(`tfjs-solver/${name}`);
+  // The constructor half of Token exists only for the compiler (see Token); the value is a symbol.
+  return Symbol.for(`tfjs-solver/${name}`) as Token<T>;
 }
 
 /**
@@ -46,8 +61,16 @@ function token<T>(name: string): Token<T> {
  * | `WeightEma` | `WeightEma` | bound when `TRAIN.EMA_ENABLED` |
  * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP`, recording the run's identity |
  * | `Hook` (many) | `Hook` | step guard, timer, LR, EMA, checkpointer, metrics writer, in that order |
- * | `FileStore` | `FileStore` | `nodeFileStore` (bound by `createSolver` when missing) |
+ * | `FileStore` | `FileStore` | none in a page (bind `memoryFileStore()` or `indexedDbFileStore()`); `nodeFileStore` when the `createSolver` of `tfjs-solver/node` finds none |
  * | `Logger` | `Logger` | `silentLogger` |
+ * @example
+ * ```ts
+ * container.load(solverModule(config));
+ * container.bind(TOKENS.Model).toConstantValue(model);
+ * container.bind(TOKENS.FileStore).toConstantValue(memoryFileStore());
+ * const solver = await createSolver(container);
+ * const optimizer: SolverOptimizer = container.get(TOKENS.Optimizer); // the same singleton as solver.optimizer
+ * ```
  */
 export const TOKENS = Object.freeze({
   Config: token<SolverConfig>('Config'),
@@ -221,6 +244,29 @@ export function solverModule(config: SolverConfig): ContainerModule {
       .inSingletonScope();
     bindDefaultHooks(options, config);
   });
+}
+
+/**
+ * A new inversify `Container` with {@link solverModule}(config) loaded: bind `TOKENS.Model` (and,
+ * in a page, `TOKENS.FileStore`) and pass it to `createSolver`.
+ *
+ * Why: your code gets the container of the inversify copy this package uses, without importing
+ * `inversify` itself (a package manager that does not hoist, such as pnpm, would not find it), and
+ * a CommonJS program gets one without requiring an ES module.
+ *
+ * @param config a loaded config (`parseConfig`, `loadConfig`, or `DEFAULT_CONFIG`).
+ * @returns the container; bind and rebind on it as on any inversify 8 container.
+ * @example
+ * ```ts
+ * const container = solverContainer(parseConfig({ SOLVER: { BASE_LR: 0.05, MAX_ITER: 200, STEPS: [150] } }));
+ * container.bind(TOKENS.Model).toConstantValue(model);
+ * const solver = await createSolver(container);
+ * ```
+ */
+export function solverContainer(config: SolverConfig): Container {
+  const container: Container = new Container();
+  container.load(solverModule(config));
+  return container;
 }
 
 // Dependency injection (inversify 8): the tokens, the module that wires a solver from a config,

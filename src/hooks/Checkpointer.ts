@@ -148,7 +148,11 @@ export interface LoadOptions {
   readonly acceptForeign?: boolean;
 }
 
-/** Options of {@link Checkpointer}. */
+/**
+ * Options of {@link Checkpointer}.
+ *
+ * Why: where checkpoints go and how many are kept is the caller's choice, not the checkpointer's.
+ */
 export interface CheckpointerOptions {
   /** File access (`nodeFileStore` on a disk). */
   readonly files: FileStore;

@@ -7,6 +7,14 @@ import type { EventStorage } from './metrics.js';
  *
  * Why this is small: hooks get their collaborators (optimizer, scheduler, file store) through
  * their constructors; the context carries only what changes from step to step.
+ * @example
+ * ```ts
+ * const logLoss: Hook = {
+ *   afterStep: (ctx: HookContext) => {
+ *     if (ctx.iteration % 100 === 0) console.log(ctx.iteration, ctx.storage.latest('lr'));
+ *   },
+ * };
+ * ```
  */
 export interface HookContext {
   /**

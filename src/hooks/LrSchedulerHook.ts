@@ -5,6 +5,17 @@ import type { Hook, HookContext } from './Hook.js';
 /**
  * What the LR hook drives: `LrMultiplier` from `src/sched` (built by `buildLrScheduler`), or
  * any replacement with the same shape (bind your own to `TOKENS.Scheduler`).
+ * @example
+ * ```ts
+ * const constant: LrScheduler = {
+ *   current: { iteration: 0, learningRates: [0.01] },
+ *   apply: () => undefined,
+ *   step: () => undefined,
+ *   state: () => ({}),
+ *   loadState: () => undefined,
+ * };
+ * container.rebind(TOKENS.Scheduler).toConstantValue(constant);
+ * ```
  */
 export interface LrScheduler {
   /** The iteration the next update is for, and its per-group LRs. */

@@ -45,7 +45,7 @@ export function layersModelVariables(model: tf.LayersModel): Map<string, tf.Vari
  * const ema = new WeightEma(layersModelVariables(model), 0.999);
  * // ... train with ema among the hooks ...
  * ema.swap();            // the model now holds the averaged weights
- * model.evaluate(x, y);
+ * model.evaluate(xs, ys);
  * ema.swap();            // and the trained ones again
  * ```
  */

@@ -129,7 +129,7 @@ export interface IterationTimerOptions {
  * @example
  * ```ts
  * const timer = new IterationTimer({ logger: console });
- * new Trainer({ ..., hooks: [timer, lrHook, writer] });
+ * const trainer = new Trainer({ data, loss, optimizer, maxIter: 1000, hooks: [timer, lrHook, writer] });
  * ```
  */
 export class IterationTimer implements Hook {
@@ -211,7 +211,7 @@ export interface MetricsWriterOptions {
  *
  * @example
  * ```ts
- * new MetricsWriter({ files: nodeFileStore, dir: 'output', period: 20, stats: () => optimizer.lastStats });
+ * new MetricsWriter({ files: nodeFileStore, dir: 'output', period: 20, stats: () => optimizer.lastStepStats() });
  * // output/metrics.json: {"iteration":19,"lr":0.01,"total_loss":0.53,"time":0.004,...}
  * ```
  */

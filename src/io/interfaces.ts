@@ -42,6 +42,11 @@ export const silentLogger: Logger = Object.freeze({
  * reader backed by `fetch` or by files it already holds (see {@link memoryTextFileReader}), Node uses
  * {@link nodeTextFileReader}. Path resolution belongs here because "relative to a file" means
  * different things on disk and on the web.
+ * @example
+ * ```ts
+ * const reader: TextFileReader = memoryTextFileReader({ 'base.yaml': 'SOLVER: {BASE_LR: 0.1}' });
+ * const config = await loadConfig('base.yaml', [], { reader });
+ * ```
  */
 export interface TextFileReader {
   /**
@@ -108,6 +113,11 @@ export function memoryTextFileReader(files: Readonly<Record<string, string>>): T
  * Why an interface: everything below `src/cli` must run in a web page too, so it never imports
  * Node's `fs`. `nodeFileStore` implements this on a disk; a test or a page can implement it on
  * memory or IndexedDB. Paths are `/`-separated strings; `dir + '/' + name` joins them.
+ * @example
+ * ```ts
+ * const files: FileStore = memoryFileStore(); // or indexedDbFileStore(), nodeFileStore in Node
+ * container.bind(TOKENS.FileStore).toConstantValue(files);
+ * ```
  */
 export interface FileStore {
   /** The whole file as bytes. @throws SolverError kind `io` when it cannot be read. */

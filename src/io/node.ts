@@ -151,6 +151,13 @@ async function lock(dir: string): Promise<ReleaseLock> {
  * temporary file beside the target, fsyncs it, renames it over the target and fsyncs the
  * directory; on any failure the temporary file is removed and the target is untouched.
  * `lock(dir)` takes the directory's lock file for one run.
+ *
+ * Why: a checkpoint must survive a crash mid-write; rename-over is the one atomic replace a file system offers.
+ * @example
+ * ```ts
+ * import { nodeFileStore } from 'tfjs-solver/node';
+ * container.bind(TOKENS.FileStore).toConstantValue(nodeFileStore); // what createSolver of tfjs-solver/node binds by default
+ * ```
  */
 export const nodeFileStore: LockingFileStore = Object.freeze({
   lock,
@@ -192,7 +199,13 @@ export const nodeFileStore: LockingFileStore = Object.freeze({
 /**
  * The Node {@link TextFileReader}: reads from disk; resolves `relative` against the directory of
  * `fromFile` and keeps relative paths relative, so messages show the paths the user typed.
- * `loadConfig` uses it when no reader is given. Node only (imports `node:fs`).
+ * The `loadConfig` of `tfjs-solver/node` uses it when no reader is given. Node only (imports `node:fs`).
+ *
+ * Why: `_BASE_` paths are relative to the file naming them, as in detectron2.
+ * @example
+ * ```ts
+ * const config = await loadConfig('configs/run.yaml', [], { reader: nodeTextFileReader });
+ * ```
  */
 export const nodeTextFileReader: TextFileReader = Object.freeze({
   async readText(path: string): Promise<string> {
@@ -217,6 +230,7 @@ export const nodeTextFileReader: TextFileReader = Object.freeze({
  * script is not bundled or copied elsewhere; pinning the directory keeps the backend offline-safe.
  */
 export function nodeWasmDirectory(): string {
-  const require = createRequire(import.meta.url);
-  return `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
+  // The CommonJS build has `require`; the ES module build resolves from this file's URL.
+  const resolver: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
+  return `${dirname(resolver.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
 }

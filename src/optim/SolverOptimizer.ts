@@ -31,6 +31,13 @@ export interface OptimizerGroup {
  * Statistics of the optimizer's last step, as device scalars the optimizer owns (kept until
  * the next step or `dispose`; clone one to keep it longer). Reading one is a device sync: a
  * metrics hook does it every N steps, the step itself never does.
+ *
+ * Why: the norm and clipping of each step are computed anyway; exposing them costs no extra device work.
+ * @example
+ * ```ts
+ * const stats = optimizer.lastStepStats();
+ * if (stats !== null) console.log('grad norm', (await stats.gradNorm.data())[0]);
+ * ```
  */
 export interface StepStats {
   /** p-norm of all gradients before clipping (p = the clipper's normType; 2 without clipping). */
@@ -213,7 +220,7 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
 
 /**
  * A `tf.Optimizer` that owns detectron2-style parameter groups: SGD (momentum, Nesterov, weight
- * decay; SPEC §5), Adam or AdamW, each group with its own LR and weight decay, clipping first.
+ * decay), Adam or AdamW, each group with its own LR and weight decay, clipping first.
  *
  * Why a real `tf.Optimizer`: `model.compile({ optimizer })` + `fit`/`fitDataset` use it unchanged,
  * and `model.save({ includeOptimizer })` carries its state. A step never waits on the device

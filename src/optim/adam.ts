@@ -347,6 +347,7 @@ function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: numb
  * @throws SolverError('backend') when the kernel is not registered for the active backend.
  * @example
  * ```ts
+ * import { registerFusedKernels } from './kernels/registry.js';
  * registerFusedKernels();
  * fusedAdamGroupUpdate({ params: [w], grads: [g], m: [m], v: [v], step },
  *   { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true },

@@ -4,7 +4,18 @@ import type { Clipper } from './clip.js';
 import { type DefaultOptimizerParamsOptions, getDefaultOptimizerParams, type ModuleData } from './groups.js';
 import { SolverOptimizer, type SolverOptimizerOptions } from './SolverOptimizer.js';
 
-/** Extra inputs of buildOptimizer that a YAML config cannot express. */
+/**
+ * Extra inputs of buildOptimizer that a YAML config cannot express.
+ *
+ * Why: groups and clippers that a YAML file cannot express (functions, your own Clipper) are passed in code.
+ * @example
+ * ```ts
+ * const optimizer = buildOptimizer(config, model, {
+ *   overrides: { bias: { weightDecay: 0 } }, // no decay on any bias
+ *   lrFactorFunc: (name) => (name.startsWith('head/') ? 10 : 1), // a 10x LR for the head
+ * });
+ * ```
+ */
 export interface BuildOptimizerOptions {
   /** A clipper to use instead of the one `CLIP_GRADIENTS` describes (e.g. bound by the DI container). */
   readonly clipper?: Clipper;
@@ -19,7 +30,7 @@ export interface BuildOptimizerOptions {
 }
 
 /**
- * Builds the optimizer a config describes, as detectron2's `build_optimizer` (SPEC §2).
+ * Builds the optimizer a config describes, as detectron2's `build_optimizer`.
  *
  * Why: one call turns the `SOLVER` section into groups (`BASE_LR`, `WEIGHT_DECAY_NORM`,
  * `BIAS_LR_FACTOR`, `WEIGHT_DECAY_BIAS`) and an optimizer: SGD with `MOMENTUM`, `NESTEROV` and
@@ -35,7 +46,7 @@ export interface BuildOptimizerOptions {
  * @throws SolverError('argument') from the group rules or an invalid hyperparameter.
  * @example
  * ```ts
- * const optimizer = buildOptimizer(loadConfig('configs/default.yaml'), model);
+ * const optimizer = buildOptimizer(await loadConfig('configs/default.yaml'), model);
  * model.compile({ optimizer, loss: 'meanSquaredError' });
  * ```
  */

@@ -31,6 +31,13 @@ export interface ClipOutcome {
  * device, report statistics and fuse a global coefficient into the update. Neither method may
  * wait on the device unless its non-finite policy is `error`. Call them inside `tf.tidy`:
  * returned tensors are new, except gradients returned unchanged.
+ * @example
+ * ```ts
+ * const tiny: Clipper = {
+ *   clip: (grads) => Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.clipByValue(g, -0.01, 0.01)])),
+ * };
+ * container.rebind(TOKENS.Clipper).toConstantValue(tiny);
+ * ```
  */
 export interface Clipper {
   /** Returns the clipped gradients, keyed as the input. */
@@ -49,7 +56,15 @@ export type ClipType = 'value' | 'norm' | 'full_model' | 'none';
  */
 export type NonFinitePolicy = 'skip' | 'error' | 'none';
 
-/** Options of buildGradientClipper, detectron2's `CLIP_GRADIENTS` keys in camelCase. */
+/**
+ * Options of buildGradientClipper, detectron2's `CLIP_GRADIENTS` keys in camelCase.
+ *
+ * Why: the same four knobs as the YAML keys, for code that builds a clipper without a config.
+ * @example
+ * ```ts
+ * const clipper = buildGradientClipper({ clipType: 'full_model', clipValue: 1, normType: 2, nonFinite: 'skip' });
+ * ```
+ */
 export interface ClipperOptions {
   /** Default `value`. */
   readonly clipType?: ClipType;
@@ -157,9 +172,9 @@ export function clipperFromAnalyse(analyse: (grads: tf.NamedTensorMap) => ClipOu
 const NORM_EPS = 1e-6;
 
 /**
- * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes (SPEC §4).
+ * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes.
  *
- * Why: tfjs has no norm clipping (NOTES §0.1). `value` clamps every element to [−v, v]; `norm`
+ * Why: tfjs has no norm clipping. `value` clamps every element to [−v, v]; `norm`
  * scales each parameter's gradient by `min(v / (‖g‖_p + 1e-6), 1)`; `full_model` (ext) does the
  * same with one norm over all gradients (the p-norm of the per-parameter norms) and hands the
  * coefficient to the update as a scale instead of copying the gradients; `none` (ext) clips

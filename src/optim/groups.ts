@@ -275,7 +275,7 @@ export function resolveOverrides(options: DefaultOptimizerParamsOptions): Record
 
 /**
  * Builds parameter groups with per-weight LR and weight decay, as detectron2's
- * `get_default_optimizer_params` (SPEC §2).
+ * `get_default_optimizer_params`.
  *
  * Why: detectron2 recipes give normalization weights their own decay (`WEIGHT_DECAY_NORM`),
  * biases their own LR factor, and per-name overrides; this applies the same rules, in the same

@@ -295,6 +295,7 @@ function runStagedSgd(st: SimdStaging, k: SgdConstants, a: SgdArrays, n: number)
  * @throws SolverError('backend') when the kernel is not registered for the active backend.
  * @example
  * ```ts
+ * import { registerFusedKernels } from './kernels/registry.js';
  * registerFusedKernels();
  * fusedSgdGroupUpdate({ params: [w], grads: [g], buffers: [b] },
  *   { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, { gradScale: null, apply: null });

@@ -114,6 +114,7 @@ function baseRates(target: LearningRateTarget): readonly number[] {
  *
  * @example
  * ```ts
+ * import { cosineScheduler } from './schedulers.js';
  * const target = { baseLearningRates: [0.02], setLearningRates: (lrs: readonly number[]) => console.log(lrs) };
  * const lr = new LrMultiplier(target, cosineScheduler({ startValue: 1, endValue: 0 }), 100);
  * lr.apply(); // [0.02]
@@ -320,8 +321,8 @@ const quiet: ScheduleLogger = Object.freeze({
 
 /**
  * The LR multiplier schedule a config describes (detectron2 `build_lr_scheduler` without the
- * optimizer, SPEC §3.2): the main schedule named by `SOLVER.LR_SCHEDULER_NAME`, wrapped in a
- * warmup of length `min(WARMUP_ITERS / MAX_ITER, 1)` (SPEC §3.3, with `RESCALE_INTERVAL`).
+ * optimizer): the main schedule named by `SOLVER.LR_SCHEDULER_NAME`, wrapped in a
+ * warmup of length `min(WARMUP_ITERS / MAX_ITER, 1)` (with `RESCALE_INTERVAL`).
  * `WarmupPolyLR` is detectron2 DeepLab's poly schedule with its own multiplicative warmup
  * (`POLY_LR_POWER`, `POLY_LR_CONSTANT_ENDING`; `RESCALE_INTERVAL` does not apply to it).
  *
@@ -364,8 +365,8 @@ export function buildParamScheduler(config: SolverConfig, options: BuildSchedule
 }
 
 /**
- * The LR multiplier a config describes, driving `target` (detectron2 `build_lr_scheduler`,
- * SPEC §3.2-3.4): {@link buildParamScheduler} for the schedule, `SOLVER.MAX_ITER` for its length,
+ * The LR multiplier a config describes, driving `target` (detectron2 `build_lr_scheduler`):
+ * {@link buildParamScheduler} for the schedule, `SOLVER.MAX_ITER` for its length,
  * `SOLVER.ALLOW_MAX_ITER_CHANGE` for the resume policy.
  *
  * Why: one call turns a detectron2 `SOLVER:` block into per-group LRs. Building writes nothing to

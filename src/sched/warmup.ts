@@ -65,6 +65,7 @@ function checkScaling(args: CompositeSchedulerArgs, lengths: readonly number[]):
  * @throws SolverError('argument') naming the argument that breaks its rule.
  * @example
  * ```ts
+ * import { constantScheduler, cosineScheduler } from './schedulers.js';
  * const s = compositeScheduler({
  *   schedulers: [constantScheduler({ value: 0.42 }), cosineScheduler({ startValue: 0.42, endValue: 1e-4 })],
  *   lengths: [0.3, 0.7],
@@ -146,6 +147,7 @@ export interface WarmupSchedulerArgs {
  *   [0, 1], length 1 with rescaleInterval, or `Unknown warmup method: <m>`.
  * @example
  * ```ts
+ * import { cosineScheduler } from './schedulers.js';
  * const s = warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0.1 });
  * s(0); // 0.001
  * s(0.05); // ≈ halfway between 0.001 and cos-value at 0.1

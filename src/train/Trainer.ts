@@ -12,6 +12,14 @@ import type { Batch } from './data.js';
  * Why indexed by iteration: the batch of iteration `i` must be the same whether the run started
  * at 0 or resumed at `k` — that is what makes resume exact. {@link ShuffledBatches} gives that
  * for in-memory tensors. The trainer owns (and disposes) the tensors a batch returns.
+ *
+ * Why: a batch that depends only on its iteration makes a resumed run see the same data as an uninterrupted one.
+ * @example
+ * ```ts
+ * const batches: DataSource<{ xs: tf.Tensor; ys: tf.Tensor }> = {
+ *   batch: (iteration) => ({ xs: tf.randomNormal([32, 2], 0, 1, 'float32', iteration), ys: tf.zeros([32, 1]) }),
+ * };
+ * ```
  */
 export interface DataSource<B> {
   /** The batch for `iteration`; new tensors, or a promise of them. */
@@ -75,7 +83,7 @@ export function reducingClipper(reducer: GradientReducer, clipper: Clipper = pas
  * @param lossFn e.g. `tf.losses.sigmoidCrossEntropy` or `tf.losses.meanSquaredError`.
  * @example
  * ```ts
- * new Trainer({ loss: layersModelLoss(model, tf.losses.meanSquaredError), ... });
+ * const trainer = new Trainer({ data, loss: layersModelLoss(model, tf.losses.meanSquaredError), optimizer, maxIter: 1000 });
  * ```
  */
 export function layersModelLoss(
@@ -216,7 +224,19 @@ export class TrainingRun {
   }
 }
 
-/** What {@link Trainer} needs; every collaborator is passed in (no container required). */
+/**
+ * What {@link Trainer} needs; every collaborator is passed in (no container required).
+ * @example
+ * ```ts
+ * const options: TrainerOptions<{ xs: tf.Tensor; ys: tf.Tensor }> = {
+ *   data,
+ *   loss: (b) => tf.losses.meanSquaredError(b.ys, model.apply(b.xs) as tf.Tensor),
+ *   optimizer,
+ *   maxIter: 1000,
+ * };
+ * await new Trainer(options).train();
+ * ```
+ */
 export interface TrainerOptions<B> {
   /** The batch of each iteration. */
   readonly data: DataSource<B>;
@@ -251,7 +271,7 @@ export interface TrainerOptions<B> {
  *
  * @example
  * ```ts
- * const trainer = new Trainer({ data, loss: (b) => tf.losses.meanSquaredError(b.ys, model.apply(b.xs)),
+ * const trainer = new Trainer({ data, loss: (b) => tf.losses.meanSquaredError(b.ys, model.apply(b.xs) as tf.Tensor),
  *   optimizer, maxIter: 1000, hooks: [new LrSchedulerHook(scheduler)] });
  * await trainer.train();
  * ```

@@ -233,8 +233,25 @@ describe(parseConfig, () => {
 
   describe('having data that is not a mapping', () => {
     it('should say a mapping was expected', () => {
-      expect(messageOf(() => parseConfig('SOLVER: {}', 'inline'))).toBe(
-        'inline: got "SOLVER: {}", expected a mapping of config keys at the top level',
+      expect(messageOf(() => parseConfig(42, 'inline'))).toBe('inline: got 42, expected a mapping of config keys at the top level');
+    });
+  });
+
+  describe('having a YAML string', () => {
+    it('should parse it as loadConfig parses a file, tuples included', () => {
+      const config = parseConfig('SOLVER:\n  BASE_LR: 0.02\n  MAX_ITER: 2000\n  STEPS: (1500,)\n', 'inline');
+      expect([config.SOLVER.BASE_LR, config.SOLVER.MAX_ITER, config.SOLVER.STEPS]).toEqual([0.02, 2000, [1500]]);
+    });
+
+    it('should name the source in YAML errors', () => {
+      expect(messageOf(() => parseConfig('SOLVER:\n  BASE_LR: 1\n  BASE_LR: 2\n', 'inline'))).toMatch(
+        /^inline: invalid YAML: Map keys must be unique/,
+      );
+    });
+
+    it('should reject a document that is a bare string', () => {
+      expect(messageOf(() => parseConfig('just text', 'inline'))).toBe(
+        'inline: got "just text", expected a mapping of config keys at the top level',
       );
     });
   });

@@ -250,6 +250,7 @@ function stagedPowerSum(st: SimdStaging, x: Float32Array, p: number, n: number):
  * @throws SolverError('argument') for p < 1 or NaN; SolverError('backend') without the kernel.
  * @example
  * ```ts
+ * import { registerFusedKernels } from './registry.js';
  * registerFusedKernels();
  * const n = fusedGradNorms([tf.tensor1d([3, 4])], 2); // scalar 5
  * ```
@@ -292,6 +293,7 @@ const NORM_EPS = 1e-6;
  * @throws SolverError('argument') for a bad option (from buildGradientClipper's validation).
  * @example
  * ```ts
+ * import { registerFusedKernels } from './registry.js';
  * registerFusedKernels();
  * const optimizer = new SolverOptimizer({ groups, momentum: 0.9,
  *   clipper: fusedGradientClipper({ clipType: 'full_model', clipValue: 1 }) });

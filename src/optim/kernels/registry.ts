@@ -23,6 +23,7 @@ export const FUSED_KERNEL_BACKENDS: readonly string[] = ['cpu', 'wasm'];
  * @returns the number of kernels newly registered (0 when all were there).
  * @example
  * ```ts
+ * import { fusedSgdGroupUpdate } from '../sgd.js';
  * registerFusedKernels();
  * await tf.setBackend('wasm');
  * fusedSgdGroupUpdate(group, hyper, control);
