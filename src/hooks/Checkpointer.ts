@@ -152,6 +152,10 @@ export interface LoadOptions {
  * Options of {@link Checkpointer}.
  *
  * Why: where checkpoints go and how many are kept is the caller's choice, not the checkpointer's.
+ * @example
+ * ```ts
+ * const options: CheckpointerOptions = { files: memoryFileStore(), dir: './output', maxToKeep: 3 };
+ * ```
  */
 export interface CheckpointerOptions {
   /** File access (`nodeFileStore` on a disk). */
