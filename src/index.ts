@@ -4,7 +4,8 @@ export type { BackendName, SelectBackendOptions, SelectedBackend } from './backe
 export { translateBackendError } from './backend/translateBackendError.js';
 export { buildDemoModel, twoSpirals } from './cli/train.js';
 export type { SpiralData } from './cli/train.js';
-export { MAX_ALIAS_COUNT, loadConfig, mergeConfig, parseConfig } from './config/load.js';
+export { mergeConfig, parseConfig } from './config/load.js';
+export { MAX_ALIAS_COUNT, loadConfig, loadConfigText } from './config/yaml.js';
 export type { ConfigLoadOptions } from './config/load.js';
 export { DEFAULT_CONFIG } from './config/schema.js';
 export type { ClipGradientsConfig, DemoSection, SolverConfig, SolverSection, TrainSection } from './config/schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/yaml.js';
 
 describe('configs/default.yaml', () => {
   describe('when loaded', () => {

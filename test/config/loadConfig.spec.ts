@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/yaml.js';
 import { type Logger, memoryTextFileReader } from '../../src/io/interfaces.js';
 
 const fixtures: string = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
