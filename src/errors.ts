@@ -74,12 +74,12 @@ function cut(text: string, limit: number): string {
 
 function jsonOf(value: object): string {
   try {
-    const text: string | undefined = JSON.stringify(value, (_key: string, item: unknown) => {
+    const text: unknown = JSON.stringify(value, (_key: string, item: unknown) => {
       if (typeof item === 'number' && !Number.isFinite(item)) return String(item);
       if (typeof item === 'bigint' || typeof item === 'symbol' || typeof item === 'function') return String(item);
       return item;
     });
-    return text ?? Object.prototype.toString.call(value);
+    return typeof text === 'string' ? text : Object.prototype.toString.call(value);
   } catch {
     // A value that contains itself, or whose toJSON throws.
     return Object.prototype.toString.call(value);

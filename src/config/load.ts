@@ -55,7 +55,7 @@ function describeValue(value: unknown): string | undefined {
       return `a ${typeof name === 'string' && name !== '' ? name : 'non-plain'} object`;
     }
     case 'symbol':
-      return `the symbol ${String(value.description ?? '')}`;
+      return `the symbol ${value.description ?? ''}`;
     default:
       return `a ${typeof value}`;
   }
@@ -82,28 +82,39 @@ export function rejectUnsafeKeys(value: unknown, source: string, path: string = 
     const shown: string = item.path === '' ? 'the document' : item.path;
     const odd: string | undefined = describeValue(item.value);
     if (odd !== undefined) {
-      throw new SolverError('config', `${shown}: got ${odd} (in ${source}), expected plain data (a number, string, boolean, null, list or mapping)`);
+      throw new SolverError(
+        'config',
+        `${shown}: got ${odd} (in ${source}), expected plain data (a number, string, boolean, null, list or mapping)`,
+      );
     }
     if (typeof item.value !== 'object' || item.value === null) continue;
     const node: object = item.value;
     if (item.ancestors.includes(node)) {
-      throw new SolverError('config', `${shown}: got a value that contains itself (in ${source}), expected data without cycles (a YAML alias inside its own anchor)`);
+      throw new SolverError(
+        'config',
+        `${shown}: got a value that contains itself (in ${source}), expected data without cycles (a YAML alias inside its own anchor)`,
+      );
     }
     if (item.depth >= MAX_CONFIG_DEPTH) {
-      throw new SolverError('config', `${shown}: nested more than ${MAX_CONFIG_DEPTH} levels deep (in ${source}), expected a config (3 levels)`);
+      throw new SolverError(
+        'config',
+        `${shown}: nested more than ${MAX_CONFIG_DEPTH} levels deep (in ${source}), expected a config (3 levels)`,
+      );
     }
     const ancestors: readonly object[] = [...item.ancestors, node];
     const isList: boolean = Array.isArray(node);
     for (const key of Object.keys(node)) {
       const childPath: string = isList ? `${item.path}[${key}]` : item.path === '' ? key : `${item.path}.${key}`;
       if (!isList && UNSAFE_KEYS.has(key)) {
-        throw new SolverError('config', `${childPath}: key refused in ${source} (__proto__, constructor and prototype are never config keys)`);
+        throw new SolverError(
+          'config',
+          `${childPath}: key refused in ${source} (__proto__, constructor and prototype are never config keys)`,
+        );
       }
       stack.push({ value: (node as Record<string, unknown>)[key], path: childPath, depth: item.depth + 1, ancestors });
     }
   }
 }
-
 
 /** The source name override values are reported under. */
 export const OVERRIDES_SOURCE: string = '--opts';
@@ -308,7 +319,7 @@ export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[]
     for (const key of split.foreign) if (!foreign.includes(key)) foreign.push(key);
     if (split.foreign.length > 0) foreignSources.push(layer.source);
   }
-  const config: SolverConfig = validateConfig(mergeLayers(base as unknown as Record<string, unknown>, owned));
+  const config: SolverConfig = validateConfig(mergeLayers(base, owned));
   if (foreign.length > 0) {
     logger.warn(`ignored keys that belong to other tools: ${foreign.join(', ')} (in ${foreignSources.join(', ')})`);
   }

@@ -66,12 +66,18 @@ export function finite(): Rule<number> {
 
 /** A finite number >= `min` (or > `min` when `exclusive`). */
 export function numberAtLeast(min: number, exclusive = false): Rule<number> {
-  return check(`a finite number ${exclusive ? '>' : '>='} ${min}`, (v: unknown): v is number => isFinite(v) && (exclusive ? v > min : v >= min));
+  return check(
+    `a finite number ${exclusive ? '>' : '>='} ${min}`,
+    (v: unknown): v is number => isFinite(v) && (exclusive ? v > min : v >= min),
+  );
 }
 
 /** A number in `[min, max]`, or `[min, max)` when `maxOpen`. */
 export function numberIn(min: number, max: number, maxOpen = false): Rule<number> {
-  return check(`a number in [${min}, ${max}${maxOpen ? ')' : ']'}`, (v: unknown): v is number => isFinite(v) && v >= min && (maxOpen ? v < max : v <= max));
+  return check(
+    `a number in [${min}, ${max}${maxOpen ? ')' : ']'}`,
+    (v: unknown): v is number => isFinite(v) && v >= min && (maxOpen ? v < max : v <= max),
+  );
 }
 
 /** A safe integer >= `min` (worded "an integer > 0" for min 1). */
@@ -158,7 +164,9 @@ export function listOf<T>(item: Rule<T>, expected: string, whole: (items: readon
 
 /** Strictly increasing integers >= `min`, e.g. `SOLVER.STEPS` (min 1) or milestones. */
 export function increasingIntegers(min: number, expected: string): Rule<readonly number[]> {
-  return listOf(integerAtLeast(min), expected, (items: readonly number[]) => items.every((v: number, i: number) => i === 0 || v > (items[i - 1] ?? 0)));
+  return listOf(integerAtLeast(min), expected, (items: readonly number[]) =>
+    items.every((v: number, i: number) => i === 0 || v > (items[i - 1] ?? 0)),
+  );
 }
 
 /** A non-empty list of finite numbers. */

@@ -54,7 +54,8 @@ export function parseTupleString(value: unknown): unknown {
 /** A p-norm order: a number >= 1, or infinity (`inf`, `.inf`, `Infinity` in YAML). */
 function normOrder(): Rule<number> {
   const expected = 'a number >= 1 or inf';
-  const toNumber = (value: unknown): unknown => (typeof value === 'string' && /^[+]?\.?inf(inity)?$/i.test(value.trim()) ? Infinity : value);
+  const toNumber = (value: unknown): unknown =>
+    typeof value === 'string' && /^[+]?\.?inf(inity)?$/i.test(value.trim()) ? Infinity : value;
   return preprocess(toNumber, {
     expected,
     read: (value: unknown, context: RuleContext): number | typeof INVALID => {
@@ -95,7 +96,10 @@ const solverSectionSchema = object({
   WEIGHT_DECAY_NORM: numberAtLeast(0),
   GAMMA: numberAtLeast(0, true),
   /** Iterations where `WarmupMultiStepLR` multiplies the LR by `GAMMA`: integers > 0, strictly increasing. */
-  STEPS: preprocess(parseTupleString, increasingIntegers(1, 'a list of strictly increasing integers > 0, like [60000, 80000] or (60000, 80000)')),
+  STEPS: preprocess(
+    parseTupleString,
+    increasingIntegers(1, 'a list of strictly increasing integers > 0, like [60000, 80000] or (60000, 80000)'),
+  ),
   NUM_DECAYS: integerAtLeast(1),
   WARMUP_FACTOR: numberAtLeast(0),
   WARMUP_ITERS: integerAtLeast(0),
@@ -178,7 +182,10 @@ export type DemoSection = SolverConfig['DEMO'];
 /** A rule of two or more keys: the key it is reported under, and its check (the message tail, or nothing). */
 interface CrossFieldRule {
   readonly key: string;
-  readonly check: (solver: SolverSection) => string | undefined;
+  /** The other keys the rule reads (the message names the file that set any of them). */
+  readonly involves: readonly string[];
+  /** The message after `KEY: ` (or `{ at, text }` for an item of a list key), or nothing. */
+  readonly check: (solver: SolverSection) => string | { readonly at: string; readonly text: string } | undefined;
 }
 
 /**
@@ -189,6 +196,7 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     // PyTorch refuses Nesterov without momentum.
     key: 'SOLVER.NESTEROV',
+    involves: ['SOLVER.MOMENTUM'],
     check: (s) =>
       s.NESTEROV && s.MOMENTUM <= 0
         ? `got true with SOLVER.MOMENTUM ${s.MOMENTUM}, expected SOLVER.MOMENTUM > 0 (Nesterov momentum needs a momentum)`
@@ -197,6 +205,7 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     // detectron2 asserts 0 <= BASE_LR_END / BASE_LR <= 1 for the cosine schedule.
     key: 'SOLVER.BASE_LR_END',
+    involves: ['SOLVER.BASE_LR', 'SOLVER.LR_SCHEDULER_NAME'],
     check: (s) => {
       if (s.LR_SCHEDULER_NAME !== 'WarmupCosineLR') return undefined;
       const ratio: number = s.BASE_LR_END / s.BASE_LR;
@@ -208,15 +217,18 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     // A step at MAX_ITER would only change the LR after the last iteration (fvcore refuses it).
     key: 'SOLVER.STEPS',
+    involves: ['SOLVER.MAX_ITER', 'SOLVER.LR_SCHEDULER_NAME'],
     check: (s) => {
       if (s.LR_SCHEDULER_NAME !== 'WarmupMultiStepLR') return undefined;
       const k: number = s.STEPS.indexOf(s.MAX_ITER);
-      return k < 0 ? undefined : `got [${k}] = ${s.MAX_ITER}, expected every step < SOLVER.MAX_ITER (${s.MAX_ITER}); a step at MAX_ITER never takes effect`;
+      if (k < 0) return undefined;
+      return { at: `[${k}]`, text: `got ${s.MAX_ITER}, expected < SOLVER.MAX_ITER (${s.MAX_ITER}); a step at MAX_ITER never takes effect` };
     },
   },
   {
     // With RESCALE_INTERVAL the main schedule is squeezed into the iterations after warmup.
     key: 'SOLVER.WARMUP_ITERS',
+    involves: ['SOLVER.MAX_ITER', 'SOLVER.RESCALE_INTERVAL', 'SOLVER.LR_SCHEDULER_NAME'],
     check: (s) =>
       s.RESCALE_INTERVAL && s.LR_SCHEDULER_NAME !== 'WarmupPolyLR' && s.WARMUP_ITERS >= s.MAX_ITER
         ? `got ${s.WARMUP_ITERS}, expected < SOLVER.MAX_ITER (${s.MAX_ITER}) when SOLVER.RESCALE_INTERVAL is true`
@@ -232,8 +244,11 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
  */
 export function checkCrossFieldRules(config: SolverConfig, origins: ReadonlyMap<string, string>): void {
   for (const rule of CROSS_FIELD_RULES) {
-    const text: string | undefined = rule.check(config.SOLVER);
-    if (text !== undefined) throw new SolverError('config', `${rule.key}: ${text}${originOf(rule.key, origins)}`);
+    const broken = rule.check(config.SOLVER);
+    if (broken === undefined) continue;
+    const [key, text] = typeof broken === 'string' ? [rule.key, broken] : [`${rule.key}${broken.at}`, broken.text];
+    const where: string = [rule.key, ...rule.involves].map((k: string) => originOf(k, origins)).find((w: string) => w !== '') ?? '';
+    throw new SolverError('config', `${key}: ${text}${where}`);
   }
 }
 
@@ -260,7 +275,9 @@ export const MAX_LISTED_ISSUES: number = 10;
  * several joined with `; ` in key order, at most {@link MAX_LISTED_ISSUES} of them.
  */
 export function formatConfigIssues(issues: readonly RuleIssue[], origins: ReadonlyMap<string, string>): string {
-  const lines: string[] = issues.slice(0, MAX_LISTED_ISSUES).map((issue: RuleIssue) => `${issue.path}: ${issue.text}${originOf(issue.path, origins)}`);
+  const lines: string[] = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue: RuleIssue) => `${issue.path}: ${issue.text}${originOf(issue.path, origins)}`);
   const more: number = issues.length - MAX_LISTED_ISSUES;
   return more > 0 ? `${lines.join('; ')}; and ${more} more` : lines.join('; ');
 }
@@ -347,4 +364,3 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze<SolverConfig>({
   OUTPUT_DIR: './output',
   SEED: -1,
 });
-

@@ -32,7 +32,7 @@ function firstLine(message: string): string {
  * Refuses a mapping that holds a key twice, in time linear in the document (the YAML library's
  * own check compares every pair of keys: 100,000 keys took minutes).
  */
-function checkUniqueKeys(document: Document.Parsed, source: string): void {
+function checkUniqueKeys(document: Document.Parsed, text: string, source: string): void {
   const stack: unknown[] = [document.contents];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (isSeq(node)) {
@@ -42,8 +42,13 @@ function checkUniqueKeys(document: Document.Parsed, source: string): void {
       for (const pair of node.items) {
         const key: unknown = isScalar(pair.key) ? pair.key.value : pair.key;
         if (seen.has(key)) {
-          const where: string = isScalar(pair.key) && pair.key.range ? ` at character ${pair.key.range[0] + 1}` : '';
-          throw new SolverError('config', `${source}: invalid YAML: the key ${formatValue(key)} appears twice in one mapping${where}`);
+          const offset: number = isScalar(pair.key) && pair.key.range ? pair.key.range[0] : 0;
+          const before: string[] = text.slice(0, offset).split('\n');
+          const where: string = `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
+          throw new SolverError(
+            'config',
+            `${source}: invalid YAML: Map keys must be unique at ${where} (${formatValue(key)} appears twice)`,
+          );
         }
         seen.add(key);
         stack.push(pair.value);
@@ -75,7 +80,7 @@ export function parseYamlText(text: string, source: string): unknown {
     const document = parseDocument(text, { version: '1.2', uniqueKeys: false, prettyErrors: true, resolveKnownTags: false });
     const [first] = document.errors;
     if (first !== undefined) throw new SolverError('config', `${source}: invalid YAML: ${firstLine(first.message)}`);
-    checkUniqueKeys(document, source);
+    checkUniqueKeys(document, text, source);
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error: unknown) {
@@ -196,7 +201,12 @@ export async function loadConfig(path: string, overrides: readonly string[] = []
  * loadConfigText('SOLVER:\n  STEPS: (1500,)\n  MAX_ITER: 2000\n').SOLVER.STEPS; // [1500]
  * ```
  */
-export function loadConfigText(text: string, source: string = 'config', overrides: readonly string[] = [], options: ConfigLoadOptions = {}): SolverConfig {
+export function loadConfigText(
+  text: string,
+  source: string = 'config',
+  overrides: readonly string[] = [],
+  options: ConfigLoadOptions = {},
+): SolverConfig {
   const data = asDocument(parseYamlText(text, source), source);
   if (data._BASE_ !== undefined) {
     throw new SolverError('config', `_BASE_: not supported for config text (in ${source}); use loadConfig with a reader`);

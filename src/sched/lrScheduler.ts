@@ -60,10 +60,10 @@ export function parseLrMultiplierState(value: unknown, groups: number): LrMultip
   const raw: Partial<Record<keyof LrMultiplierState, unknown>> = value;
   const { iteration, baseLearningRates, maxIter } = raw;
   if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
-    throw stateError('iteration', iteration, 'an integer >= 0');
+    throw stateError('iteration', iteration, integerAtLeast(0).expected);
   }
   if (typeof maxIter !== 'number' || !Number.isSafeInteger(maxIter) || maxIter < 1) {
-    throw stateError('maxIter', maxIter, 'an integer >= 1');
+    throw stateError('maxIter', maxIter, integerAtLeast(1).expected);
   }
   const ok: boolean =
     Array.isArray(baseLearningRates) &&
@@ -248,7 +248,11 @@ export function keptSteps(steps: readonly number[], maxIter: number, logger: Sch
  * Cosine(1, BASE_LR_END / BASE_LR), StepWithFixedGamma(1, NUM_DECAYS, GAMMA, MAX_ITER).
  * The config is a validated one: its rules were checked when it was loaded.
  */
-export function mainScheduler(name: Exclude<LrSchedulerName, 'WarmupPolyLR'>, solver: SolverSection, logger: ScheduleLogger): ParamScheduler {
+export function mainScheduler(
+  name: Exclude<LrSchedulerName, 'WarmupPolyLR'>,
+  solver: SolverSection,
+  logger: ScheduleLogger,
+): ParamScheduler {
   const maxIter: number = solver.MAX_ITER;
   if (name === 'WarmupCosineLR') return cosineScheduler({ startValue: 1, endValue: solver.BASE_LR_END / solver.BASE_LR });
   if (name === 'WarmupStepWithFixedGammaLR') {
