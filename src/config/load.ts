@@ -116,6 +116,9 @@ export function rejectUnsafeKeys(value: unknown, source: string, path: string = 
   }
 }
 
+/** At most this many ignored keys are named in the warning about other tools' keys. */
+export const MAX_LISTED_KEYS: number = 20;
+
 /** The source name override values are reported under. */
 export const OVERRIDES_SOURCE: string = '--opts';
 
@@ -311,17 +314,19 @@ function copyMapping(value: Readonly<Record<string, unknown>>): Record<string, u
  */
 export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[], logger: Logger = silentLogger): SolverConfig {
   const owned: OwnedLayer[] = [];
-  const foreign: string[] = [];
+  const foreign: Set<string> = new Set();
   const foreignSources: string[] = [];
   for (const layer of layers) {
     const split = splitForeignKeys(layer);
     owned.push({ source: layer.source, owned: split.owned });
-    for (const key of split.foreign) if (!foreign.includes(key)) foreign.push(key);
+    for (const key of split.foreign) foreign.add(key);
     if (split.foreign.length > 0) foreignSources.push(layer.source);
   }
   const config: SolverConfig = validateConfig(mergeLayers(base, owned));
-  if (foreign.length > 0) {
-    logger.warn(`ignored keys that belong to other tools: ${foreign.join(', ')} (in ${foreignSources.join(', ')})`);
+  if (foreign.size > 0) {
+    const listed: string[] = [...foreign].slice(0, MAX_LISTED_KEYS);
+    const more: string = foreign.size > MAX_LISTED_KEYS ? ` and ${foreign.size - MAX_LISTED_KEYS} more` : '';
+    logger.warn(`ignored keys that belong to other tools: ${listed.join(', ')}${more} (in ${foreignSources.join(', ')})`);
   }
   return config;
 }

@@ -130,7 +130,7 @@ describe('tfjs-solver schedule', () => {
     ],
     [
       ['--opts', 'SOLVER.STEPS', '(40000,)'],
-      'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect',
+      'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect (in --opts)',
     ],
   ])('having %j', (argv: string[], message: string) => {
     it('should fail with one line on stderr and exit 2', async () => {
