@@ -28,6 +28,42 @@ function firstLine(message: string): string {
   return message.split('\n')[0]?.replace(/:$/, '') ?? message;
 }
 
+/** ` at line L, column C` of a 0-based offset into `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  const before: string[] = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
+}
+
+/**
+ * The offset where `[`/`{` brackets nest deeper than {@link MAX_CONFIG_DEPTH}, or -1. Quoted
+ * text and comments are skipped. One pass, no recursion.
+ *
+ * Why before parsing: the YAML library recurses once per level, so a document of 100,000 `[`
+ * would spend seconds overflowing the stack before reporting it.
+ */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c: string = text[i] ?? '';
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i += 1;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      const end: number = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '[' || c === '{') {
+      depth += 1;
+      if (depth > MAX_CONFIG_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return -1;
+}
+
 /**
  * Refuses a mapping that holds a key twice, in time linear in the document (the YAML library's
  * own check compares every pair of keys: 100,000 keys took minutes).
@@ -42,9 +78,7 @@ function checkUniqueKeys(document: Document.Parsed, text: string, source: string
       for (const pair of node.items) {
         const key: unknown = isScalar(pair.key) ? pair.key.value : pair.key;
         if (seen.has(key)) {
-          const offset: number = isScalar(pair.key) && pair.key.range ? pair.key.range[0] : 0;
-          const before: string[] = text.slice(0, offset).split('\n');
-          const where: string = `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
+          const where: string = lineAndColumn(text, isScalar(pair.key) && pair.key.range ? pair.key.range[0] : 0);
           throw new SolverError(
             'config',
             `${source}: invalid YAML: Map keys must be unique at ${where} (${formatValue(key)} appears twice)`,
@@ -75,11 +109,21 @@ export function parseYamlText(text: string, source: string): unknown {
   if (text.length > MAX_CONFIG_BYTES) {
     throw new SolverError('config', `${source}: got ${text.length} characters, expected a config of at most ${MAX_CONFIG_BYTES}`);
   }
+  const deep: number = tooDeepAt(text);
+  if (deep >= 0) {
+    throw new SolverError(
+      'config',
+      `${source}: invalid YAML: nested more than ${MAX_CONFIG_DEPTH} levels deep at ${lineAndColumn(text, deep)}`,
+    );
+  }
   let value: unknown;
   try {
-    const document = parseDocument(text, { version: '1.2', uniqueKeys: false, prettyErrors: true, resolveKnownTags: false });
+    // NOTE: no prettyErrors: on a long line it builds a context that can exhaust memory.
+    const document = parseDocument(text, { version: '1.2', uniqueKeys: false, prettyErrors: false, resolveKnownTags: false });
     const [first] = document.errors;
-    if (first !== undefined) throw new SolverError('config', `${source}: invalid YAML: ${firstLine(first.message)}`);
+    if (first !== undefined) {
+      throw new SolverError('config', `${source}: invalid YAML: ${firstLine(first.message)} at ${lineAndColumn(text, first.pos[0])}`);
+    }
     checkUniqueKeys(document, text, source);
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
