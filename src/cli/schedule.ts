@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SolverConfig } from '../config/schema.js';
-import { SolverError } from '../errors.js';
+import { formatValue, SolverError } from '../errors.js';
 import type { Logger } from '../io/interfaces.js';
 import { buildParamScheduler } from '../sched/lrScheduler.js';
 import { type ParamScheduler, whereAt } from '../sched/schedulers.js';
@@ -20,13 +20,13 @@ export function checkScheduleFlags(options: Readonly<Record<string, unknown>>): 
   if (options.backend !== undefined) {
     throw new SolverError(
       'argument',
-      `--backend: got ${JSON.stringify(options.backend)}, expected no --backend with schedule (the schedule is computed on the host, no backend runs)`,
+      `--backend: got ${formatValue(options.backend)}, expected no --backend with schedule (the schedule is computed on the host, no backend runs)`,
     );
   }
   if (options.every !== undefined && options.json !== true) {
     throw new SolverError(
       'argument',
-      `--every: got ${JSON.stringify(options.every)} without --json, expected it only with --json (it samples the JSON list)`,
+      `--every: got ${formatValue(options.every)} without --json, expected it only with --json (it samples the JSON list)`,
     );
   }
   if (options.logScale === true && typeof options.plot !== 'string') {
@@ -205,7 +205,7 @@ export function parseEvery(value: unknown): number {
   if (value === undefined) return 1;
   const every = Number(value);
   if (!Number.isSafeInteger(every) || every < 1) {
-    throw new SolverError('argument', `--every: got ${JSON.stringify(value)}, expected an integer > 0`);
+    throw new SolverError('argument', `--every: got ${formatValue(value)}, expected an integer > 0`);
   }
   return every;
 }

@@ -233,7 +233,7 @@ export function overridesToLayer(overrides: readonly string[]): ConfigLayer {
     const key: string = overrides[i] ?? '';
     const segments: string[] = key.split('.');
     if (segments.some((segment: string) => segment === '')) {
-      throw new SolverError('config', `${OVERRIDES_SOURCE}: got key ${JSON.stringify(key)}, expected KEY like SOLVER.BASE_LR`);
+      throw new SolverError('config', `${OVERRIDES_SOURCE}: got key ${formatValue(key)}, expected KEY like SOLVER.BASE_LR`);
     }
     rejectUnsafeKeys(
       segments.reduceRight<unknown>((inner: unknown, segment: string) => Object.fromEntries([[segment, inner]]), null),

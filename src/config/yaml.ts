@@ -163,7 +163,7 @@ async function readBounded(reader: TextFileReader, path: string, namedBy: string
     if (namedBy === undefined) throw error;
     const reason: string = error instanceof Error ? error.message : String(error);
     const kind = SolverError.is(error) ? error.kind : 'io';
-    throw new SolverError(kind, `_BASE_: cannot read ${JSON.stringify(path)} (named in ${namedBy}): ${reason}`, { cause: error });
+    throw new SolverError(kind, `_BASE_: cannot read ${formatValue(path)} (named in ${namedBy}): ${reason}`, { cause: error });
   }
 }
 

@@ -347,7 +347,7 @@ export function resolveOverrides(options: DefaultOptimizerParamsOptions): Record
       throw new SolverError(
         'argument',
         `Conflicting overrides for 'bias': biasLrFactor=${biasLrFactor} / weightDecayBias=${String(weightDecayBias)} ` +
-          `make a 'bias' override and overrides.bias=${JSON.stringify(overrides.bias)} is given too`,
+          `make a 'bias' override and overrides.bias=${formatValue(overrides.bias)} is given too`,
       );
     }
     overrides.bias = bias;
