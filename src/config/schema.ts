@@ -142,8 +142,8 @@ const trainSectionSchema = object({
 
 /** (ext) The rules of the `DEMO` section: the small model and synthetic data `npm start` trains. */
 const demoSectionSchema = object({
-  /** Number of synthetic samples. Default 2048. */
-  NUM_SAMPLES: integerAtLeast(1),
+  /** Number of synthetic samples (half per class, so at least 2). Default 2048. */
+  NUM_SAMPLES: integerAtLeast(2),
   /** Units in each hidden layer. Default 64. */
   HIDDEN_UNITS: integerAtLeast(1),
 });
