@@ -43,7 +43,8 @@ export class SolverError extends Error {
 
   /**
    * @param kind what went wrong (see {@link SolverErrorKind}).
-   * @param message a sentence naming the key, value or parameter at fault and the rule.
+   * @param message a sentence naming the key, value or parameter at fault and the rule; cut to
+   *   {@link MAX_MESSAGE_CHARS} characters.
    * @param options standard `ErrorOptions`; pass `cause` when wrapping another error.
    */
   public constructor(
@@ -51,7 +52,7 @@ export class SolverError extends Error {
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(capMessage(message), options);
     this[isSolverErrorSymbol] = true;
     this.name = 'SolverError';
   }
@@ -66,21 +67,55 @@ export class SolverError extends Error {
   }
 }
 
+/** Longest value shown in a message (longer ones are cut and end in `...`). */
+export const MAX_VALUE_CHARS: number = 80;
+
+/** Longest message a SolverError carries; a longer one is cut and says how much was left out. */
+export const MAX_MESSAGE_CHARS: number = 2000;
+
+function capMessage(message: string): string {
+  const extra: number = message.length - MAX_MESSAGE_CHARS;
+  return extra > 0 ? `${message.slice(0, MAX_MESSAGE_CHARS)}... (${extra} more characters)` : message;
+}
+
+function cut(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+function jsonOf(value: object): string {
+  try {
+    const text: unknown = JSON.stringify(value, (_key: string, item: unknown) => {
+      if (typeof item === 'number' && !Number.isFinite(item)) return String(item);
+      if (typeof item === 'bigint' || typeof item === 'symbol' || typeof item === 'function') return String(item);
+      return item;
+    });
+    return typeof text === 'string' ? text : Object.prototype.toString.call(value);
+  } catch {
+    // A value that contains itself, or whose toJSON throws.
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /**
- * Renders a config value for an error message: numbers as written (`Infinity` included), strings
- * quoted, lists and mappings as JSON, cut to 80 characters.
+ * The one printer of values in messages: numbers as JavaScript writes them (`NaN`, `Infinity`,
+ * `-1`), strings quoted, lists and mappings as JSON, `undefined` as `nothing`, symbols and
+ * functions by name; never throws, and cut to {@link MAX_VALUE_CHARS} characters.
  */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_key: string, item: unknown) =>
-      typeof item === 'number' && !Number.isFinite(item) ? String(item) : item,
-    );
-  } catch {
-    text = Object.prototype.toString.call(value);
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+      return 'nothing';
+    case 'symbol':
+      return cut(value.toString(), MAX_VALUE_CHARS);
+    case 'function':
+      return 'a function';
+    case 'string':
+      return cut(JSON.stringify(value), MAX_VALUE_CHARS);
+    default:
+      return value === null ? 'null' : cut(jsonOf(value as object), MAX_VALUE_CHARS);
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

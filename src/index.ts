@@ -5,7 +5,8 @@
 // Config: defaults, from an object or a YAML string, or from files through a reader.
 export { DEFAULT_CONFIG } from './config/schema.js';
 export type { SolverConfig } from './config/schema.js';
-export { loadConfig, mergeConfig, parseConfig } from './config/load.js';
+export { mergeConfig, parseConfig } from './config/load.js';
+export { loadConfig, loadConfigText } from './config/yaml.js';
 export type { ConfigLoadOptions } from './config/load.js';
 export { memoryTextFileReader } from './io/interfaces.js';
 export type { FileStore, Logger, TextFileReader } from './io/interfaces.js';

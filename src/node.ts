@@ -10,7 +10,8 @@ import {
   type SelectedBackend,
   selectBackendOn,
 } from './backend/selectBackend.js';
-import { type ConfigLoadOptions, loadConfig as loadConfigWith } from './config/load.js';
+import type { ConfigLoadOptions } from './config/load.js';
+import { loadConfig as loadConfigWith } from './config/yaml.js';
 import type { SolverConfig } from './config/schema.js';
 import { type CreateSolverOptions, createSolver as createSolverWith, type Solver } from './di/Solver.js';
 import { TOKENS } from './di/solverModule.js';

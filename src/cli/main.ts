@@ -4,7 +4,8 @@ import { BACKEND_NAMES, type BackendName } from '../backend/selectBackend.js';
 import { selectBackend } from '../node.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
 import { suggestKey } from '../config/keys.js';
-import { loadConfig, parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/load.js';
+import { loadConfig } from '../config/yaml.js';
 import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
 import type { Logger } from '../io/interfaces.js';
@@ -164,6 +165,8 @@ export interface CliContext {
    * otherwise `human` (a newline is added when missing).
    */
   output(human: string, data: unknown): void;
+  /** Writes `text` to stdout as it is: for output too large to build at once (a streamed `--json`). */
+  write(text: string): void;
   /**
    * The config from `--config FILE` (or the defaults without it), with `--opts KEY VALUE ...`
    * applied and then `--backend` as `TRAIN.BACKEND`. Loaded once; later calls return the same object.
@@ -194,6 +197,9 @@ export function createCliContext(options: CommonOptions, streams: CliStreams, se
     output(human: string, data: unknown): void {
       const text: string = options.json ? JSON.stringify(data) : human;
       streams.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    write(text: string): void {
+      streams.stdout(text);
     },
     loadConfig,
     async selectBackend(): Promise<string> {

@@ -14,18 +14,18 @@ export interface ChartPoint {
 }
 
 /**
- * At most about `budget` points of a per-iteration series for a line chart: an even sample,
- * plus both sides of every iteration in `sharpAt` (so steps are drawn as steps, not slopes), plus
- * the last iteration.
+ * At most about `budget` points of a schedule of `length` iterations for a line chart: an even
+ * sample, plus both sides of every iteration in `sharpAt` (so steps are drawn as steps, not
+ * slopes), plus the last iteration. Only the picked iterations are evaluated.
  */
-export function chartPoints(lr: readonly number[], sharpAt: readonly number[], budget = 2000): ChartPoint[] {
-  const stride: number = Math.max(1, Math.ceil(lr.length / budget));
-  const picked: Set<number> = new Set([lr.length - 1]);
-  for (let i = 0; i < lr.length; i += stride) picked.add(i);
+export function chartPoints(lrAt: (i: number) => number, length: number, sharpAt: readonly number[], budget = 2000): ChartPoint[] {
+  const stride: number = Math.max(1, Math.ceil(length / budget));
+  const picked: Set<number> = new Set([length - 1]);
+  for (let i = 0; i < length; i += stride) picked.add(i);
   for (const i of sharpAt) {
-    if (i > 0 && i < lr.length) picked.add(i - 1).add(i);
+    if (i > 0 && i < length) picked.add(i - 1).add(i);
   }
-  return [...picked].sort((a: number, b: number) => a - b).map((i: number) => ({ iteration: i, lr: lr[i] ?? NaN }));
+  return [...picked].sort((a: number, b: number) => a - b).map((i: number) => ({ iteration: i, lr: lrAt(i) }));
 }
 
 const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
@@ -131,7 +131,8 @@ export async function writeScheduleChart(path: string, config: SolverConfig, ser
       title: `${LR_SCHEDULER_NAME}: BASE_LR ${BASE_LR}, ${MAX_ITER} iterations`,
       maxIter: MAX_ITER,
       points: chartPoints(
-        series.lr,
+        (i: number) => series.lrAt(i),
+        series.maxIter,
         marks.map((m: ScheduleLandmark) => m.iteration),
       ),
       marks,

@@ -1,5 +1,5 @@
 import type { SolverConfig } from '../config/schema.js';
-import { SolverError } from '../errors.js';
+import { formatValue, SolverError } from '../errors.js';
 import type { Logger } from '../io/interfaces.js';
 import { buildParamScheduler } from '../sched/lrScheduler.js';
 import { type ParamScheduler, whereAt } from '../sched/schedulers.js';
@@ -7,8 +7,8 @@ import type { CliCommand, CliContext } from './main.js';
 import { writeScheduleChart } from './plot.js';
 
 /**
- * Refuses `schedule` flags that would have no effect: `--every` without `--json` (the summary
- * samples nothing) and `--log-scale` without `--plot` (there is no chart).
+ * Refuses `schedule` flags that would have no effect: `--backend` (no backend runs), `--every`
+ * without `--json` (the summary samples nothing) and `--log-scale` without `--plot` (there is no chart).
  *
  * Why: a flag that is silently ignored looks like it worked; saying so at once is cheaper.
  *
@@ -16,10 +16,16 @@ import { writeScheduleChart } from './plot.js';
  * @throws SolverError kind `argument`: `--every: got "10" without --json, expected it only with --json`.
  */
 export function checkScheduleFlags(options: Readonly<Record<string, unknown>>): void {
+  if (options.backend !== undefined) {
+    throw new SolverError(
+      'argument',
+      `--backend: got ${formatValue(options.backend)}, expected no --backend with schedule (the schedule is computed on the host, no backend runs)`,
+    );
+  }
   if (options.every !== undefined && options.json !== true) {
     throw new SolverError(
       'argument',
-      `--every: got ${JSON.stringify(options.every)} without --json, expected it only with --json (it samples the JSON list)`,
+      `--every: got ${formatValue(options.every)} without --json, expected it only with --json (it samples the JSON list)`,
     );
   }
   if (options.logScale === true && typeof options.plot !== 'string') {
@@ -33,60 +39,132 @@ export interface ScheduleLandmark {
   readonly label: string;
 }
 
-/** The LR of every iteration of a config's run, and its landmarks. */
+/**
+ * A config's LR schedule, as a function of the iteration, and its landmarks: nothing is stored
+ * per iteration, so any `MAX_ITER` (1e9, 5e9) costs the same time and memory.
+ */
 export interface ScheduleSeries {
-  /** `BASE_LR × m(i / MAX_ITER)` for i = 0..MAX_ITER−1. */
-  readonly lr: readonly number[];
+  /** `SOLVER.MAX_ITER`: the iterations are 0..maxIter−1. */
+  readonly maxIter: number;
+  /** `BASE_LR × m(i / MAX_ITER)`, the LR of iteration `i`. */
+  lrAt(i: number): number;
   /** In iteration order, no duplicates. */
   readonly landmarks: readonly ScheduleLandmark[];
-}
-
-function milestones(config: SolverConfig, lr: readonly number[]): number[] {
-  const { LR_SCHEDULER_NAME, STEPS, MAX_ITER, WARMUP_ITERS } = config.SOLVER;
-  if (LR_SCHEDULER_NAME === 'WarmupMultiStepLR') return STEPS.filter((s: number) => s < MAX_ITER);
-  if (LR_SCHEDULER_NAME !== 'WarmupStepWithFixedGammaLR') return [];
-  const changes: number[] = [];
-  for (let i = Math.max(WARMUP_ITERS, 1); i < lr.length; i += 1) if (lr[i] !== lr[i - 1]) changes.push(i);
-  return changes;
+  /**
+   * Every iteration where the schedule changes piece (end of warmup, milestones, decays), in
+   * order: between two of them the LR is one smooth piece (constant, linear, cosine or poly).
+   */
+  readonly breakpoints: readonly number[];
 }
 
 /**
- * Evaluates a config's schedule at every iteration (what `tfjs-solver schedule` prints and plots).
+ * The iterations in `[from, to]` where a piecewise-constant monotone LR changes value, found by
+ * bisection: O(changes × log(to − from)) evaluations instead of one per iteration.
+ */
+function stepChanges(lrAt: (i: number) => number, from: number, to: number): number[] {
+  const changes: number[] = [];
+  const stack: [number, number][] = [[from, to]];
+  for (let range = stack.pop(); range !== undefined; range = stack.pop()) {
+    const [a, b] = range;
+    if (lrAt(a) === lrAt(b)) continue;
+    if (b - a === 1) {
+      changes.push(b);
+      continue;
+    }
+    const mid: number = Math.floor((a + b) / 2);
+    stack.push([mid, b], [a, mid]);
+  }
+  return changes.sort((x: number, y: number) => x - y);
+}
+
+function milestones(config: SolverConfig, lrAt: (i: number) => number): number[] {
+  const { LR_SCHEDULER_NAME, STEPS, MAX_ITER, WARMUP_ITERS } = config.SOLVER;
+  if (LR_SCHEDULER_NAME === 'WarmupMultiStepLR') return STEPS.filter((s: number) => s < MAX_ITER);
+  if (LR_SCHEDULER_NAME !== 'WarmupStepWithFixedGammaLR') return [];
+  const from: number = Math.max(WARMUP_ITERS, 1) - 1;
+  return from >= MAX_ITER - 1 ? [] : stepChanges(lrAt, from, MAX_ITER - 1).filter((i: number) => i > from);
+}
+
+/**
+ * A config's schedule as `tfjs-solver schedule` prints and plots it: the LR of any iteration on
+ * demand, the landmarks and the breakpoints (found without walking the iterations).
  *
  * @param config the loaded config.
  * @param logger receives the warning about dropped `SOLVER.STEPS`.
- * @throws SolverError('config') as `buildParamScheduler`.
  */
 export function scheduleSeries(config: SolverConfig, logger: Logger): ScheduleSeries {
   const m: ParamScheduler = buildParamScheduler(config, { logger });
   const { MAX_ITER, BASE_LR, WARMUP_ITERS } = config.SOLVER;
-  const lr: number[] = Array.from({ length: MAX_ITER }, (_v, i: number) => BASE_LR * m(whereAt(i, MAX_ITER)));
+  const lrAt = (i: number): number => BASE_LR * m(whereAt(i, MAX_ITER));
+  const steps: number[] = milestones(config, lrAt);
   const marks: ScheduleLandmark[] = [{ iteration: 0, label: 'start' }];
   if (WARMUP_ITERS > 0 && WARMUP_ITERS < MAX_ITER) marks.push({ iteration: WARMUP_ITERS, label: `end of warmup (${WARMUP_ITERS})` });
-  for (const step of milestones(config, lr)) marks.push({ iteration: step, label: `milestone ${step}` });
+  for (const step of steps) marks.push({ iteration: step, label: `milestone ${step}` });
   marks.push({ iteration: MAX_ITER - 1, label: 'end' });
   const sorted: ScheduleLandmark[] = marks.sort((a: ScheduleLandmark, b: ScheduleLandmark) => a.iteration - b.iteration);
   const landmarks: ScheduleLandmark[] = sorted.filter((mark: ScheduleLandmark, k: number) => mark.iteration !== sorted[k - 1]?.iteration);
-  return { lr, landmarks };
+  const breakpoints: number[] = landmarks.map((mark: ScheduleLandmark) => mark.iteration);
+  return { maxIter: MAX_ITER, lrAt, landmarks, breakpoints };
+}
+
+/** Ranges up to this many iterations are read whole; longer ones are sampled this many times. */
+export const SAMPLES_PER_RANGE: number = 4096;
+
+/**
+ * The mean, minimum and maximum LR over iterations `[from, to)`: exact for ranges up to
+ * {@link SAMPLES_PER_RANGE} iterations, else from that many evenly spaced iterations plus both
+ * sides of every breakpoint inside (so a step is never missed).
+ */
+export function rangeStats(series: ScheduleSeries, from: number, to: number): { mean: number; min: number; max: number } {
+  let sum = 0;
+  let count = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  const visit = (i: number): number => {
+    const lr: number = series.lrAt(i);
+    min = Math.min(min, lr);
+    max = Math.max(max, lr);
+    return lr;
+  };
+  if (to - from <= SAMPLES_PER_RANGE) {
+    for (let i = from; i < to; i += 1) {
+      sum += visit(i);
+      count += 1;
+    }
+  } else {
+    const stride: number = (to - from) / SAMPLES_PER_RANGE;
+    for (let k = 0; k < SAMPLES_PER_RANGE; k += 1) {
+      sum += visit(from + Math.floor(k * stride));
+      count += 1;
+    }
+    visit(to - 1);
+    for (const b of series.breakpoints) {
+      if (b > from && b < to) {
+        visit(b - 1);
+        visit(b);
+      }
+    }
+  }
+  return { mean: sum / count, min, max };
 }
 
 const BARS: readonly string[] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /**
- * A one-line terminal chart of `values`: `width` bars, each the mean of its share of the values,
- * scaled between the smallest and the largest value (linear).
+ * A one-line terminal chart of a schedule: `width` bars, each the mean LR of its share of the
+ * iterations ({@link rangeStats}), scaled between the smallest and the largest bar (linear).
  *
- * @param values the series (at least one value).
+ * @param series the schedule (at least one iteration).
  * @param width number of bars, default 60.
  * @returns the bars, e.g. `▁▄████▂▂`.
  */
-export function sparkline(values: readonly number[], width = 60): string {
-  const bars: number = Math.max(1, Math.min(width, values.length));
+export function sparkline(series: ScheduleSeries, width = 60): string {
+  const length: number = series.maxIter;
+  const bars: number = Math.max(1, Math.min(width, length));
   const means: number[] = Array.from({ length: bars }, (_v, b: number) => {
-    const from: number = Math.floor((b * values.length) / bars);
-    const to: number = Math.max(from + 1, Math.floor(((b + 1) * values.length) / bars));
-    const slice: readonly number[] = values.slice(from, to);
-    return slice.reduce((a: number, v: number) => a + v, 0) / slice.length;
+    const from: number = Math.floor((b * length) / bars);
+    const to: number = Math.max(from + 1, Math.floor(((b + 1) * length) / bars));
+    return rangeStats(series, from, to).mean;
   });
   const low: number = Math.min(...means);
   const span: number = Math.max(...means) - low;
@@ -102,19 +180,22 @@ export function formatScheduleSummary(config: SolverConfig, series: ScheduleSeri
   const width: number = String(MAX_ITER).length;
   const rows: string[] = series.landmarks.map(
     (mark: ScheduleLandmark) =>
-      `  iter ${String(mark.iteration).padStart(width)}  lr ${String(Number((series.lr[mark.iteration] ?? NaN).toPrecision(6)))}  ${mark.label}`,
+      `  iter ${String(mark.iteration).padStart(width)}  lr ${String(Number(series.lrAt(mark.iteration).toPrecision(6)))}  ${mark.label}`,
   );
-  // NOTE: a loop, not Math.min(...lr): spreading millions of arguments overflows the call stack.
+  // Every piece between two breakpoints is read (or sampled) on its own, so min and max see
+  // both sides of every step.
+  const edges: number[] = [...new Set([0, ...series.breakpoints, MAX_ITER])].filter((i: number) => i <= MAX_ITER).sort((a, b) => a - b);
   let low: number = Infinity;
   let high: number = -Infinity;
-  for (const value of series.lr) {
-    low = Math.min(low, value);
-    high = Math.max(high, value);
+  for (let k = 1; k < edges.length; k += 1) {
+    const stats = rangeStats(series, edges[k - 1] ?? 0, edges[k] ?? 0);
+    low = Math.min(low, stats.min);
+    high = Math.max(high, stats.max);
   }
   return [
     `${LR_SCHEDULER_NAME}: ${MAX_ITER} iterations, BASE_LR ${BASE_LR}, warmup ${WARMUP_ITERS} (${WARMUP_METHOD})`,
     ...rows,
-    `  ${sparkline(series.lr)}  (min ${low.toPrecision(3)}, max ${high.toPrecision(3)})`,
+    `  ${sparkline(series)}  (min ${low.toPrecision(3)}, max ${high.toPrecision(3)})`,
   ].join('\n');
 }
 
@@ -123,23 +204,60 @@ export function parseEvery(value: unknown): number {
   if (value === undefined) return 1;
   const every = Number(value);
   if (!Number.isSafeInteger(every) || every < 1) {
-    throw new SolverError('argument', `--every: got ${JSON.stringify(value)}, expected an integer > 0`);
+    throw new SolverError('argument', `--every: got ${formatValue(value)}, expected an integer > 0`);
   }
   return every;
+}
+
+/** Numbers per chunk written by {@link streamScheduleJson}. */
+const JSON_CHUNK: number = 8192;
+
+/**
+ * Writes the `--json` document of a schedule in chunks, never holding the whole list:
+ * `{"lr":[...]}` for every iteration, or with `every` > 1 `{"every":N,"iteration":[0,N,...],"lr":[...]}`
+ * (the iterations the LRs belong to, so a sampled list keeps its x axis).
+ *
+ * @param series the schedule.
+ * @param every keep iterations 0, every, 2·every, … (< MAX_ITER).
+ * @param write receives the text piece by piece; the last piece ends with a newline.
+ */
+export function streamScheduleJson(series: ScheduleSeries, every: number, write: (text: string) => void): void {
+  const count: number = Math.ceil(series.maxIter / every);
+  const list = (valueAt: (k: number) => number): void => {
+    write('[');
+    for (let start = 0; start < count; start += JSON_CHUNK) {
+      const end: number = Math.min(count, start + JSON_CHUNK);
+      const parts: string[] = [];
+      for (let k = start; k < end; k += 1) parts.push(JSON.stringify(valueAt(k)));
+      write((start === 0 ? '' : ',') + parts.join(','));
+    }
+    write(']');
+  };
+  if (every > 1) {
+    write(`{"every":${every},"iteration":`);
+    list((k: number) => k * every);
+    write(',"lr":');
+  } else {
+    write('{"lr":');
+  }
+  list((k: number) => series.lrAt(k * every));
+  write('}\n');
 }
 
 /**
  * `tfjs-solver schedule`: the learning-rate schedule a config produces (docs/schedules.md).
  *
  * Default: a short summary (LR at the start, end of warmup, each milestone, the end) and a
- * sparkline. `--json`: `{"lr": [...]}`, `BASE_LR × m(i / MAX_ITER)` for i = 0..MAX_ITER−1
- * (every N-th with `--every N`). `--plot FILE.svg|FILE.png`: a chart, `--log-scale` for a log y axis.
+ * sparkline, in time and memory independent of `MAX_ITER`. `--json`: `{"lr": [...]}`,
+ * `BASE_LR × m(i / MAX_ITER)` for i = 0..MAX_ITER−1, streamed; with `--every N` every N-th
+ * iteration and their numbers. `--plot FILE.svg|FILE.png`: a chart, `--log-scale` for a log y axis.
+ * The schedule is computed on the host: there is no `--backend` (it is refused).
  */
 export const scheduleCommand: CliCommand = {
   name: 'schedule',
   description: 'print (or chart) the learning-rate schedule a config produces',
   options: [
-    { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration (0, n, 2n, ...)' },
+    { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration (0, n, 2n, ...) and their numbers' },
     { flag: 'plot', value: 'file', description: 'also draw the schedule to FILE.svg or FILE.png' },
     { flag: 'log-scale', description: 'with --plot: logarithmic LR axis' },
   ],
@@ -153,8 +271,11 @@ export const scheduleCommand: CliCommand = {
       await writeScheduleChart(plot, config, series, options.logScale === true);
       context.logger.info(`wrote ${plot}`);
     }
-    const lr: number[] = series.lr.filter((_v: number, i: number) => i % every === 0);
-    context.output(formatScheduleSummary(config, series), { lr });
+    if (context.json)
+      streamScheduleJson(series, every, (text: string) => {
+        context.write(text);
+      });
+    else context.output(formatScheduleSummary(config, series), null);
     return 0;
   },
 };

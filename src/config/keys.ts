@@ -4,18 +4,26 @@ import { DEFAULT_CONFIG } from './schema.js';
 
 /**
  * Levenshtein distance: the fewest single-character insertions, deletions or substitutions that
- * turn `a` into `b`. Used for did-you-mean suggestions on unknown config keys.
+ * turn `a` into `b` (or `limit + 1` as soon as it is known to exceed `limit`). Used for did-you-mean
+ * suggestions on unknown config keys.
  * @example editDistance('BASE_LRR', 'BASE_LR') // 1
  */
-export function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string, limit: number = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous: number[] = Array.from({ length: b.length + 1 }, (_unused: unknown, j: number) => j);
+  let current: number[] = new Array<number>(b.length + 1);
   for (let i = 1; i <= a.length; i += 1) {
-    const current: number[] = [i];
+    current[0] = i;
+    let rowMin: number = i;
     for (let j = 1; j <= b.length; j += 1) {
       const substitution: number = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+      const cell: number = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      current[j] = cell;
+      rowMin = Math.min(rowMin, cell);
     }
-    previous = current;
+    // Every later row is at least this row's minimum: stop once it passes the limit.
+    if (rowMin > limit) return limit + 1;
+    [previous, current] = [current, previous];
   }
   return previous[b.length] ?? 0;
 }
@@ -27,10 +35,11 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggestKey(key: string, candidates: readonly string[]): string | undefined {
   const limit: number = Math.max(2, Math.floor(key.length / 3));
+  const upper: string = key.toUpperCase();
   let best: string | undefined;
   let bestDistance: number = limit + 1;
   for (const candidate of candidates) {
-    const distance: number = editDistance(key.toUpperCase(), candidate.toUpperCase());
+    const distance: number = editDistance(upper, candidate.toUpperCase(), bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import { formatValue, SolverError } from '../errors.js';
 import { type Logger, silentLogger, type TextFileReader } from '../io/interfaces.js';
 import { splitForeignKeys } from './keys.js';
@@ -15,22 +14,11 @@ export interface ConfigLayer {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/**
- * Options of `loadConfig`, `parseConfig` and `mergeConfig`.
- *
- * Why: a config from detectron2 has sections of other tools; the one warning naming them goes where you choose.
- * @example
- * ```ts
- * const warnings: string[] = [];
- * const options: ConfigLoadOptions = { logger: { info: () => undefined, warn: (m) => warnings.push(m) } };
- * parseConfig({ MODEL: { WEIGHTS: 'x.pkl' }, SOLVER: { BASE_LR: 0.1 } }, 'inline', [], options);
- * // warnings: ['ignored keys that belong to other tools: MODEL (in inline)']
- * ```
- */
+/** Options of `loadConfig`, `parseConfig` and `mergeConfig`. */
 export interface ConfigLoadOptions {
   /** Receives the one warning that lists ignored sections of other tools. Default: silent. */
   readonly logger?: Logger;
-  /** How files are read (`loadConfig` only). Required by the browser-safe entry; the Node entry defaults to the disk. */
+  /** How files are read (`loadConfig` only). Default: the Node file system. */
   readonly reader?: TextFileReader;
 }
 
@@ -49,80 +37,189 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
 
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Deepest nesting of lists and mappings config data may have (a config needs 3 levels). */
+export const MAX_CONFIG_DEPTH: number = 32;
+
+function describeValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return undefined;
+    case 'object': {
+      if (value === null || Array.isArray(value)) return undefined;
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto === Object.prototype || proto === null) return undefined;
+      const name: unknown = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+      return `a ${typeof name === 'string' && name !== '' ? name : 'non-plain'} object`;
+    }
+    case 'symbol':
+      return `the symbol ${value.description ?? ''}`;
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
 /**
- * Throws when any mapping in `value` has a key `__proto__`, `constructor` or `prototype`.
+ * Checks that `value` is plain config data: mappings, lists, strings, numbers, booleans and null,
+ * at most {@link MAX_CONFIG_DEPTH} levels deep, with no cycle and no key `__proto__`,
+ * `constructor` or `prototype`. Time linear in the size of `value`; no recursion.
  *
- * Why: merging such a key into an object is the classic prototype-pollution attack; no config key
- * is spelled like that, so refusing them costs nothing.
+ * Why: merging a `__proto__` key into an object is the classic prototype-pollution attack; a YAML
+ * alias can make a list contain itself (`a: &a [*a]`); YAML tags make sets, dates, buffers and
+ * symbols (`!!merge`). None of these is a config value, so they are refused before anything reads them.
  *
- * @param value a parsed YAML document or override value.
+ * @param value a parsed YAML document, an object literal, or an override value.
  * @param source the file (or `--opts`) it came from, for the message.
  * @param path the key path of `value` itself (empty for a whole document).
- * @throws SolverError kind `config`: `SOLVER.__proto__: key refused in a.yaml (...)`.
+ * @throws SolverError kind `config` naming the key path and the source:
+ *   `SOLVER.__proto__: key refused in a.yaml (...)`, `a[0]: got a list that contains itself (in a.yaml) ...`.
  */
 export function rejectUnsafeKeys(value: unknown, source: string, path: string = ''): void {
-  if (typeof value !== 'object' || value === null) return;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath: string = path === '' ? key : `${path}.${key}`;
-    if (UNSAFE_KEYS.has(key)) {
+  const stack: { value: unknown; path: string; depth: number; ancestors: readonly object[] }[] = [{ value, path, depth: 0, ancestors: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const shown: string = item.path === '' ? 'the document' : item.path;
+    const odd: string | undefined = describeValue(item.value);
+    if (odd !== undefined) {
       throw new SolverError(
         'config',
-        `${childPath}: key refused in ${source} (__proto__, constructor and prototype are never config keys)`,
+        `${shown}: got ${odd} (in ${source}), expected plain data (a number, string, boolean, null, list or mapping)`,
       );
     }
-    rejectUnsafeKeys(child, source, childPath);
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    const node: object = item.value;
+    if (item.ancestors.includes(node)) {
+      throw new SolverError(
+        'config',
+        `${shown}: got a value that contains itself (in ${source}), expected data without cycles (a YAML alias inside its own anchor)`,
+      );
+    }
+    if (item.depth >= MAX_CONFIG_DEPTH) {
+      throw new SolverError(
+        'config',
+        `${shown}: nested more than ${MAX_CONFIG_DEPTH} levels deep (in ${source}), expected a config (3 levels)`,
+      );
+    }
+    const ancestors: readonly object[] = [...item.ancestors, node];
+    const isList: boolean = Array.isArray(node);
+    for (const key of Object.keys(node)) {
+      const childPath: string = isList ? `${item.path}[${key}]` : item.path === '' ? key : `${item.path}.${key}`;
+      if (!isList && UNSAFE_KEYS.has(key)) {
+        throw new SolverError(
+          'config',
+          `${childPath}: key refused in ${source} (__proto__, constructor and prototype are never config keys)`,
+        );
+      }
+      stack.push({ value: (node as Record<string, unknown>)[key], path: childPath, depth: item.depth + 1, ancestors });
+    }
   }
 }
 
-/** Most alias expansions a document may contain; a "billion laughs" document needs far more. */
-export const MAX_ALIAS_COUNT: number = 100;
-
-/**
- * Parses YAML 1.2 text (one document, unique keys) into plain data.
- *
- * Why these options: YAML 1.2 reads `1e-4` as a number and `yes` as a string; duplicate keys are
- * almost always a mistake; alias bombs are refused ({@link MAX_ALIAS_COUNT}); keys that could
- * pollute prototypes are refused ({@link rejectUnsafeKeys}).
- *
- * @param text the YAML text.
- * @param source the file (or `--opts`) it came from, for messages.
- * @returns the parsed value (`null` for an empty document).
- * @throws SolverError kind `config`: `a.yaml: invalid YAML: Map keys must be unique at line 2, column 1`.
- */
-export function parseYamlText(text: string, source: string): unknown {
-  const document = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true });
-  const [first] = document.errors;
-  if (first !== undefined) {
-    throw new SolverError('config', `${source}: invalid YAML: ${firstLine(first.message)}`);
-  }
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error: unknown) {
-    const reason: string = error instanceof Error ? error.message : String(error);
-    throw new SolverError('config', `${source}: YAML aliases expand too far (${reason}; at most ${MAX_ALIAS_COUNT} alias expansions)`, {
-      cause: error,
-    });
-  }
-  rejectUnsafeKeys(value, source);
-  return value;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]?.replace(/:$/, '') ?? message;
-}
+/** At most this many ignored keys are named in the warning about other tools' keys. */
+export const MAX_LISTED_KEYS: number = 20;
 
 /** The source name override values are reported under. */
 export const OVERRIDES_SOURCE: string = '--opts';
 
+const CORE_NUMBER: RegExp = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/** A plain scalar as YAML 1.2's core schema reads it: null, booleans, numbers (`1e-4`, `.inf`, `0x1F`), else the text. */
+function coreScalar(text: string): unknown {
+  if (/^(null|Null|NULL|~|)$/.test(text)) return null;
+  if (/^(true|True|TRUE)$/.test(text)) return true;
+  if (/^(false|False|FALSE)$/.test(text)) return false;
+  if (CORE_NUMBER.test(text)) return Number(text);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
+  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.slice(2), 8);
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(nan|NaN|NAN)$/.test(text)) return NaN;
+  return text;
+}
+
+/**
+ * Reads one `--opts` value the way detectron2's overrides are written: a scalar (`0.02`, `true`,
+ * `null`, `1e-4`, `.inf`, `"quoted"`, plain text, a Python tuple `(100, 200)` that becomes a list
+ * where a list is expected) or a flow list `[1, 2]` of such values. Scalars follow YAML 1.2's
+ * core schema, so a value means the same as in a config file.
+ *
+ * Why not a YAML parser: building a config from data in memory must not load one (browser bundles).
+ *
+ * @throws SolverError kind `config`: `--opts SOLVER.STEPS: invalid value: "[1, 2" (a list is not closed)`.
+ */
+export function readOverrideValue(text: string, source: string): unknown {
+  let at = 0;
+  const fail = (why: string): never => {
+    throw new SolverError('config', `${source}: invalid value: ${formatValue(text)} (${why})`);
+  };
+  const skip = (): void => {
+    while (at < text.length && /\s/.test(text[at] ?? '')) at += 1;
+  };
+  const quoted = (): string => {
+    const quote: string = text[at] ?? '';
+    let end: number = at + 1;
+    while (end < text.length && text[end] !== quote) end += text[end] === '\\' && quote === '"' ? 2 : 1;
+    if (end >= text.length) fail('a quoted string is not closed');
+    const body: string = text.slice(at, end + 1);
+    at = end + 1;
+    if (quote === "'") return body.slice(1, -1).replaceAll("''", "'");
+    try {
+      return JSON.parse(body) as string;
+    } catch {
+      return fail('a quoted string has an invalid escape');
+    }
+  };
+  const item = (depth: number): unknown => {
+    skip();
+    const first: string = text[at] ?? '';
+    if (first === '[') {
+      if (depth >= MAX_CONFIG_DEPTH) fail(`lists nested more than ${MAX_CONFIG_DEPTH} levels deep`);
+      at += 1;
+      const list: unknown[] = [];
+      skip();
+      if (text[at] === ']') {
+        at += 1;
+        return list;
+      }
+      for (;;) {
+        list.push(item(depth + 1));
+        skip();
+        const next: string = text[at] ?? '';
+        at += 1;
+        if (next === ']') return list;
+        if (next !== ',') fail(next === '' ? 'a list is not closed' : `expected , or ] at character ${at}`);
+        skip();
+        if (text[at] === ']') {
+          at += 1;
+          return list;
+        }
+      }
+    }
+    if (first === '{') fail('a mapping is not an override value; set each key, e.g. SOLVER.CLIP_GRADIENTS.ENABLED true');
+    if (first === '"' || first === "'") return quoted();
+    if (depth === 0) {
+      const rest: string = text.slice(at).trim();
+      at = text.length;
+      return coreScalar(rest);
+    }
+    const start: number = at;
+    while (at < text.length && text[at] !== ',' && text[at] !== ']') at += 1;
+    return coreScalar(text.slice(start, at).trim());
+  };
+  const value: unknown = item(0);
+  skip();
+  if (at < text.length) fail(`unexpected text after the value at character ${at + 1}`);
+  return value;
+}
+
 /**
  * Turns detectron2-style `--opts` overrides, `['SOLVER.BASE_LR', '0.02', 'SOLVER.STEPS', '(100, 200)']`,
- * into a layer `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`. Each value is parsed as YAML
- * (so `0.02` is a number, `true` a boolean, `[1, 2]` a list); tuple strings become lists later,
+ * into a layer `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`. Each value is read by
+ * {@link readOverrideValue} (so `0.02` is a number, `true` a boolean, `[1, 2]` a list); tuple strings become lists later,
  * where a list is expected. Later pairs win over earlier ones.
  *
  * @throws SolverError kind `config` for an odd number of items, an empty key segment, a refused key
- *   (`__proto__`, …), or a value that is not valid YAML.
+ *   (`__proto__`, …), or a value that cannot be read.
  */
 export function overridesToLayer(overrides: readonly string[]): ConfigLayer {
   if (overrides.length % 2 !== 0) {
@@ -136,13 +233,13 @@ export function overridesToLayer(overrides: readonly string[]): ConfigLayer {
     const key: string = overrides[i] ?? '';
     const segments: string[] = key.split('.');
     if (segments.some((segment: string) => segment === '')) {
-      throw new SolverError('config', `${OVERRIDES_SOURCE}: got key ${JSON.stringify(key)}, expected KEY like SOLVER.BASE_LR`);
+      throw new SolverError('config', `${OVERRIDES_SOURCE}: got key ${formatValue(key)}, expected KEY like SOLVER.BASE_LR`);
     }
     rejectUnsafeKeys(
       segments.reduceRight<unknown>((inner: unknown, segment: string) => Object.fromEntries([[segment, inner]]), null),
       OVERRIDES_SOURCE,
     );
-    const value: unknown = parseYamlText(overrides[i + 1] ?? '', `${OVERRIDES_SOURCE} ${key}`);
+    const value: unknown = readOverrideValue(overrides[i + 1] ?? '', `${OVERRIDES_SOURCE} ${key}`);
     setPath(data, segments, value);
   }
   return { source: OVERRIDES_SOURCE, data };
@@ -157,21 +254,6 @@ function setPath(target: Record<string, unknown>, segments: readonly string[], v
     node = child;
   }
   node[segments[segments.length - 1] ?? ''] = value;
-}
-
-/**
- * The source that set `path` (or the nearest enclosing key that was set whole), as ` (in a.yaml)`,
- * or `''` when the value is a default.
- */
-export function originOf(path: string, origins: ReadonlyMap<string, string>): string {
-  let current: string = path;
-  for (;;) {
-    const source: string | undefined = origins.get(current);
-    if (source !== undefined) return ` (in ${source})`;
-    const dot: number = current.lastIndexOf('.');
-    if (dot < 0) return '';
-    current = current.slice(0, dot);
-  }
 }
 
 /** One layer's owned keys and where they came from, ready to merge. */
@@ -221,44 +303,6 @@ function copyMapping(value: Readonly<Record<string, unknown>>): Record<string, u
 }
 
 /**
- * Reads a config file and, recursively, the files its `_BASE_` key names (relative to the file
- * that names them), as detectron2 does.
- *
- * @param path the config file.
- * @param reader how files are read and relative paths resolved.
- * @returns the layers in merge order: the deepest base first, `path` itself last.
- * @throws SolverError kind `config` for a `_BASE_` cycle (`_BASE_ cycle: a.yaml -> b.yaml -> a.yaml`),
- *   a non-string `_BASE_`, a document that is not a mapping, or invalid YAML; kind `io` when a file
- *   cannot be read.
- */
-export async function readConfigLayers(path: string, reader: TextFileReader): Promise<ConfigLayer[]> {
-  return readChain(path, reader, []);
-}
-
-async function readChain(path: string, reader: TextFileReader, chain: readonly string[]): Promise<ConfigLayer[]> {
-  if (chain.includes(path)) {
-    throw new SolverError('config', `_BASE_ cycle: ${[...chain, path].join(' -> ')}`);
-  }
-  const data: Readonly<Record<string, unknown>> = asDocument(parseYamlText(await reader.readText(path), path), path);
-  const layer: ConfigLayer = { source: path, data };
-  const base: unknown = data._BASE_;
-  if (base === undefined || base === null) return [layer];
-  if (typeof base !== 'string' || base === '') {
-    throw new SolverError('config', `_BASE_: got ${formatValue(base)}, expected the path of a config file (in ${path})`);
-  }
-  const below: ConfigLayer[] = await readChain(reader.resolve(path, base), reader, [...chain, path]);
-  return [...below, layer];
-}
-
-function asDocument(value: unknown, source: string): Readonly<Record<string, unknown>> {
-  if (value === null || value === undefined) return {};
-  if (!isMapping(value)) {
-    throw new SolverError('config', `${source}: got ${formatValue(value)}, expected a mapping of config keys at the top level`);
-  }
-  return value;
-}
-
-/**
  * The shared core of `loadConfig`, `parseConfig` and `mergeConfig`: checks each layer's keys, drops
  * other tools' sections with ONE warning that lists them all, merges the layers over `base`, validates.
  *
@@ -270,17 +314,19 @@ function asDocument(value: unknown, source: string): Readonly<Record<string, unk
  */
 export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[], logger: Logger = silentLogger): SolverConfig {
   const owned: OwnedLayer[] = [];
-  const foreign: string[] = [];
+  const foreign: Set<string> = new Set();
   const foreignSources: string[] = [];
   for (const layer of layers) {
     const split = splitForeignKeys(layer);
     owned.push({ source: layer.source, owned: split.owned });
-    for (const key of split.foreign) if (!foreign.includes(key)) foreign.push(key);
+    for (const key of split.foreign) foreign.add(key);
     if (split.foreign.length > 0) foreignSources.push(layer.source);
   }
-  const config: SolverConfig = validateConfig(mergeLayers(base as unknown as Record<string, unknown>, owned));
-  if (foreign.length > 0) {
-    logger.warn(`ignored keys that belong to other tools: ${foreign.join(', ')} (in ${foreignSources.join(', ')})`);
+  const config: SolverConfig = validateConfig(mergeLayers(base, owned));
+  if (foreign.size > 0) {
+    const listed: string[] = [...foreign].slice(0, MAX_LISTED_KEYS);
+    const more: string = foreign.size > MAX_LISTED_KEYS ? ` and ${foreign.size - MAX_LISTED_KEYS} more` : '';
+    logger.warn(`ignored keys that belong to other tools: ${listed.join(', ')}${more} (in ${foreignSources.join(', ')})`);
   }
   return config;
 }
@@ -292,8 +338,7 @@ export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[]
  * Why: browsers have no file system, and tests and examples build configs inline.
  * A `_BASE_` key is refused here (there is nothing to resolve it against); use `loadConfig` with a reader.
  *
- * @param data a mapping of config keys, e.g. `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`, or
- *   the text of a YAML document (`'SOLVER:\n  BASE_LR: 0.02'`), parsed as `loadConfig` parses files.
+ * @param data a mapping of config keys, e.g. `{ SOLVER: { BASE_LR: 0.02, STEPS: '(100, 200)' } }`.
  * @param source how messages name `data`; default `config`.
  * @param overrides `KEY VALUE` pairs as detectron2's `--opts`; default none.
  * @param options `logger` for the ignored-sections warning.
@@ -302,16 +347,14 @@ export function resolveConfig(base: SolverConfig, layers: readonly ConfigLayer[]
  * @example
  * ```ts
  * parseConfig({ SOLVER: { MAX_ITER: 2000, STEPS: '(1500,)' } }).SOLVER.STEPS; // [1500]
- * parseConfig('SOLVER:\n  MAX_ITER: 2000\n  STEPS: (1500,)\n').SOLVER.STEPS; // [1500]
  * ```
  */
 export function parseConfig(
-  input: unknown,
+  data: unknown,
   source: string = 'config',
   overrides: readonly string[] = [],
   options: ConfigLoadOptions = {},
 ): SolverConfig {
-  const data: unknown = typeof input === 'string' ? parseYamlText(input, source) : input;
   if (!isMapping(data)) {
     throw new SolverError('config', `${source}: got ${formatValue(data)}, expected a mapping of config keys at the top level`);
   }
@@ -344,40 +387,4 @@ export function mergeConfig(base: SolverConfig, patch: unknown, source: string =
   }
   rejectUnsafeKeys(patch, source);
   return resolveConfig(base, [{ source, data: patch }], options.logger);
-}
-
-/**
- * Loads a detectron2-style YAML config: the defaults, then the `_BASE_` chain (recursive, relative
- * to each file), then the file, then `overrides` as detectron2's `--opts`; validated and deeply frozen.
- *
- * Why: a detectron2 file (`SOLVER:` block, `STEPS: (60000, 80000)` tuples, `MODEL`/`DATASETS`
- * sections) loads unchanged; what is ours is checked strictly, what is not is ignored with one warning.
- *
- * This entry reads through `options.reader` (required: a page has no file system; see
- * `memoryTextFileReader`). In Node, the `loadConfig` of `tfjs-solver/node` reads from disk.
- *
- * @param path the YAML file.
- * @param overrides `KEY VALUE` pairs, values parsed as YAML; default none.
- * @param options `logger` (for the ignored-sections warning), `reader` (required here; the Node entry defaults it to the disk).
- * @returns the validated, deeply frozen config.
- * @throws SolverError kind `config` naming key path, value, rule and file; kind `io` for unreadable
- *   files or when no reader is given.
- * @example
- * ```ts
- * const reader = memoryTextFileReader({ 'base.yaml': 'SOLVER: {BASE_LR: 0.1}', 'run.yaml': '_BASE_: base.yaml' });
- * const config = await loadConfig('run.yaml', ['SOLVER.BASE_LR', '0.02'], { reader });
- * config.SOLVER.BASE_LR; // 0.02
- * ```
- */
-export async function loadConfig(path: string, overrides: readonly string[] = [], options: ConfigLoadOptions = {}): Promise<SolverConfig> {
-  const reader: TextFileReader | undefined = options.reader;
-  if (reader === undefined) {
-    throw new SolverError(
-      'io',
-      `loadConfig('${path}'): no reader given; in Node import loadConfig from 'tfjs-solver/node' (reads files from disk), ` +
-        'in a page pass { reader: memoryTextFileReader({...}) }, or use parseConfig with an object or a YAML string',
-    );
-  }
-  const layers = await readConfigLayers(path, reader);
-  return resolveConfig(DEFAULT_CONFIG, [...layers, overridesToLayer(overrides)], options.logger);
 }

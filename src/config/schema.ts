@@ -1,110 +1,301 @@
-import { parse } from 'yaml';
-import { z } from 'zod';
 import { formatValue, SolverError } from '../errors.js';
-import { type MergedConfig, originOf } from './load.js';
+import type { MergedConfig } from './load.js';
+import {
+  anyInteger,
+  boolean,
+  type Infer,
+  increasingIntegers,
+  integerAtLeast,
+  INVALID,
+  nonEmptyString,
+  nullable,
+  numberAtLeast,
+  numberIn,
+  object,
+  oneOf,
+  pairOf,
+  preprocess,
+  type Rule,
+  type RuleContext,
+  type RuleIssue,
+} from './rules.js';
+
+const TUPLE: RegExp = /^\s*\((.*)\)\s*$/s;
+const NUMBER: RegExp = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INFINITY: RegExp = /^[-+]?\.?inf(inity)?$/i;
+
+function tupleItem(text: string): unknown {
+  const item: string = text.trim();
+  if (NUMBER.test(item)) return Number(item);
+  if (INFINITY.test(item)) return item.startsWith('-') ? -Infinity : Infinity;
+  return item;
+}
 
 /**
- * The typed shape of a tfjs-solver config, keys in detectron2's spelling.
+ * Reads detectron2's Python tuple spelling of a list, `(60000, 80000)` or `(1500,)`, which YAML
+ * parses as a plain string. Any other value is returned as it is.
  *
- * Why these names: a detectron2 YAML file's `SOLVER:` block must load unchanged and mean
- * the same thing here. Keys marked (ext) are extensions beyond detectron2.
- * Every object loaded by `loadConfig` is deeply frozen.
+ * Why: detectron2's own files write `STEPS: (60000, 80000)`; they must load unchanged.
+ * Numbers are read as YAML 1.2 reads them (`1e-3`, `.5`, `inf`); anything else stays a string
+ * (and then fails the key's rule).
+ *
+ * @example parseTupleString('(60000, 80000)') // [60000, 80000]
  */
+export function parseTupleString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const inside: string | undefined = TUPLE.exec(value)?.[1];
+  if (inside === undefined) return value;
+  if (inside.trim() === '') return [];
+  const parts: string[] = inside.split(',');
+  if (parts.length > 1 && (parts[parts.length - 1] ?? '').trim() === '') parts.pop();
+  return parts.map(tupleItem);
+}
 
-/** Gradient clipping (detectron2 `SOLVER.CLIP_GRADIENTS`). */
-export interface ClipGradientsConfig {
+/** A p-norm order: a number >= 1, or infinity (`inf`, `.inf`, `Infinity` in YAML). */
+function normOrder(): Rule<number> {
+  const expected = 'a number >= 1 or inf';
+  const toNumber = (value: unknown): unknown =>
+    typeof value === 'string' && /^[+]?\.?inf(inity)?$/i.test(value.trim()) ? Infinity : value;
+  return preprocess(toNumber, {
+    expected,
+    read: (value: unknown, context: RuleContext): number | typeof INVALID => {
+      if (typeof value === 'number' && value >= 1) return value;
+      context.issues.push({ path: context.path, text: `got ${formatValue(value)}, expected ${expected}` });
+      return INVALID;
+    },
+  });
+}
+
+/** The rules of `SOLVER.CLIP_GRADIENTS` (detectron2 gradient clipping; SPEC §1, §4). */
+const clipGradientsSchema = object({
   /** Clip at all. Default false. */
-  readonly ENABLED: boolean;
+  ENABLED: boolean(),
   /** `value`: clamp elements; `norm`: each parameter's norm on its own; `full_model` (ext): one global norm. */
-  readonly CLIP_TYPE: 'value' | 'norm' | 'full_model';
+  CLIP_TYPE: oneOf(['value', 'norm', 'full_model'], 'Unknown gradient clipper type'),
   /** The clamp bound (`value`) or the maximum norm (`norm`, `full_model`). Default 1.0. */
-  readonly CLIP_VALUE: number;
+  CLIP_VALUE: numberAtLeast(0, true),
   /** p of the p-norm, any p >= 1, or `Infinity` (written `inf` in YAML). Default 2.0. */
-  readonly NORM_TYPE: number;
+  NORM_TYPE: normOrder(),
   /**
    * (ext) What to do when a gradient norm is NaN or infinite: `skip` the update (weights and
    * slots untouched, the step counted as skipped; no device sync), `error` (throw naming the
-   * parameter; needs a device sync per step), or `none` (apply as is). Default `skip`.
+   * parameter), or `none` (apply as is). Default `skip`.
    */
-  readonly NONFINITE: 'skip' | 'error' | 'none';
-}
+  NONFINITE: oneOf(['skip', 'error', 'none'], 'Unknown non-finite gradient policy'),
+});
 
-/** The `SOLVER` section: schedule, optimizer and clipping hyperparameters. */
-export interface SolverSection {
-  readonly LR_SCHEDULER_NAME: 'WarmupMultiStepLR' | 'WarmupCosineLR' | 'WarmupStepWithFixedGammaLR' | 'WarmupPolyLR';
-  readonly MAX_ITER: number;
-  readonly BASE_LR: number;
-  readonly BASE_LR_END: number;
-  readonly MOMENTUM: number;
-  readonly NESTEROV: boolean;
-  readonly WEIGHT_DECAY: number;
-  readonly WEIGHT_DECAY_NORM: number;
-  readonly GAMMA: number;
-  readonly STEPS: readonly number[];
-  readonly NUM_DECAYS: number;
-  readonly WARMUP_FACTOR: number;
-  readonly WARMUP_ITERS: number;
-  readonly WARMUP_METHOD: 'linear' | 'constant';
-  readonly RESCALE_INTERVAL: boolean;
-  readonly CHECKPOINT_PERIOD: number;
-  readonly IMS_PER_BATCH: number;
-  readonly REFERENCE_WORLD_SIZE: number;
-  readonly BIAS_LR_FACTOR: number;
+/** The rules of the `SOLVER` section, key by key (SPEC §1); rules of two keys are in {@link checkCrossFieldRules}. */
+const solverSectionSchema = object({
+  LR_SCHEDULER_NAME: oneOf(['WarmupMultiStepLR', 'WarmupCosineLR', 'WarmupStepWithFixedGammaLR', 'WarmupPolyLR'], 'Unknown LR scheduler'),
+  MAX_ITER: integerAtLeast(1),
+  BASE_LR: numberAtLeast(0),
+  BASE_LR_END: numberAtLeast(0),
+  MOMENTUM: numberAtLeast(0),
+  NESTEROV: boolean(),
+  WEIGHT_DECAY: numberAtLeast(0),
+  WEIGHT_DECAY_NORM: numberAtLeast(0),
+  GAMMA: numberAtLeast(0, true),
+  /** Iterations where `WarmupMultiStepLR` multiplies the LR by `GAMMA`: integers > 0, strictly increasing. */
+  STEPS: preprocess(
+    parseTupleString,
+    increasingIntegers(1, 'a list of strictly increasing integers > 0, like [60000, 80000] or (60000, 80000)'),
+  ),
+  NUM_DECAYS: integerAtLeast(1),
+  WARMUP_FACTOR: numberAtLeast(0),
+  WARMUP_ITERS: integerAtLeast(0),
+  WARMUP_METHOD: oneOf(['linear', 'constant'], 'Unknown warmup method'),
+  RESCALE_INTERVAL: boolean(),
+  CHECKPOINT_PERIOD: integerAtLeast(1),
+  IMS_PER_BATCH: integerAtLeast(1),
+  REFERENCE_WORLD_SIZE: integerAtLeast(0),
+  BIAS_LR_FACTOR: numberAtLeast(0),
   /** null means: the same as `WEIGHT_DECAY`. */
-  readonly WEIGHT_DECAY_BIAS: number | null;
-  readonly CLIP_GRADIENTS: ClipGradientsConfig;
+  WEIGHT_DECAY_BIAS: nullable(numberAtLeast(0)),
+  CLIP_GRADIENTS: clipGradientsSchema,
   /** (ext) `SGD` (default), `AdamW` or `Adam`. */
-  readonly OPTIMIZER: 'SGD' | 'AdamW' | 'Adam';
+  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam'], 'Unknown optimizer'),
   /** (ext) Adam/AdamW betas. Default [0.9, 0.999]. */
-  readonly BETAS: readonly [number, number];
+  BETAS: preprocess(parseTupleString, pairOf(numberIn(0, 1, true), 'two numbers in [0, 1), like [0.9, 0.999]')),
   /** (ext) Adam/AdamW epsilon. Default 1e-8 (PyTorch's). */
-  readonly EPS: number;
+  EPS: numberAtLeast(0, true),
   /** (ext, detectron2 DeepLab project) power of `WarmupPolyLR`. Default 0.9. */
-  readonly POLY_LR_POWER: number;
+  POLY_LR_POWER: numberAtLeast(0),
   /** (ext, detectron2 DeepLab project) constant LR factor at the end of `WarmupPolyLR`. Default 0.0. */
-  readonly POLY_LR_CONSTANT_ENDING: number;
+  POLY_LR_CONSTANT_ENDING: numberIn(0, 1),
   /** (ext) Allow resuming a checkpoint written with a different `MAX_ITER`. Default false. */
-  readonly ALLOW_MAX_ITER_CHANGE: boolean;
-}
+  ALLOW_MAX_ITER_CHANGE: boolean(),
+});
 
-/** (ext) The `TRAIN` section: how the training loop runs. */
-export interface TrainSection {
+/** (ext) The rules of the `TRAIN` section: how the training loop runs. */
+const trainSectionSchema = object({
   /** `auto`, `tensorflow`, `wasm` or `cpu`. Default `auto`. */
-  readonly BACKEND: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  BACKEND: oneOf(['auto', 'tensorflow', 'wasm', 'cpu'], 'Unknown backend'),
   /** Write metrics every this many iterations. Default 20. */
-  readonly LOG_PERIOD: number;
+  LOG_PERIOD: integerAtLeast(1),
   /** Keep this many most recent periodic checkpoints. Default 3. */
-  readonly MAX_TO_KEEP: number;
+  MAX_TO_KEEP: integerAtLeast(1),
   /** Keep an exponential moving average of the weights. Default false. */
-  readonly EMA_ENABLED: boolean;
+  EMA_ENABLED: boolean(),
   /** Decay of the weight EMA. Default 0.999. */
-  readonly EMA_DECAY: number;
-}
+  EMA_DECAY: numberIn(0, 1, true),
+});
 
-/** (ext) The `DEMO` section: the small model and synthetic data `npm start` trains. */
-export interface DemoSection {
-  /** Number of synthetic samples. Default 2048. */
-  readonly NUM_SAMPLES: number;
+/** (ext) The rules of the `DEMO` section: the small model and synthetic data `npm start` trains. */
+const demoSectionSchema = object({
+  /** Number of synthetic samples (half per class, so at least 2). Default 2048. */
+  NUM_SAMPLES: integerAtLeast(2),
   /** Units in each hidden layer. Default 64. */
-  readonly HIDDEN_UNITS: number;
+  HIDDEN_UNITS: integerAtLeast(1),
+});
+
+/**
+ * The rules of a whole config, key by key: the one source of truth of the config's shape
+ * ({@link SolverConfig} is derived from it).
+ */
+export const solverConfigSchema = object({
+  SOLVER: solverSectionSchema,
+  TRAIN: trainSectionSchema,
+  DEMO: demoSectionSchema,
+  /** Where checkpoints and metrics go. Default `./output`. */
+  OUTPUT_DIR: nonEmptyString(),
+  /** Seed for data order and init; negative means: pick one and record it. Default -1. */
+  SEED: anyInteger(),
+});
+
+/**
+ * A whole config, keys in detectron2's spelling (derived from {@link solverConfigSchema}).
+ *
+ * Why these names: a detectron2 YAML file's `SOLVER:` block must load unchanged and mean the same
+ * thing here; sections owned by other tools (`MODEL`, `DATASETS`, …) are dropped when loading.
+ * Every config `loadConfig`, `parseConfig` and `mergeConfig` return is validated and deeply frozen.
+ */
+export type SolverConfig = Infer<typeof solverConfigSchema>;
+/** The `SOLVER` section: schedule, optimizer and clipping hyperparameters. */
+export type SolverSection = SolverConfig['SOLVER'];
+/** Gradient clipping (detectron2 `SOLVER.CLIP_GRADIENTS`). */
+export type ClipGradientsConfig = SolverSection['CLIP_GRADIENTS'];
+/** (ext) The `TRAIN` section: how the training loop runs. */
+export type TrainSection = SolverConfig['TRAIN'];
+/** (ext) The `DEMO` section: the small model and synthetic data `npm start` trains. */
+export type DemoSection = SolverConfig['DEMO'];
+
+/** A rule of two or more keys: the key it is reported under, and its check (the message tail, or nothing). */
+interface CrossFieldRule {
+  readonly key: string;
+  /** The other keys the rule reads (the message names the file that set any of them). */
+  readonly involves: readonly string[];
+  /** The message after `KEY: ` (or `{ at, text }` for an item of a list key), or nothing. */
+  readonly check: (solver: SolverSection) => string | { readonly at: string; readonly text: string } | undefined;
 }
 
 /**
- * A whole config. Sections owned by other tools (`MODEL`, `DATASETS`, …) are dropped when loading.
- * @example
- * ```ts
- * const config: SolverConfig = parseConfig({ SOLVER: { BASE_LR: 0.02, STEPS: '(60000, 80000)' } });
- * config.SOLVER.STEPS; // [60000, 80000]
- * ```
+ * The rules that involve two keys (SPEC §1), checked after every key passed its own rule, so
+ * that every rule the schedule and the training loop rely on is enforced once, at load time.
  */
-export interface SolverConfig {
-  readonly SOLVER: SolverSection;
-  readonly TRAIN: TrainSection;
-  readonly DEMO: DemoSection;
-  /** Where checkpoints and metrics go. Default `./output`. */
-  readonly OUTPUT_DIR: string;
-  /** Seed for data order and init; negative means: pick one and record it. Default -1. */
-  readonly SEED: number;
+const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  {
+    // PyTorch refuses Nesterov without momentum.
+    key: 'SOLVER.NESTEROV',
+    involves: ['SOLVER.MOMENTUM'],
+    check: (s) =>
+      s.NESTEROV && s.MOMENTUM <= 0
+        ? `got true with SOLVER.MOMENTUM ${s.MOMENTUM}, expected SOLVER.MOMENTUM > 0 (Nesterov momentum needs a momentum)`
+        : undefined,
+  },
+  {
+    // detectron2 asserts 0 <= BASE_LR_END / BASE_LR <= 1 for the cosine schedule.
+    key: 'SOLVER.BASE_LR_END',
+    involves: ['SOLVER.BASE_LR', 'SOLVER.LR_SCHEDULER_NAME'],
+    check: (s) => {
+      if (s.LR_SCHEDULER_NAME !== 'WarmupCosineLR') return undefined;
+      const ratio: number = s.BASE_LR_END / s.BASE_LR;
+      return ratio >= 0 && ratio <= 1
+        ? undefined
+        : `got ${s.BASE_LR_END} with SOLVER.BASE_LR ${s.BASE_LR}, expected SOLVER.BASE_LR_END / SOLVER.BASE_LR in [0, 1] for WarmupCosineLR`;
+    },
+  },
+  {
+    // A step at MAX_ITER would only change the LR after the last iteration (fvcore refuses it).
+    key: 'SOLVER.STEPS',
+    involves: ['SOLVER.MAX_ITER', 'SOLVER.LR_SCHEDULER_NAME'],
+    check: (s) => {
+      if (s.LR_SCHEDULER_NAME !== 'WarmupMultiStepLR') return undefined;
+      const k: number = s.STEPS.indexOf(s.MAX_ITER);
+      if (k < 0) return undefined;
+      return { at: `[${k}]`, text: `got ${s.MAX_ITER}, expected < SOLVER.MAX_ITER (${s.MAX_ITER}); a step at MAX_ITER never takes effect` };
+    },
+  },
+  {
+    // With RESCALE_INTERVAL the main schedule is squeezed into the iterations after warmup.
+    key: 'SOLVER.WARMUP_ITERS',
+    involves: ['SOLVER.MAX_ITER', 'SOLVER.RESCALE_INTERVAL', 'SOLVER.LR_SCHEDULER_NAME'],
+    check: (s) =>
+      s.RESCALE_INTERVAL && s.LR_SCHEDULER_NAME !== 'WarmupPolyLR' && s.WARMUP_ITERS >= s.MAX_ITER
+        ? `got ${s.WARMUP_ITERS}, expected < SOLVER.MAX_ITER (${s.MAX_ITER}) when SOLVER.RESCALE_INTERVAL is true`
+        : undefined,
+  },
+];
+
+/**
+ * Checks the rules that involve two keys (NESTEROV needs MOMENTUM; the cosine BASE_LR_END /
+ * BASE_LR ratio; a MultiStep step at MAX_ITER; warmup shorter than the run with RESCALE_INTERVAL).
+ *
+ * @throws SolverError kind `config` naming the key, the values and the rule, and where it was set.
+ */
+export function checkCrossFieldRules(config: SolverConfig, origins: ReadonlyMap<string, string>): void {
+  for (const rule of CROSS_FIELD_RULES) {
+    const broken = rule.check(config.SOLVER);
+    if (broken === undefined) continue;
+    const [key, text] = typeof broken === 'string' ? [rule.key, broken] : [`${rule.key}${broken.at}`, broken.text];
+    const where: string = [rule.key, ...rule.involves].map((k: string) => originOf(k, origins)).find((w: string) => w !== '') ?? '';
+    throw new SolverError('config', `${key}: ${text}${where}`);
+  }
+}
+
+/**
+ * The source that set `path` (or the nearest enclosing key that was set whole), as ` (in a.yaml)`,
+ * or `''` when the value is a default.
+ */
+export function originOf(path: string, origins: ReadonlyMap<string, string>): string {
+  let current: string = path;
+  for (;;) {
+    const source: string | undefined = origins.get(current);
+    if (source !== undefined) return ` (in ${source})`;
+    const dot: number = current.lastIndexOf('.');
+    if (dot < 0) return '';
+    current = current.slice(0, dot);
+  }
+}
+
+/** At most this many broken rules are listed in one message; the rest are counted. */
+export const MAX_LISTED_ISSUES: number = 10;
+
+/**
+ * One message for broken rules: `SOLVER.MAX_ITER: got -5, expected an integer > 0 (in a.yaml)`,
+ * several joined with `; ` in key order, at most {@link MAX_LISTED_ISSUES} of them.
+ */
+export function formatConfigIssues(issues: readonly RuleIssue[], origins: ReadonlyMap<string, string>): string {
+  const lines: string[] = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue: RuleIssue) => `${issue.path}: ${issue.text}${originOf(issue.path, origins)}`);
+  const more: number = issues.length - MAX_LISTED_ISSUES;
+  return more > 0 ? `${lines.join('; ')}; and ${more} more` : lines.join('; ');
+}
+
+/**
+ * Checks merged config data against every rule and returns it as a deeply frozen {@link SolverConfig}.
+ *
+ * @param merged the merged data and the source of each key (for messages).
+ * @returns a new, deeply frozen config.
+ * @throws SolverError kind `config` for the broken rules; when several keys are wrong, their
+ *   messages are joined with `; `, in key order.
+ */
+export function validateConfig(merged: MergedConfig): SolverConfig {
+  const issues: RuleIssue[] = [];
+  const config = solverConfigSchema.read(merged.data, { path: '', issues });
+  if (config === INVALID) throw new SolverError('config', formatConfigIssues(issues, merged.origins));
+  checkCrossFieldRules(config, merged.origins);
+  return deepFreeze(config);
 }
 
 /**
@@ -120,17 +311,10 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Every key's default, exactly as detectron2's `config/defaults.py` gives them.
+ * Every key's default, exactly as SPEC §1 (and detectron2's `config/defaults.py`) gives them.
  * Deeply frozen: derive a new config with `loadConfig`/`mergeConfig`, never by mutation.
- *
- * Why: a config file states only what differs from detectron2's defaults.
- * @example
- * ```ts
- * const config = mergeConfig(DEFAULT_CONFIG, { SOLVER: { BASE_LR: 0.02 } });
- * DEFAULT_CONFIG.SOLVER.MAX_ITER; // 40000, as detectron2
- * ```
  */
-export const DEFAULT_CONFIG: SolverConfig = deepFreeze({
+export const DEFAULT_CONFIG: SolverConfig = deepFreeze<SolverConfig>({
   SOLVER: {
     LR_SCHEDULER_NAME: 'WarmupMultiStepLR',
     MAX_ITER: 40000,
@@ -180,238 +364,3 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze({
   OUTPUT_DIR: './output',
   SEED: -1,
 });
-
-const TUPLE: RegExp = /^\s*\((.*)\)\s*$/s;
-
-/**
- * Reads detectron2's Python tuple spelling of a list, `(60000, 80000)` or `(1500,)`, which YAML
- * parses as a plain string. Any other value is returned as it is.
- *
- * Why: detectron2's own files write `STEPS: (60000, 80000)`; they must load unchanged.
- * The inside is read as a YAML flow sequence, so `(1e-3, 2)` holds numbers.
- *
- * @example parseTupleString('(60000, 80000)') // [60000, 80000]
- */
-export function parseTupleString(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const match: RegExpExecArray | null = TUPLE.exec(value);
-  const inside: string | undefined = match?.[1];
-  if (inside === undefined) return value;
-  try {
-    const list: unknown = parse(`[${inside}]`, { version: '1.2' });
-    return Array.isArray(list) ? list : value;
-  } catch {
-    return value;
-  }
-}
-
-// The field schemas of the config. Each error message is the rule the value broke
-// ("an integer > 0"); formatConfigIssue turns it into "KEY: got VALUE, expected RULE".
-// Enum schemas (issue code invalid_value) instead write a whole sentence after the key.
-
-/** An integer >= `min` (written "an integer > 0" for min 1). */
-export function integerAtLeast(min: number): z.ZodNumber {
-  const rule: string = min === 1 ? 'an integer > 0' : `an integer >= ${min}`;
-  return z.number({ error: rule }).int({ error: rule }).gte(min, { error: rule });
-}
-
-/** Any integer (negative allowed). */
-export function anyInteger(): z.ZodNumber {
-  return z.number({ error: 'an integer' }).int({ error: 'an integer' });
-}
-
-/** A finite number >= `min`, or > `min` when `exclusive`. */
-export function numberAtLeast(min: number, exclusive: boolean = false): z.ZodNumber {
-  const rule: string = `a number ${exclusive ? '>' : '>='} ${min}`;
-  const base: z.ZodNumber = z.number({ error: rule });
-  return exclusive ? base.gt(min, { error: rule }) : base.gte(min, { error: rule });
-}
-
-/** A finite number in `[min, max]`. */
-export function numberInClosed(min: number, max: number): z.ZodNumber {
-  const rule: string = `a number in [${min}, ${max}]`;
-  return z.number({ error: rule }).gte(min, { error: rule }).lte(max, { error: rule });
-}
-
-/** A finite number in `[min, max)`. */
-export function numberInHalfOpen(min: number, max: number): z.ZodNumber {
-  const rule: string = `a number in [${min}, ${max})`;
-  return z.number({ error: rule }).gte(min, { error: rule }).lt(max, { error: rule });
-}
-
-/** `true` or `false` (YAML 1.2 also reads `True`/`FALSE`; `yes`/`no` are strings). */
-export function boolean(): z.ZodBoolean {
-  return z.boolean({ error: 'true or false' });
-}
-
-/** A non-empty string. */
-export function nonEmptyString(): z.ZodString {
-  return z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
-}
-
-/**
- * One of `values`. The message is a whole sentence: `<unknownLabel>: <value> (expected one of …)`,
- * e.g. `Unknown LR scheduler: Foo`, the reference's wording.
- */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, unknownLabel: string): z.ZodEnum<{ [K in T[number]]: K }> {
-  const expected: string = `expected one of ${values.join(', ')}`;
-  return z.enum(values, {
-    error: (issue: { input?: unknown }) => {
-      const shown: string = typeof issue.input === 'string' ? issue.input : formatValue(issue.input);
-      return `${unknownLabel}: ${shown} (${expected})`;
-    },
-  });
-}
-
-/** A list (a YAML sequence or a Python tuple string) of strictly increasing integers >= 0. */
-export function increasingIntegers(): z.ZodType<readonly number[]> {
-  const rule: string = 'a list of strictly increasing integers >= 0, like [60000, 80000] or (60000, 80000)';
-  const list = z
-    .array(z.number({ error: rule }).int({ error: rule }).gte(0, { error: rule }), { error: rule })
-    .refine((items: number[]) => items.every((item: number, i: number) => i === 0 || item > (items[i - 1] ?? 0)), {
-      error: rule,
-    });
-  return z.preprocess(parseTupleString, list);
-}
-
-/** A pair of numbers in [0, 1) (Adam's betas), as a list or a Python tuple string. */
-export function betaPair(): z.ZodType<readonly [number, number]> {
-  const rule: string = 'two numbers in [0, 1), like [0.9, 0.999]';
-  const beta: z.ZodNumber = z.number({ error: rule }).gte(0, { error: rule }).lt(1, { error: rule });
-  return z.preprocess(parseTupleString, z.tuple([beta, beta], { error: rule }));
-}
-
-/** A p-norm order: a number >= 1, or infinity (`inf`, `.inf`, `Infinity` in YAML). */
-export function normOrder(): z.ZodType<number> {
-  const rule: string = 'a number >= 1 or inf';
-  const toNumber = (value: unknown): unknown =>
-    typeof value === 'string' && /^[+]?\.?inf(inity)?$/i.test(value.trim()) ? Infinity : value;
-  return z.preprocess(
-    toNumber,
-    z.custom<number>((value: unknown) => typeof value === 'number' && value >= 1, { error: rule }),
-  );
-}
-
-/** Field rules of `SOLVER.CLIP_GRADIENTS` (SPEC §1, §4). */
-export const clipGradientsSchema: z.ZodType<ClipGradientsConfig> = z.object({
-  ENABLED: boolean(),
-  CLIP_TYPE: oneOf(['value', 'norm', 'full_model'], 'Unknown gradient clipper type'),
-  CLIP_VALUE: numberAtLeast(0, true),
-  NORM_TYPE: normOrder(),
-  NONFINITE: oneOf(['skip', 'error', 'none'], 'Unknown non-finite gradient policy'),
-});
-
-/** Field rules of the `SOLVER` section (SPEC §1). Cross-field rules live in `checkCrossFieldRules`. */
-export const solverSectionSchema: z.ZodType<SolverSection> = z.object({
-  LR_SCHEDULER_NAME: oneOf(['WarmupMultiStepLR', 'WarmupCosineLR', 'WarmupStepWithFixedGammaLR', 'WarmupPolyLR'], 'Unknown LR scheduler'),
-  MAX_ITER: integerAtLeast(1),
-  BASE_LR: numberAtLeast(0),
-  BASE_LR_END: numberAtLeast(0),
-  MOMENTUM: numberAtLeast(0),
-  NESTEROV: boolean(),
-  WEIGHT_DECAY: numberAtLeast(0),
-  WEIGHT_DECAY_NORM: numberAtLeast(0),
-  GAMMA: numberAtLeast(0, true),
-  STEPS: increasingIntegers(),
-  NUM_DECAYS: integerAtLeast(1),
-  WARMUP_FACTOR: numberAtLeast(0),
-  WARMUP_ITERS: integerAtLeast(0),
-  WARMUP_METHOD: oneOf(['linear', 'constant'], 'Unknown warmup method'),
-  RESCALE_INTERVAL: boolean(),
-  CHECKPOINT_PERIOD: integerAtLeast(1),
-  IMS_PER_BATCH: integerAtLeast(1),
-  REFERENCE_WORLD_SIZE: integerAtLeast(0),
-  BIAS_LR_FACTOR: numberAtLeast(0),
-  WEIGHT_DECAY_BIAS: z.union([z.null(), numberAtLeast(0)], { error: 'null or a number >= 0' }),
-  CLIP_GRADIENTS: clipGradientsSchema,
-  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam'], 'Unknown optimizer'),
-  BETAS: betaPair(),
-  EPS: numberAtLeast(0, true),
-  POLY_LR_POWER: numberAtLeast(0),
-  POLY_LR_CONSTANT_ENDING: numberInClosed(0, 1),
-  ALLOW_MAX_ITER_CHANGE: boolean(),
-});
-
-const trainSectionSchema: z.ZodType<TrainSection> = z.object({
-  BACKEND: oneOf(['auto', 'tensorflow', 'wasm', 'cpu'], 'Unknown backend'),
-  LOG_PERIOD: integerAtLeast(1),
-  MAX_TO_KEEP: integerAtLeast(1),
-  EMA_ENABLED: boolean(),
-  EMA_DECAY: numberInHalfOpen(0, 1),
-});
-
-const demoSectionSchema: z.ZodType<DemoSection> = z.object({
-  NUM_SAMPLES: integerAtLeast(1),
-  HIDDEN_UNITS: integerAtLeast(1),
-});
-
-/** Field rules of a whole config: the owned sections and the top-level `OUTPUT_DIR` and `SEED`. */
-export const solverConfigSchema: z.ZodType<SolverConfig> = z.object({
-  SOLVER: solverSectionSchema,
-  TRAIN: trainSectionSchema,
-  DEMO: demoSectionSchema,
-  OUTPUT_DIR: nonEmptyString(),
-  SEED: anyInteger(),
-});
-
-/**
- * The rules that involve two keys (SPEC §1), checked after every key passed its own rule:
- * - `SOLVER.NESTEROV` true needs `SOLVER.MOMENTUM` > 0 (PyTorch refuses Nesterov without momentum);
- * - with `WarmupCosineLR`, `SOLVER.BASE_LR_END / SOLVER.BASE_LR` must lie in [0, 1] (detectron2's assert).
- *
- * @throws SolverError kind `config` naming both keys, their values and the rule.
- */
-export function checkCrossFieldRules(config: SolverConfig, origins: ReadonlyMap<string, string>): void {
-  const solver = config.SOLVER;
-  if (solver.NESTEROV && solver.MOMENTUM <= 0) {
-    throw new SolverError(
-      'config',
-      `SOLVER.NESTEROV: got true with SOLVER.MOMENTUM ${solver.MOMENTUM}, expected SOLVER.MOMENTUM > 0 ` +
-        `(Nesterov momentum needs a momentum)${originOf('SOLVER.NESTEROV', origins)}`,
-    );
-  }
-  if (solver.LR_SCHEDULER_NAME === 'WarmupCosineLR') {
-    const ratio: number = solver.BASE_LR_END / solver.BASE_LR;
-    if (!(ratio >= 0 && ratio <= 1)) {
-      throw new SolverError(
-        'config',
-        `SOLVER.BASE_LR_END: got ${solver.BASE_LR_END} with SOLVER.BASE_LR ${solver.BASE_LR}, ` +
-          `expected SOLVER.BASE_LR_END / SOLVER.BASE_LR in [0, 1] for WarmupCosineLR` +
-          originOf('SOLVER.BASE_LR_END', origins),
-      );
-    }
-  }
-}
-
-/**
- * Turns one zod issue into our message: `SOLVER.MAX_ITER: got -5, expected an integer > 0 (in a.yaml)`.
- * Enum rules (issue code `invalid_value`) carry a whole sentence, e.g.
- * `SOLVER.WARMUP_METHOD: Unknown warmup method: cosine (expected one of linear, constant)`.
- *
- * @param issue a zod issue from parsing with `reportInput: true`.
- * @param origins key path → source, for the ` (in FILE)` suffix.
- */
-export function formatConfigIssue(issue: z.core.$ZodIssue, origins: ReadonlyMap<string, string>): string {
-  const path: string = issue.path.map(String).join('.');
-  const where: string = originOf(path, origins);
-  if (issue.code === 'invalid_value') return `${path}: ${issue.message}${where}`;
-  return `${path}: got ${formatValue(issue.input)}, expected ${issue.message}${where}`;
-}
-
-/**
- * Checks merged config data against every rule and returns it as a deeply frozen {@link SolverConfig}.
- *
- * @param merged the merged data and the source of each key (for messages).
- * @returns a new, deeply frozen config.
- * @throws SolverError kind `config` for the first broken rule; when several keys are wrong, all
- *   messages are joined with `; `, in key order.
- */
-export function validateConfig(merged: MergedConfig): SolverConfig {
-  const result = solverConfigSchema.safeParse(merged.data, { reportInput: true });
-  if (!result.success) {
-    const lines: string[] = result.error.issues.map((issue) => formatConfigIssue(issue, merged.origins));
-    throw new SolverError('config', lines.join('; '));
-  }
-  checkCrossFieldRules(result.data, merged.origins);
-  return deepFreeze(result.data);
-}

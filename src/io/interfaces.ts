@@ -50,10 +50,11 @@ export const silentLogger: Logger = Object.freeze({
  */
 export interface TextFileReader {
   /**
-   * The whole file as UTF-8 text.
-   * @throws SolverError kind `io` naming the path when it cannot be read.
+   * The whole file as UTF-8 text. Only regular files are read (never a directory, pipe or device).
+   * @param maxBytes refuse a file larger than this without reading it all; default no limit.
+   * @throws SolverError kind `io` naming the path when it cannot be read or is too large.
    */
-  readText(path: string): Promise<string>;
+  readText(path: string, maxBytes?: number): Promise<string>;
   /** The path of `relative` as seen from the file `fromFile` (absolute `relative` paths stay as they are). */
   resolve(fromFile: string, relative: string): string;
 }
@@ -93,9 +94,10 @@ export function normalizePath(path: string): string {
 export function memoryTextFileReader(files: Readonly<Record<string, string>>): TextFileReader {
   const byPath: Map<string, string> = new Map(Object.entries(files).map(([path, text]) => [normalizePath(path), text]));
   return {
-    readText(path: string): Promise<string> {
+    readText(path: string, maxBytes: number = Infinity): Promise<string> {
       const text: string | undefined = byPath.get(normalizePath(path));
       if (text === undefined) return Promise.reject(new SolverError('io', `${path}: no such file`));
+      if (text.length > maxBytes) return Promise.reject(new SolverError('io', `${path}: larger than ${maxBytes} bytes`));
       return Promise.resolve(text);
     },
     resolve(fromFile: string, relative: string): string {

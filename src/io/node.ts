@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { appendFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, constants, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
@@ -208,10 +208,17 @@ export const nodeFileStore: LockingFileStore = Object.freeze({
  * ```
  */
 export const nodeTextFileReader: TextFileReader = Object.freeze({
-  async readText(path: string): Promise<string> {
+  async readText(path: string, maxBytes: number = Infinity): Promise<string> {
     try {
-      return await readFile(path, 'utf8');
+      // stat first: opening a FIFO blocks until a writer comes, and a device never ends.
+      const info = await stat(path);
+      if (!info.isFile()) throw new SolverError('io', `${path}: not a regular file (a directory, pipe or device is never read)`);
+      if (info.size > maxBytes) throw new SolverError('io', `${path}: ${info.size} bytes, expected at most ${maxBytes}`);
+      const text: string = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NONBLOCK });
+      if (Buffer.byteLength(text) > maxBytes) throw new SolverError('io', `${path}: grew past ${maxBytes} bytes while read`);
+      return text;
     } catch (error: unknown) {
+      if (SolverError.is(error)) throw error;
       const code: unknown = (error as { code?: unknown }).code;
       const reason: string = code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
       throw new SolverError('io', `${path}: ${reason}`, { cause: error });

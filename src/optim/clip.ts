@@ -169,7 +169,16 @@ export function clipperFromAnalyse(analyse: (grads: tf.NamedTensorMap) => ClipOu
 }
 
 /** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
-const NORM_EPS = 1e-6;
+export const NORM_EPS = 1e-6;
+
+/**
+ * `full_model` clipping from the global norm `n` (SPEC §4): `c = v / (n + 1e-6)`, the gradient
+ * scale `min(c, 1)`, and `clipped` (1 when c < 1). The one formula both clip paths use.
+ */
+export function fullModelScale(norm: tf.Scalar, clipValue: number): { gradScale: tf.Scalar; clipped: tf.Scalar } {
+  const coef: tf.Scalar = tf.div(clipValue, tf.add(norm, NORM_EPS));
+  return { gradScale: tf.minimum<tf.Scalar>(coef, 1), clipped: tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar };
+}
 
 /**
  * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes.
@@ -224,9 +233,8 @@ function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions
       return { grads: out, gradScale: null, stats: { norm, finite, clipped: clipped as tf.Scalar } };
     }
     case 'full_model': {
-      const coef = tf.div(v, tf.add(norm, NORM_EPS));
-      const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
-      return { grads, gradScale: tf.minimum<tf.Scalar>(coef, 1), stats: { norm, finite, clipped } };
+      const { gradScale, clipped } = fullModelScale(norm, v);
+      return { grads, gradScale, stats: { norm, finite, clipped } };
     }
   }
 }

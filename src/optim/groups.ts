@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { SolverError } from '../errors.js';
+import { numberAtLeast, readArg } from '../config/rules.js';
+import { formatValue, SolverError } from '../errors.js';
 
 /**
  * Hyperparameters a parameter group can carry. `lr` and `weightDecay` are what the optimizers
@@ -63,6 +64,8 @@ export interface DefaultOptimizerParamsOptions {
   /**
    * Hyperparameters per short weight name, applied last. A key matches detectron2's name
    * (`weight`, `bias`) or the tfjs name (`kernel`, `beta`, …); the tfjs name wins when both match.
+   * Each override sets `lr` and/or `weight_decay` (detectron2's spelling; `weightDecay` too);
+   * any other key is refused (see {@link normalizeOverride}).
    */
   readonly overrides?: Readonly<Record<string, ParamHyperparams>>;
   /** More layer class names to treat as normalization, beyond BatchNormalization and LayerNormalization. */
@@ -194,12 +197,92 @@ function walk(layers: readonly tf.layers.Layer[], prefix: string, out: ModuleDat
 }
 
 /**
- * Layer class names treated as normalization layers (their weights get `weightDecayNorm`).
+ * Layer class names treated as normalization layers (their weights get `weightDecayNorm`), in
+ * both vocabularies: tfjs-layers' (`BatchNormalization`, `LayerNormalization`) and PyTorch's, as
+ * detectron2's `norm_module_types` lists them (`BatchNorm1d/2d/3d`, `SyncBatchNorm`, `GroupNorm`,
+ * `InstanceNorm1d/2d/3d`, `LayerNorm`, `LocalResponseNorm`) plus detectron2's own
+ * `NaiveSyncBatchNorm` (a `BatchNorm2d` subclass, which detectron2's `isinstance` check catches).
  *
- * Why these: they are the normalization layers of tfjs-layers 4.22 whose weights train
- * (`gamma`, `beta`). Pass more through the `normTypes` option of getDefaultOptimizerParams.
+ * Why both: plain module data exported from a PyTorch model carries PyTorch class names.
+ * Pass more through the `normTypes` option of getDefaultOptimizerParams.
  */
-export const NORMALIZATION_TYPES: readonly string[] = Object.freeze(['BatchNormalization', 'LayerNormalization']);
+export const NORMALIZATION_TYPES: readonly string[] = Object.freeze([
+  'BatchNormalization',
+  'LayerNormalization',
+  'BatchNorm1d',
+  'BatchNorm2d',
+  'BatchNorm3d',
+  'SyncBatchNorm',
+  'GroupNorm',
+  'InstanceNorm1d',
+  'InstanceNorm2d',
+  'InstanceNorm3d',
+  'LayerNorm',
+  'LocalResponseNorm',
+  'NaiveSyncBatchNorm',
+]);
+
+/** The override keys a group rule reads, in detectron2's (PyTorch's) spelling and ours. */
+const OVERRIDE_KEYS: Readonly<Record<string, 'lr' | 'weightDecay'>> = Object.freeze({
+  lr: 'lr',
+  weight_decay: 'weightDecay',
+  weightDecay: 'weightDecay',
+});
+
+/**
+ * PyTorch optimizer keys a detectron2 override may carry that this optimizer does not set per
+ * group: it applies `SOLVER.MOMENTUM`, `NESTEROV`, `BETAS` and `EPS` to every group alike.
+ */
+export const GLOBAL_ONLY_OVERRIDE_KEYS: readonly string[] = Object.freeze([
+  'momentum',
+  'nesterov',
+  'dampening',
+  'betas',
+  'eps',
+  'amsgrad',
+  'maximize',
+  'foreach',
+  'capturable',
+  'differentiable',
+  'fused',
+]);
+
+/**
+ * Reads one override (`overrides[name]`) in detectron2's spelling (`{ lr: 0.01, weight_decay: 0.1 }`)
+ * or ours (`{ lr, weightDecay }`) and returns it as `{ lr?, weightDecay? }`.
+ *
+ * Why strict: an override key no rule reads (a typo, or a PyTorch key such as `momentum` that
+ * this optimizer sets for all groups) would otherwise be kept and silently do nothing.
+ *
+ * @param name the weight name the override is for (`bias`, `embedding`), for messages.
+ * @param override the override as given.
+ * @returns a new object with `lr` and/or `weightDecay`.
+ * @throws SolverError('argument') naming `overrides.<name>.<key>`: an unknown key, a per-group
+ *   key the optimizer does not support, both spellings of one key, or a value not a finite number >= 0.
+ */
+export function normalizeOverride(name: string, override: unknown): ParamHyperparams {
+  const at = `overrides.${name}`;
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw new SolverError('argument', `${at}: got ${formatValue(override)}, expected a mapping such as { lr: 0.01, weight_decay: 0.1 }`);
+  }
+  const result: { lr?: number; weightDecay?: number } = {};
+  for (const [key, value] of Object.entries(override)) {
+    const ours: 'lr' | 'weightDecay' | undefined = Object.prototype.hasOwnProperty.call(OVERRIDE_KEYS, key)
+      ? OVERRIDE_KEYS[key]
+      : undefined;
+    if (ours === undefined) {
+      const why: string = GLOBAL_ONLY_OVERRIDE_KEYS.includes(key)
+        ? 'not supported per group (the optimizer applies SOLVER.MOMENTUM, NESTEROV, BETAS and EPS to every group; set it there)'
+        : 'no group rule reads it';
+      throw new SolverError('argument', `${at}.${key}: ${why}; expected only lr and weight_decay (or weightDecay)`);
+    }
+    if (result[ours] !== undefined) {
+      throw new SolverError('argument', `${at}.${key}: given twice (as weight_decay and weightDecay), expected one of them`);
+    }
+    result[ours] = readArg(`${at}.${key}`, value, numberAtLeast(0));
+  }
+  return result;
+}
 
 /**
  * Merges parameter groups whose hyperparameters are identical, as detectron2's
@@ -244,11 +327,13 @@ function hyperparamsKey(hyper: ParamHyperparams): string {
  * @param options the caller's options; not modified.
  * @returns a new overrides object.
  * @throws SolverError('argument') `bias_lr_factor requires base_lr`, `Conflicting overrides
- *   for 'bias'` or `lr_factor_func requires base_lr`, each followed by the values at fault.
+ *   for 'bias'` or `lr_factor_func requires base_lr`, each followed by the values at fault, or an
+ *   override key no rule reads ({@link normalizeOverride}).
  */
 export function resolveOverrides(options: DefaultOptimizerParamsOptions): Record<string, ParamHyperparams> {
   const { baseLr, biasLrFactor = 1, weightDecayBias, lrFactorFunc } = options;
-  const overrides: Record<string, ParamHyperparams> = { ...(options.overrides ?? {}) };
+  const overrides: Record<string, ParamHyperparams> = {};
+  for (const [name, override] of Object.entries(options.overrides ?? {})) overrides[name] = normalizeOverride(name, override);
   let bias: { lr?: number; weightDecay?: number } = {};
   if (biasLrFactor !== 1) {
     if (baseLr === undefined) {
@@ -262,7 +347,7 @@ export function resolveOverrides(options: DefaultOptimizerParamsOptions): Record
       throw new SolverError(
         'argument',
         `Conflicting overrides for 'bias': biasLrFactor=${biasLrFactor} / weightDecayBias=${String(weightDecayBias)} ` +
-          `make a 'bias' override and overrides.bias=${JSON.stringify(overrides.bias)} is given too`,
+          `make a 'bias' override and overrides.bias=${formatValue(overrides.bias)} is given too`,
       );
     }
     overrides.bias = bias;

@@ -1,8 +1,8 @@
 import type { SolverConfig, SolverSection } from '../config/schema.js';
-import { SolverError } from '../errors.js';
-import { argumentError, configError, configInteger, configNumber, integerArg, showValue } from './checks.js';
+import { formatValue, SolverError } from '../errors.js';
+import { argumentError, callable, integerAtLeast, readArg } from '../config/rules.js';
 import { cosineScheduler, multiStepScheduler, type ParamScheduler, stepWithFixedGammaScheduler, whereAt } from './schedulers.js';
-import { checkWarmupMethod, type WarmupMethod, warmupPolyScheduler, warmupScheduler } from './warmup.js';
+import { warmupPolyScheduler, warmupScheduler } from './warmup.js';
 
 /**
  * What the LR multiplier drives: anything with per-group base learning rates that accepts new
@@ -46,7 +46,7 @@ export interface LrMultiplierState {
 
 function stateError(key: string, value: unknown, rule: string): SolverError {
   const field: string = key === '' ? '' : ` ${key}`;
-  return new SolverError('state', `LR multiplier state${field}: got ${showValue(value)}, expected ${rule}`);
+  return new SolverError('state', `LR multiplier state${field}: got ${formatValue(value)}, expected ${rule}`);
 }
 
 /**
@@ -60,10 +60,10 @@ export function parseLrMultiplierState(value: unknown, groups: number): LrMultip
   const raw: Partial<Record<keyof LrMultiplierState, unknown>> = value;
   const { iteration, baseLearningRates, maxIter } = raw;
   if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
-    throw stateError('iteration', iteration, 'an integer >= 0');
+    throw stateError('iteration', iteration, integerAtLeast(0).expected);
   }
   if (typeof maxIter !== 'number' || !Number.isSafeInteger(maxIter) || maxIter < 1) {
-    throw stateError('maxIter', maxIter, 'an integer >= 1');
+    throw stateError('maxIter', maxIter, integerAtLeast(1).expected);
   }
   const ok: boolean =
     Array.isArray(baseLearningRates) &&
@@ -139,8 +139,8 @@ export class LrMultiplier {
     private readonly maxIter: number,
     options: LrMultiplierOptions = {},
   ) {
-    integerArg('LrMultiplier maxIter', maxIter, 1);
-    if (typeof schedule !== 'function') throw argumentError('LrMultiplier schedule', schedule, 'a scheduler function');
+    readArg('LrMultiplier maxIter', maxIter, integerAtLeast(1));
+    readArg('LrMultiplier schedule', schedule, callable('a scheduler function'));
     this.allowMaxIterChange = options.allowMaxIterChange ?? false;
     this.baseLearningRates = baseRates(target);
     this.snapshot = this.snapshotAt(0, this.baseLearningRates);
@@ -230,80 +230,37 @@ export const LR_SCHEDULER_NAMES: readonly LrSchedulerName[] = Object.freeze([
 ]);
 
 /**
- * Returns `name` when it is an {@link LrSchedulerName}, else throws the reference's error
- * `Unknown LR scheduler: <name>` followed by the key and the accepted names.
- *
- * @throws SolverError('config').
- */
-export function checkLrSchedulerName(name: unknown): LrSchedulerName {
-  const known: LrSchedulerName | undefined = LR_SCHEDULER_NAMES.find((n: LrSchedulerName) => n === name);
-  if (known !== undefined) return known;
-  const shown: string = typeof name === 'string' ? name : showValue(name);
-  throw new SolverError(
-    'config',
-    `Unknown LR scheduler: ${shown} (SOLVER.LR_SCHEDULER_NAME; expected one of ${LR_SCHEDULER_NAMES.join(', ')})`,
-  );
-}
-
-/**
  * The `SOLVER.STEPS` that can take effect: those `<= MAX_ITER`, as detectron2 keeps them. The
- * others are dropped with ONE warning that lists them all. The kept ones must be integers,
- * strictly increasing, > 0 and < MAX_ITER (a step at MAX_ITER would only change the LR after the
- * last iteration; fvcore rejects it too).
- *
- * @throws SolverError('config') naming `SOLVER.STEPS[k]` and the rule it breaks.
+ * others are dropped with ONE warning that lists them all. (That the steps are integers > 0,
+ * strictly increasing and never equal to MAX_ITER is checked when the config is loaded.)
  */
 export function keptSteps(steps: readonly number[], maxIter: number, logger: ScheduleLogger): readonly number[] {
-  const list: unknown = steps;
-  if (!Array.isArray(list)) throw configError('STEPS', list, 'a list of integers');
-  steps.forEach((step: unknown, k: number) => {
-    if (typeof step !== 'number' || !Number.isSafeInteger(step)) throw configError(`STEPS[${k}]`, step, 'an integer');
-  });
   const dropped: readonly number[] = steps.filter((step: number) => step > maxIter);
   if (dropped.length > 0) {
-    logger.warn(`SOLVER.STEPS contains values larger than SOLVER.MAX_ITER (${maxIter}): ${dropped.join(', ')}; they are ignored.`);
+    const shown: string = dropped.length > 10 ? `${dropped.slice(0, 10).join(', ')} and ${dropped.length - 10} more` : dropped.join(', ');
+    logger.warn(`SOLVER.STEPS contains values larger than SOLVER.MAX_ITER (${maxIter}): ${shown}; they are ignored.`);
   }
-  let previous = 0;
-  steps.forEach((step: number, k: number) => {
-    if (step > maxIter) return;
-    if (step === maxIter) throw configError(`STEPS[${k}]`, step, `< SOLVER.MAX_ITER (${maxIter}); a step at MAX_ITER never takes effect`);
-    if (step <= previous) throw configError(`STEPS[${k}]`, step, `> ${previous} (STEPS strictly increasing, > 0)`);
-    previous = step;
-  });
   return steps.filter((step: number) => step <= maxIter);
-}
-
-function cosineFromConfig(solver: SolverSection): ParamScheduler {
-  const baseLr: number = configNumber('BASE_LR', solver.BASE_LR, 0, Infinity, true);
-  const baseLrEnd: number = configNumber('BASE_LR_END', solver.BASE_LR_END, 0, Infinity);
-  const endValue: number = baseLrEnd / baseLr;
-  if (endValue > 1.0) {
-    throw configError('BASE_LR_END', baseLrEnd, `<= SOLVER.BASE_LR (${baseLr}): BASE_LR_END / BASE_LR must lie in [0, 1]`);
-  }
-  return cosineScheduler({ startValue: 1, endValue });
 }
 
 /**
  * The main part (before warmup is added) of the three detectron2 schedules, SPEC §3.2:
  * MultiStep(values `GAMMA^k`, milestones = kept STEPS, numUpdates = MAX_ITER),
  * Cosine(1, BASE_LR_END / BASE_LR), StepWithFixedGamma(1, NUM_DECAYS, GAMMA, MAX_ITER).
- *
- * @throws SolverError('config') naming the `SOLVER.*` key at fault.
+ * The config is a validated one: its rules were checked when it was loaded.
  */
 export function mainScheduler(
   name: Exclude<LrSchedulerName, 'WarmupPolyLR'>,
   solver: SolverSection,
-  maxIter: number,
   logger: ScheduleLogger,
 ): ParamScheduler {
-  if (name === 'WarmupCosineLR') return cosineFromConfig(solver);
-  const gamma: number = configNumber('GAMMA', solver.GAMMA, 0, Infinity, true);
+  const maxIter: number = solver.MAX_ITER;
+  if (name === 'WarmupCosineLR') return cosineScheduler({ startValue: 1, endValue: solver.BASE_LR_END / solver.BASE_LR });
   if (name === 'WarmupStepWithFixedGammaLR') {
-    const numDecays: number = configInteger('NUM_DECAYS', solver.NUM_DECAYS, 1);
-    return stepWithFixedGammaScheduler({ baseValue: 1.0, numDecays, gamma, numUpdates: maxIter });
+    return stepWithFixedGammaScheduler({ baseValue: 1.0, numDecays: solver.NUM_DECAYS, gamma: solver.GAMMA, numUpdates: maxIter });
   }
   const steps: readonly number[] = keptSteps(solver.STEPS, maxIter, logger);
-  const values: number[] = Array.from({ length: steps.length + 1 }, (_v, k: number) => gamma ** k);
+  const values: number[] = Array.from({ length: steps.length + 1 }, (_v, k: number) => solver.GAMMA ** k);
   return multiStepScheduler({ values, milestones: steps, numUpdates: maxIter });
 }
 
@@ -327,13 +284,12 @@ const quiet: ScheduleLogger = Object.freeze({
  * (`POLY_LR_POWER`, `POLY_LR_CONSTANT_ENDING`; `RESCALE_INTERVAL` does not apply to it).
  *
  * Why separate from the optimizer: the CLI plots and the benchmark times the schedule alone.
- * Every key it reads is checked first, so errors name `SOLVER.*` keys, not inner arguments.
+ * The config is trusted: every rule of its keys (and of pairs of keys, such as a cosine
+ * `BASE_LR_END <= BASE_LR`) was checked once, when it was loaded.
  *
- * @param config a loaded config (only `SOLVER` is read).
+ * @param config a config from `loadConfig`, `parseConfig` or `mergeConfig` (only `SOLVER` is read).
  * @param options see {@link BuildScheduleOptions}.
  * @returns `m(where)`, the multiplier of every base LR.
- * @throws SolverError('config'): `Unknown LR scheduler: <name>`, `Unknown warmup method: <m>`, or
- *   `SOLVER.<KEY>: got <value>, expected <rule>` (e.g. `WARMUP_ITERS >= MAX_ITER` with `RESCALE_INTERVAL`).
  * @example
  * ```ts
  * const m = buildParamScheduler(DEFAULT_CONFIG);
@@ -344,22 +300,15 @@ const quiet: ScheduleLogger = Object.freeze({
  */
 export function buildParamScheduler(config: SolverConfig, options: BuildScheduleOptions = {}): ParamScheduler {
   const solver = config.SOLVER;
-  const name: LrSchedulerName = checkLrSchedulerName(solver.LR_SCHEDULER_NAME);
-  const maxIter: number = configInteger('MAX_ITER', solver.MAX_ITER, 1);
-  const warmupIters: number = configInteger('WARMUP_ITERS', solver.WARMUP_ITERS, 0);
-  const warmupFactor: number = configNumber('WARMUP_FACTOR', solver.WARMUP_FACTOR, 0, Infinity);
-  const warmupMethod: WarmupMethod = checkWarmupMethod(solver.WARMUP_METHOD, 'SOLVER.WARMUP_METHOD', 'config');
+  const { LR_SCHEDULER_NAME: name, MAX_ITER: maxIter, WARMUP_ITERS: warmupIters, WARMUP_FACTOR: warmupFactor } = solver;
+  const warmupMethod = solver.WARMUP_METHOD;
   if (name === 'WarmupPolyLR') {
-    const power: number = configNumber('POLY_LR_POWER', solver.POLY_LR_POWER, 0, Infinity);
-    const constantEnding: number = configNumber('POLY_LR_CONSTANT_ENDING', solver.POLY_LR_CONSTANT_ENDING, 0, 1);
+    const power: number = solver.POLY_LR_POWER;
+    const constantEnding: number = solver.POLY_LR_CONSTANT_ENDING;
     return warmupPolyScheduler({ power, constantEnding, warmupFactor, warmupLength: warmupIters / maxIter, warmupMethod });
   }
   const rescaleInterval: boolean = solver.RESCALE_INTERVAL;
-  if (typeof rescaleInterval !== 'boolean') throw configError('RESCALE_INTERVAL', rescaleInterval, 'true or false');
-  if (rescaleInterval && warmupIters >= maxIter) {
-    throw configError('WARMUP_ITERS', warmupIters, `< SOLVER.MAX_ITER (${maxIter}) when SOLVER.RESCALE_INTERVAL is true`);
-  }
-  const scheduler: ParamScheduler = mainScheduler(name, solver, maxIter, options.logger ?? quiet);
+  const scheduler: ParamScheduler = mainScheduler(name, solver, options.logger ?? quiet);
   const warmupLength: number = Math.min(warmupIters / maxIter, 1.0);
   return warmupScheduler({ scheduler, warmupFactor, warmupLength, warmupMethod, rescaleInterval });
 }
@@ -376,7 +325,7 @@ export function buildParamScheduler(config: SolverConfig, options: BuildSchedule
  * @param target the optimizer, or any {@link LearningRateTarget}.
  * @param options see {@link BuildScheduleOptions} (the logger for dropped STEPS).
  * @returns the {@link LrMultiplier}, at iteration 0.
- * @throws SolverError('config') as {@link buildParamScheduler}; SolverError('argument') when the
+ * @throws SolverError('argument') when the
  *   target's base LRs are not a non-empty list of finite numbers >= 0.
  * @example
  * ```ts

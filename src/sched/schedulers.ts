@@ -1,4 +1,4 @@
-import { argumentError, finiteArg, finiteListArg, integerArg, positiveArg, rangeArg } from './checks.js';
+import { argumentError, finite, finiteList, integerAtLeast, numberAtLeast, readArg } from '../config/rules.js';
 
 /**
  * A parameter scheduler: maps training progress `where` to a value (fvcore's `ParamScheduler`).
@@ -87,7 +87,7 @@ export interface ConstantSchedulerArgs {
  * ```
  */
 export function constantScheduler(args: ConstantSchedulerArgs): ParamScheduler {
-  const value: number = finiteArg('constantScheduler.value', args.value);
+  const value: number = readArg('constantScheduler.value', args.value, finite());
   return () => value;
 }
 
@@ -118,8 +118,8 @@ export interface CosineSchedulerArgs {
  * ```
  */
 export function cosineScheduler(args: CosineSchedulerArgs): ParamScheduler {
-  const start: number = finiteArg('cosineScheduler.startValue', args.startValue);
-  const end: number = finiteArg('cosineScheduler.endValue', args.endValue);
+  const start: number = readArg('cosineScheduler.startValue', args.startValue, finite());
+  const end: number = readArg('cosineScheduler.endValue', args.endValue, finite());
   const halfRange: number = 0.5 * (start - end);
   return (where: number): number => end + halfRange * (1 + Math.cos(Math.PI * where));
 }
@@ -147,8 +147,8 @@ export interface ExponentialSchedulerArgs {
  * ```
  */
 export function exponentialScheduler(args: ExponentialSchedulerArgs): ParamScheduler {
-  const start: number = finiteArg('exponentialScheduler.startValue', args.startValue);
-  const decay: number = positiveArg('exponentialScheduler.decay', args.decay);
+  const start: number = readArg('exponentialScheduler.startValue', args.startValue, finite());
+  const decay: number = readArg('exponentialScheduler.decay', args.decay, numberAtLeast(0, true));
   return (where: number): number => start * decay ** where;
 }
 
@@ -176,8 +176,8 @@ export interface LinearSchedulerArgs {
  * ```
  */
 export function linearScheduler(args: LinearSchedulerArgs): ParamScheduler {
-  const start: number = finiteArg('linearScheduler.startValue', args.startValue);
-  const end: number = finiteArg('linearScheduler.endValue', args.endValue);
+  const start: number = readArg('linearScheduler.startValue', args.startValue, finite());
+  const end: number = readArg('linearScheduler.endValue', args.endValue, finite());
   return (where: number): number => end * where + start * (1 - where);
 }
 
@@ -204,8 +204,8 @@ export interface PolynomialDecaySchedulerArgs {
  * ```
  */
 export function polynomialDecayScheduler(args: PolynomialDecaySchedulerArgs): ParamScheduler {
-  const base: number = finiteArg('polynomialDecayScheduler.baseValue', args.baseValue);
-  const power: number = rangeArg('polynomialDecayScheduler.power', args.power, 0, Infinity);
+  const base: number = readArg('polynomialDecayScheduler.baseValue', args.baseValue, finite());
+  const power: number = readArg('polynomialDecayScheduler.power', args.power, numberAtLeast(0));
   return (where: number): number => base * (1 - where) ** power;
 }
 
@@ -237,8 +237,8 @@ export interface StepSchedulerArgs {
  * ```
  */
 export function stepScheduler(args: StepSchedulerArgs): ParamScheduler {
-  positiveArg('stepScheduler.numUpdates', args.numUpdates);
-  const values: readonly number[] = finiteListArg('stepScheduler.values', args.values);
+  readArg('stepScheduler.numUpdates', args.numUpdates, numberAtLeast(0, true));
+  const values: readonly number[] = readArg('stepScheduler.values', args.values, finiteList());
   const count: number = values.length;
   const last: number = count - 1;
   return (where: number): number => {
@@ -270,7 +270,7 @@ function resolveMilestones(count: number, args: MultiStepSchedulerArgs): Resolve
     throw argumentError(`${NAME}.numUpdates`, undefined, 'numUpdates or milestones (or both) to be given');
   }
   if (milestones === undefined) {
-    const total: number = integerArg(`${NAME}.numUpdates`, numUpdates, 1);
+    const total: number = readArg(`${NAME}.numUpdates`, numUpdates, integerAtLeast(1));
     const width: number = Math.ceil(total / count);
     return { numUpdates: total, milestones: Array.from({ length: count - 1 }, (_v, k: number) => width * (k + 1)) };
   }
@@ -282,7 +282,7 @@ function resolveMilestones(count: number, args: MultiStepSchedulerArgs): Resolve
   if (numUpdates === undefined) {
     return { numUpdates: milestones[expected - 1] ?? NaN, milestones: milestones.slice(0, -1) };
   }
-  return { numUpdates: integerArg(`${NAME}.numUpdates`, numUpdates, 1), milestones: [...milestones] };
+  return { numUpdates: readArg(`${NAME}.numUpdates`, numUpdates, integerAtLeast(1)), milestones: [...milestones] };
 }
 
 function checkMilestones({ numUpdates, milestones }: Resolved, count: number): void {
@@ -322,7 +322,7 @@ function checkMilestones({ numUpdates, milestones }: Resolved, count: number): v
  * ```
  */
 export function multiStepScheduler(args: MultiStepSchedulerArgs): ParamScheduler {
-  const values: readonly number[] = finiteListArg(`${NAME}.values`, args.values);
+  const values: readonly number[] = readArg(`${NAME}.values`, args.values, finiteList());
   const resolved: Resolved = resolveMilestones(values.length, args);
   checkMilestones(resolved, values.length);
   const milestones: readonly number[] = Object.freeze([...resolved.milestones]);
@@ -363,10 +363,10 @@ export interface StepWithFixedGammaSchedulerArgs {
  * ```
  */
 export function stepWithFixedGammaScheduler(args: StepWithFixedGammaSchedulerArgs): ParamScheduler {
-  const base: number = positiveArg('stepWithFixedGammaScheduler.baseValue', args.baseValue);
-  const gamma: number = positiveArg('stepWithFixedGammaScheduler.gamma', args.gamma);
-  const numDecays: number = integerArg('stepWithFixedGammaScheduler.numDecays', args.numDecays, 1);
-  const numUpdates: number = integerArg('stepWithFixedGammaScheduler.numUpdates', args.numUpdates, 1);
+  const base: number = readArg('stepWithFixedGammaScheduler.baseValue', args.baseValue, numberAtLeast(0, true));
+  const gamma: number = readArg('stepWithFixedGammaScheduler.gamma', args.gamma, numberAtLeast(0, true));
+  const numDecays: number = readArg('stepWithFixedGammaScheduler.numDecays', args.numDecays, integerAtLeast(1));
+  const numUpdates: number = readArg('stepWithFixedGammaScheduler.numUpdates', args.numUpdates, integerAtLeast(1));
   const values: number[] = [base];
   for (let k = 0; k < numDecays; k += 1) values.push((values[k] ?? NaN) * gamma);
   return stepScheduler({ numUpdates, values });

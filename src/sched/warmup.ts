@@ -1,5 +1,4 @@
-import { SolverError } from '../errors.js';
-import { argumentError, finiteListArg, rangeArg, showValue } from './checks.js';
+import { argumentError, finiteList, numberAtLeast, numberIn, oneOf, readArg } from '../config/rules.js';
 import { constantScheduler, linearScheduler, type ParamScheduler, WHERE_EPSILON } from './schedulers.js';
 
 /** How a part of a composite sees `where`: its own [0, 1] (`rescaled`) or the global one (`fixed`). */
@@ -22,7 +21,7 @@ function checkLengths(args: CompositeSchedulerArgs): number[] {
   if (!(count > 0) || !args.schedulers.every((s: unknown) => typeof s === 'function')) {
     throw argumentError(`${NAME}.schedulers`, args.schedulers, 'a non-empty array of schedulers');
   }
-  const lengths: number[] = [...finiteListArg(`${NAME}.lengths`, args.lengths)];
+  const lengths: number[] = [...readArg(`${NAME}.lengths`, args.lengths, finiteList())];
   if (lengths.length !== count) {
     throw argumentError(`${NAME}.lengths`, lengths, `one length per scheduler (${count})`);
   }
@@ -97,19 +96,18 @@ export function compositeScheduler(args: CompositeSchedulerArgs): ParamScheduler
 /** How the warmup stage moves: `linear` from `factor · s(0)` to its end value, or `constant` at `factor · s(0)`. */
 export type WarmupMethod = 'linear' | 'constant';
 
+const WARMUP_METHODS = oneOf(['linear', 'constant'], 'Unknown warmup method');
+
 /**
  * Returns `method` when it is a {@link WarmupMethod}, else throws the reference's error
- * `Unknown warmup method: <m>` (detectron2 `WarmupParamScheduler`), followed by which key or
- * argument held it.
+ * `Unknown warmup method: <m>` (detectron2 `WarmupParamScheduler`) after the argument's name.
  *
  * @param method the value to check.
- * @param key the argument or config key that held it, named in the message.
- * @throws SolverError(kind) `Unknown warmup method: <m> (<key>; expected 'linear' or 'constant')`.
+ * @param name the argument that held it, named in the message.
+ * @throws SolverError('argument') `<name>: Unknown warmup method: <m> (expected one of linear, constant)`.
  */
-export function checkWarmupMethod(method: unknown, key: string, kind: 'argument' | 'config'): WarmupMethod {
-  if (method === 'linear' || method === 'constant') return method;
-  const shown: string = typeof method === 'string' ? method : showValue(method);
-  throw new SolverError(kind, `Unknown warmup method: ${shown} (${key}; expected 'linear' or 'constant')`);
+export function checkWarmupMethod(method: unknown, name: string): WarmupMethod {
+  return readArg(name, method, WARMUP_METHODS);
 }
 
 /** Arguments of {@link warmupScheduler}. */
@@ -155,9 +153,9 @@ export interface WarmupSchedulerArgs {
  * ```
  */
 export function warmupScheduler(args: WarmupSchedulerArgs): ParamScheduler {
-  const method: WarmupMethod = checkWarmupMethod(args.warmupMethod ?? 'linear', 'warmupScheduler.warmupMethod', 'argument');
-  const factor: number = rangeArg('warmupScheduler.warmupFactor', args.warmupFactor, 0, Infinity);
-  const length: number = rangeArg('warmupScheduler.warmupLength', args.warmupLength, 0, 1);
+  const method: WarmupMethod = checkWarmupMethod(args.warmupMethod ?? 'linear', 'warmupScheduler.warmupMethod');
+  const factor: number = readArg('warmupScheduler.warmupFactor', args.warmupFactor, numberAtLeast(0));
+  const length: number = readArg('warmupScheduler.warmupLength', args.warmupLength, numberIn(0, 1));
   const rescale: boolean = args.rescaleInterval ?? false;
   if (typeof args.scheduler !== 'function') throw argumentError('warmupScheduler.scheduler', args.scheduler, 'a scheduler function');
   if (rescale && length >= 1) {
@@ -212,11 +210,11 @@ export interface WarmupPolySchedulerArgs {
  * ```
  */
 export function warmupPolyScheduler(args: WarmupPolySchedulerArgs): ParamScheduler {
-  const power: number = rangeArg('warmupPolyScheduler.power', args.power, 0, Infinity);
-  const ending: number = rangeArg('warmupPolyScheduler.constantEnding', args.constantEnding, 0, 1);
-  const factor: number = rangeArg('warmupPolyScheduler.warmupFactor', args.warmupFactor, 0, Infinity);
-  const length: number = rangeArg('warmupPolyScheduler.warmupLength', args.warmupLength, 0, Infinity);
-  const linear: boolean = checkWarmupMethod(args.warmupMethod ?? 'linear', 'warmupPolyScheduler.warmupMethod', 'argument') === 'linear';
+  const power: number = readArg('warmupPolyScheduler.power', args.power, numberAtLeast(0));
+  const ending: number = readArg('warmupPolyScheduler.constantEnding', args.constantEnding, numberIn(0, 1));
+  const factor: number = readArg('warmupPolyScheduler.warmupFactor', args.warmupFactor, numberAtLeast(0));
+  const length: number = readArg('warmupPolyScheduler.warmupLength', args.warmupLength, numberAtLeast(0));
+  const linear: boolean = checkWarmupMethod(args.warmupMethod ?? 'linear', 'warmupPolyScheduler.warmupMethod') === 'linear';
   return (where: number): number => {
     const poly: number = (1.0 - where) ** power;
     const warmup: number = where >= length ? 1.0 : linear ? factor * (1 - where / length) + where / length : factor;

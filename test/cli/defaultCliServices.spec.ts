@@ -34,7 +34,7 @@ describe('defaultCliServices', () => {
 
     it('should name --opts in errors', async () => {
       await expect(defaultCliServices.loadConfig(undefined, ['SOLVER.GAMMA', '-1'], logger)).rejects.toThrow(
-        'SOLVER.GAMMA: got -1, expected a number > 0 (in --opts)',
+        'SOLVER.GAMMA: got -1, expected a finite number > 0 (in --opts)',
       );
     });
   });

@@ -58,9 +58,13 @@ describe('tfjs-solver schedule', () => {
       }
     });
 
-    it('should keep every N-th iteration with --every N', async () => {
+    it('should keep every N-th iteration and its number with --every N', async () => {
       const { streams } = await run('--json', '--every', '10000');
-      expect(JSON.parse(streams.out())).toEqual({ lr: [0.000001, 0.001, 0.001, 0.0001] });
+      expect(JSON.parse(streams.out())).toEqual({
+        every: 10000,
+        iteration: [0, 10000, 20000, 30000],
+        lr: [0.000001, 0.001, 0.001, 0.0001],
+      });
     });
   });
 
@@ -113,7 +117,7 @@ describe('tfjs-solver schedule', () => {
     it('should warn once on stderr and keep stdout pure JSON', async () => {
       const { code, streams } = await run('--json', '--every', '40000', '--opts', 'SOLVER.STEPS', '(30000, 50000, 60000)');
       expect(code).toBe(0);
-      expect(JSON.parse(streams.out())).toEqual({ lr: [0.000001] });
+      expect(JSON.parse(streams.out())).toEqual({ every: 40000, iteration: [0], lr: [0.000001] });
       expect(streams.err().match(/STEPS contains values larger/g)).toHaveLength(1);
       expect(streams.err()).toContain('50000, 60000');
     });
@@ -129,8 +133,12 @@ describe('tfjs-solver schedule', () => {
       'tfjs-solver: --plot: cannot write "/nonexistent-dir/chart.svg": ENOENT: no such file or directory, open \'/nonexistent-dir/chart.svg\'',
     ],
     [
+      ['--backend', 'cpu'],
+      'tfjs-solver: --backend: got "cpu", expected no --backend with schedule (the schedule is computed on the host, no backend runs)',
+    ],
+    [
       ['--opts', 'SOLVER.STEPS', '(40000,)'],
-      'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect',
+      'tfjs-solver: SOLVER.STEPS[0]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect (in --opts)',
     ],
   ])('having %j', (argv: string[], message: string) => {
     it('should fail with one line on stderr and exit 2', async () => {
@@ -138,6 +146,91 @@ describe('tfjs-solver schedule', () => {
       expect(code).toBe(2);
       expect(streams.err().trim()).toBe(message);
       expect(streams.out()).toBe('');
+    });
+  });
+
+  describe('having MAX_ITER 1e9 and 5e9', () => {
+    // Before: one value per iteration (1e8 took 42 s, 1e9 hung, 5e9 "Invalid array length").
+    it.each([
+      [1e9, 5e8],
+      [5e9, 2.5e9],
+    ])('should print the summary of %d iterations quickly and in little memory', async (maxIter: number, step: number) => {
+      const heapBefore: number = process.memoryUsage().heapUsed;
+      const started: number = performance.now();
+      // WARMUP_ITERS well above fvcore's where-slack (1e-6 × MAX_ITER iterations, 5000 here).
+      const { code, streams } = await run(
+        '--opts',
+        'SOLVER.MAX_ITER',
+        String(maxIter),
+        'SOLVER.STEPS',
+        `(${step},)`,
+        'SOLVER.WARMUP_ITERS',
+        '100000',
+      );
+      const seconds: number = (performance.now() - started) / 1000;
+      expect(streams.err()).toBe('');
+      expect(code).toBe(0);
+      expect(seconds).toBeLessThan(5);
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+      const lines: string[] = streams.out().trimEnd().split('\n');
+      // By hand: 0.001 × 0.001 at the start, 0.001 from the end of warmup, × 0.1 from the step on.
+      const pad = (i: number): string => String(i).padStart(String(maxIter).length);
+      expect(lines.slice(1, 5)).toEqual([
+        `  iter ${pad(0)}  lr 0.000001  start`,
+        `  iter ${pad(100000)}  lr 0.001  end of warmup (100000)`,
+        `  iter ${pad(step)}  lr 0.0001  milestone ${step}`,
+        `  iter ${pad(maxIter - 1)}  lr 0.0001  end`,
+      ]);
+      // The sparkline: half the run at 0.001 (top bar), half at 0.0001 (bottom bar).
+      expect(lines[5]).toBe(`  ${'█'.repeat(30)}${'▁'.repeat(30)}  (min 0.00000100, max 0.00100)`);
+    });
+
+    it('should stream --json --every N with the iteration numbers', async () => {
+      const { code, streams } = await run(
+        '--json',
+        '--every',
+        '1000000000',
+        '--opts',
+        'SOLVER.MAX_ITER',
+        '5000000000',
+        'SOLVER.STEPS',
+        '(2500000000,)',
+        'SOLVER.WARMUP_ITERS',
+        '100000',
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(streams.out())).toEqual({
+        every: 1e9,
+        iteration: [0, 1e9, 2e9, 3e9, 4e9],
+        lr: [0.000001, 0.001, 0.001, 0.0001, 0.0001],
+      });
+    });
+
+    it('should draw the chart of 1e9 iterations', async () => {
+      const out: string = join(dir, 'huge.svg');
+      const { code } = await run('--plot', out, '--opts', 'SOLVER.MAX_ITER', '1000000000', 'SOLVER.STEPS', '(500000000,)');
+      expect(code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('milestone 500000000');
+    });
+  });
+
+  describe('having WarmupStepWithFixedGammaLR', () => {
+    // The milestones are found by bisection; a scan of every iteration is the independent answer.
+    it.each([
+      [1000, 3, 100, false],
+      [997, 4, 0, false],
+      [1200, 2, 300, true],
+    ])('should mark every change of a %d-iteration run (%d decays, warmup %d, rescale %p)', async (maxIter, decays, warmup, rescale) => {
+      const opts: string[] = ['SOLVER.LR_SCHEDULER_NAME', 'WarmupStepWithFixedGammaLR', 'SOLVER.MAX_ITER', String(maxIter)];
+      opts.push('SOLVER.NUM_DECAYS', String(decays), 'SOLVER.WARMUP_ITERS', String(warmup), 'SOLVER.RESCALE_INTERVAL', String(rescale));
+      const json = await run('--json', '--opts', ...opts);
+      const { lr } = JSON.parse(json.streams.out()) as { lr: number[] };
+      const scanned: number[] = [];
+      for (let i = Math.max(warmup, 1); i < maxIter; i += 1) if (lr[i] !== lr[i - 1] && i !== warmup) scanned.push(i);
+      expect(scanned).toHaveLength(decays);
+      const summary = await run('--opts', ...opts);
+      const marked: number[] = [...summary.streams.out().matchAll(/milestone (\d+)/g)].map((m) => Number(m[1]));
+      expect(marked).toEqual(scanned);
     });
   });
 });

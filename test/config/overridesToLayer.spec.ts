@@ -45,9 +45,11 @@ describe(overridesToLayer, () => {
     });
   });
 
-  describe('having a value that is not valid YAML', () => {
+  describe('having a value that cannot be read (an unclosed list)', () => {
     it('should name the key', () => {
-      expect(() => overridesToLayer(['SOLVER.STEPS', '[1, 2'])).toThrow(/^--opts SOLVER\.STEPS: invalid YAML: /);
+      expect(() => overridesToLayer(['SOLVER.STEPS', '[1, 2'])).toThrow(
+        '--opts SOLVER.STEPS: invalid value: "[1, 2" (a list is not closed)',
+      );
     });
   });
 });

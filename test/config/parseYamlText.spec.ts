@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_ALIAS_COUNT, parseYamlText } from '../../src/config/load.js';
+import { MAX_ALIAS_COUNT, parseYamlText } from '../../src/config/yaml.js';
 
 describe(parseYamlText, () => {
   describe('having YAML 1.2 scalars', () => {

@@ -183,10 +183,10 @@ describe('in a fresh project with the tarball and @tensorflow/tfjs', () => {
     async () => {
       const consumer = [
         "import * as tf from '@tensorflow/tfjs';",
-        "import { memoryFileStore, parseConfig, type SolverConfig, SolverError } from 'tfjs-solver';",
+        "import { loadConfigText, memoryFileStore, type SolverConfig, SolverError } from 'tfjs-solver';",
         "import { createSolver, loadConfig, nodeFileStore, solverContainer, TOKENS } from 'tfjs-solver/node';",
         'export async function train(model: tf.LayersModel): Promise<number> {',
-        "  const config: SolverConfig = parseConfig('SOLVER:\\n  BASE_LR: 0.1\\n');",
+        "  const config: SolverConfig = loadConfigText('SOLVER:\\n  BASE_LR: 0.1\\n');",
         "  const fromDisk: SolverConfig = await loadConfig('run.yaml');",
         '  const container = solverContainer(fromDisk.SOLVER.BASE_LR > 0 ? config : fromDisk);',
         '  container.bind(TOKENS.Model).toConstantValue(model);',
@@ -239,8 +239,8 @@ describe('in a fresh project with the tarball and @tensorflow/tfjs', () => {
     async () => {
       const page = [
         "import * as tf from '@tensorflow/tfjs';",
-        "import { buildOptimizer, createSolver, indexedDbFileStore, parseConfig, selectBackend, solverContainer, TOKENS } from 'tfjs-solver';",
-        "const config = parseConfig('SOLVER:\\n  BASE_LR: 0.1\\n  MAX_ITER: 20\\n  STEPS: []\\n');",
+        "import { buildOptimizer, createSolver, indexedDbFileStore, loadConfigText, selectBackend, solverContainer, TOKENS } from 'tfjs-solver';",
+        "const config = loadConfigText('SOLVER:\\n  BASE_LR: 0.1\\n  MAX_ITER: 20\\n  STEPS: []\\n');",
         "await selectBackend('auto', { wasmPaths: '/wasm/' });",
         'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });',
         'const container = solverContainer(config);',

@@ -127,7 +127,7 @@ describe(LrMultiplier, () => {
       { iteration: -1, baseLearningRates: [1, 1], maxIter: 100 },
       'LR multiplier state iteration: got -1, expected an integer >= 0',
     ],
-    ['no maxIter', { iteration: 1, baseLearningRates: [1, 1] }, 'LR multiplier state maxIter: got undefined, expected an integer >= 1'],
+    ['no maxIter', { iteration: 1, baseLearningRates: [1, 1] }, 'LR multiplier state maxIter: got nothing, expected an integer > 0'],
     [
       'one group too few',
       { iteration: 1, baseLearningRates: [1], maxIter: 100 },
@@ -147,7 +147,7 @@ describe(LrMultiplier, () => {
   describe('having bad construction arguments', () => {
     it('should reject maxIter 0, an empty target, a schedule that is not a function or returns NaN', () => {
       expect(thrown(() => new LrMultiplier(new FakeTarget([1]), schedule, 0)).message).toBe(
-        'LrMultiplier maxIter: got 0, expected an integer >= 1',
+        'LrMultiplier maxIter: got 0, expected an integer > 0',
       );
       expect(thrown(() => new LrMultiplier(new FakeTarget([]), schedule, 10)).message).toBe(
         'LrMultiplier target.baseLearningRates: got [], expected a non-empty array of finite numbers >= 0',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { SolverError } from '../../src/errors.js';
 import { buildParamScheduler } from '../../src/sched/lrScheduler.js';
@@ -102,16 +103,19 @@ describe(buildParamScheduler, () => {
     });
   });
 
+  // Every rule the schedule relies on is checked once, when the config is loaded (the builder
+  // trusts a loaded config), so each of these is refused by parseConfig naming the key and source.
+  const steps = 'a list of strictly increasing integers > 0, like [60000, 80000] or (60000, 80000)';
   const rejected: readonly (readonly [string, Record<string, unknown>, string])[] = [
     [
       'an unknown name',
       { LR_SCHEDULER_NAME: 'WarmupFooLR' },
-      'Unknown LR scheduler: WarmupFooLR (SOLVER.LR_SCHEDULER_NAME; expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)',
+      'SOLVER.LR_SCHEDULER_NAME: Unknown LR scheduler: WarmupFooLR (expected one of WarmupMultiStepLR, WarmupCosineLR, WarmupStepWithFixedGammaLR, WarmupPolyLR)',
     ],
     [
       'an unknown warmup method',
       { WARMUP_METHOD: 'exp' },
-      `Unknown warmup method: exp (SOLVER.WARMUP_METHOD; expected 'linear' or 'constant')`,
+      'SOLVER.WARMUP_METHOD: Unknown warmup method: exp (expected one of linear, constant)',
     ],
     ['MAX_ITER 0', { MAX_ITER: 0 }, 'SOLVER.MAX_ITER: got 0, expected an integer > 0'],
     ['WARMUP_ITERS -1', { WARMUP_ITERS: -1 }, 'SOLVER.WARMUP_ITERS: got -1, expected an integer >= 0'],
@@ -121,21 +125,26 @@ describe(buildParamScheduler, () => {
       { STEPS: [30000, 40000] },
       'SOLVER.STEPS[1]: got 40000, expected < SOLVER.MAX_ITER (40000); a step at MAX_ITER never takes effect',
     ],
-    ['steps out of order', { STEPS: [30000, 20000] }, 'SOLVER.STEPS[1]: got 20000, expected > 30000 (STEPS strictly increasing, > 0)'],
-    ['a step 0', { STEPS: [0] }, 'SOLVER.STEPS[0]: got 0, expected > 0 (STEPS strictly increasing, > 0)'],
-    ['STEPS not a list', { STEPS: 30000 }, 'SOLVER.STEPS: got 30000, expected a list of integers'],
-    ['a fractional step', { STEPS: [1.5] }, 'SOLVER.STEPS[0]: got 1.5, expected an integer'],
+    ['steps out of order', { STEPS: [30000, 20000] }, `SOLVER.STEPS: got [30000,20000], expected ${steps}`],
+    ['a step 0', { STEPS: [0] }, `SOLVER.STEPS: got [0], expected ${steps}`],
+    ['a step 0 written as a tuple', { STEPS: '(0, 100)' }, `SOLVER.STEPS: got [0,100], expected ${steps}`],
+    ['STEPS not a list', { STEPS: 30000 }, `SOLVER.STEPS: got 30000, expected ${steps}`],
+    ['a fractional step', { STEPS: [1.5] }, `SOLVER.STEPS: got [1.5], expected ${steps}`],
     ['GAMMA 0', { GAMMA: 0 }, 'SOLVER.GAMMA: got 0, expected a finite number > 0'],
     [
       'NUM_DECAYS 0',
       { LR_SCHEDULER_NAME: 'WarmupStepWithFixedGammaLR', NUM_DECAYS: 0 },
       'SOLVER.NUM_DECAYS: got 0, expected an integer > 0',
     ],
-    ['BASE_LR 0 for cosine', { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR: 0 }, 'SOLVER.BASE_LR: got 0, expected a finite number > 0'],
+    [
+      'BASE_LR 0 for cosine',
+      { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR: 0 },
+      'SOLVER.BASE_LR_END: got 0 with SOLVER.BASE_LR 0, expected SOLVER.BASE_LR_END / SOLVER.BASE_LR in [0, 1] for WarmupCosineLR',
+    ],
     [
       'BASE_LR_END above BASE_LR',
       { LR_SCHEDULER_NAME: 'WarmupCosineLR', BASE_LR_END: 0.01 },
-      'SOLVER.BASE_LR_END: got 0.01, expected <= SOLVER.BASE_LR (0.001): BASE_LR_END / BASE_LR must lie in [0, 1]',
+      'SOLVER.BASE_LR_END: got 0.01 with SOLVER.BASE_LR 0.001, expected SOLVER.BASE_LR_END / SOLVER.BASE_LR in [0, 1] for WarmupCosineLR',
     ],
     [
       'BASE_LR_END negative',
@@ -161,15 +170,15 @@ describe(buildParamScheduler, () => {
   ];
 
   describe.each(rejected)('having %s', (_name, solver, message) => {
-    it('should throw a config SolverError with the exact message', () => {
+    it('should be refused at load time with a config SolverError naming the key and the source', () => {
       let caught: unknown;
       try {
-        buildParamScheduler(configFor(solver));
+        parseConfig({ SOLVER: solver }, 'run.yaml');
       } catch (error: unknown) {
         caught = error;
       }
       expect(SolverError.is(caught, 'config')).toBe(true);
-      expect((caught as Error).message).toBe(message);
+      expect((caught as Error).message).toBe(`${message} (in run.yaml)`);
     });
   });
 });

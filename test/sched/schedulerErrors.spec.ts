@@ -42,7 +42,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'linear start undefined',
     () => linearScheduler(bad({ endValue: 1 })),
-    'linearScheduler.startValue: got undefined, expected a finite number',
+    'linearScheduler.startValue: got nothing, expected a finite number',
   ],
   [
     'polynomial power -1',
@@ -72,12 +72,12 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'swfg numDecays 1.5',
     () => stepWithFixedGammaScheduler({ baseValue: 1, numDecays: 1.5, gamma: 0.1, numUpdates: 4 }),
-    'stepWithFixedGammaScheduler.numDecays: got 1.5, expected an integer >= 1',
+    'stepWithFixedGammaScheduler.numDecays: got 1.5, expected an integer > 0',
   ],
   [
     'multiStep neither',
     () => multiStepScheduler({ values: [1, 0.1] }),
-    'multiStepScheduler.numUpdates: got undefined, expected numUpdates or milestones (or both) to be given',
+    'multiStepScheduler.numUpdates: got nothing, expected numUpdates or milestones (or both) to be given',
   ],
   [
     'multiStep numUpdates < values',
@@ -107,7 +107,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'composite negative length',
     () => compositeScheduler({ schedulers: [one, one], lengths: [1.2, -0.2], intervalScaling: ['fixed', 'fixed'] }),
-    'compositeScheduler.lengths: got [1.2, -0.2], expected values >= 0 summing to 1 (within 1e-3), sum is 1',
+    'compositeScheduler.lengths: got [1.2,-0.2], expected values >= 0 summing to 1 (within 1e-3), sum is 1',
   ],
   [
     'composite bad scaling',
@@ -127,7 +127,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'warmup unknown method',
     () => warmupScheduler({ scheduler: one, warmupFactor: 0.1, warmupLength: 0.1, warmupMethod: bad('cosine') }),
-    `Unknown warmup method: cosine (warmupScheduler.warmupMethod; expected 'linear' or 'constant')`,
+    `warmupScheduler.warmupMethod: Unknown warmup method: cosine (expected one of linear, constant)`,
   ],
   [
     'warmup factor -1',
@@ -142,7 +142,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'warmup scheduler missing',
     () => warmupScheduler({ scheduler: bad(undefined), warmupFactor: 0.1, warmupLength: 0.1 }),
-    'warmupScheduler.scheduler: got undefined, expected a scheduler function',
+    'warmupScheduler.scheduler: got nothing, expected a scheduler function',
   ],
   [
     'warmup full length with rescale',
@@ -172,7 +172,7 @@ const cases: readonly (readonly [string, () => unknown, string])[] = [
   [
     'warmupPoly unknown method',
     () => warmupPolyScheduler({ power: 0.9, constantEnding: 0, warmupFactor: 0.1, warmupLength: 0, warmupMethod: bad('exp') }),
-    `Unknown warmup method: exp (warmupPolyScheduler.warmupMethod; expected 'linear' or 'constant')`,
+    `warmupPolyScheduler.warmupMethod: Unknown warmup method: exp (expected one of linear, constant)`,
   ],
 ];
 

@@ -46,29 +46,29 @@ const OUR_ERRORS: Readonly<Record<string, string>> = {
   'fvcore.step.invalid.num_updates_-1': 'stepScheduler.numUpdates: got -1, expected a finite number > 0',
   'fvcore.step.invalid.values_dict': 'stepScheduler.numUpdates: got -1, expected a finite number > 0',
   'fvcore.step.invalid.values_empty': 'stepScheduler.numUpdates: got -1, expected a finite number > 0',
-  'fvcore.swfg.invalid.num_updates_-1': 'stepWithFixedGammaScheduler.numUpdates: got -1, expected an integer >= 1',
-  'fvcore.swfg.invalid.num_decays_0': 'stepWithFixedGammaScheduler.numDecays: got 0, expected an integer >= 1',
+  'fvcore.swfg.invalid.num_updates_-1': 'stepWithFixedGammaScheduler.numUpdates: got -1, expected an integer > 0',
+  'fvcore.swfg.invalid.num_decays_0': 'stepWithFixedGammaScheduler.numDecays: got 0, expected an integer > 0',
   'fvcore.swfg.invalid.base_value_negative': 'stepWithFixedGammaScheduler.baseValue: got -0.01, expected a finite number > 0',
   'fvcore.swfg.invalid.gamma_list': 'stepWithFixedGammaScheduler.gamma: got [2], expected a finite number > 0',
-  'fvcore.multistep.invalid.num_updates_-1': 'multiStepScheduler.numUpdates: got -1, expected an integer >= 1',
+  'fvcore.multistep.invalid.num_updates_-1': 'multiStepScheduler.numUpdates: got -1, expected an integer > 0',
   'fvcore.multistep.invalid.values_dict': 'multiStepScheduler.values: got {"a":"b"}, expected a non-empty array of finite numbers',
   'fvcore.multistep.invalid.values_empty': 'multiStepScheduler.values: got [], expected a non-empty array of finite numbers',
   'fvcore.multistep.invalid.milestones_dict': 'multiStepScheduler.milestones: got {"a":"b"}, expected a list of 3 integers (values has 4)',
   'fvcore.multistep.invalid.too_many_milestones':
-    'multiStepScheduler.milestones: got [3, 6, 8, 12], expected a list of 3 integers (values has 4)',
-  'fvcore.multistep.invalid.too_few_milestones': 'multiStepScheduler.milestones: got [3, 6], expected a list of 3 integers (values has 4)',
-  'fvcore.multistep.invalid.milestone_exceeds_num_updates': 'multiStepScheduler.numUpdates: got -1, expected an integer >= 1',
-  'fvcore.multistep.invalid.milestones_out_of_order': 'multiStepScheduler.numUpdates: got -1, expected an integer >= 1',
+    'multiStepScheduler.milestones: got [3,6,8,12], expected a list of 3 integers (values has 4)',
+  'fvcore.multistep.invalid.too_few_milestones': 'multiStepScheduler.milestones: got [3,6], expected a list of 3 integers (values has 4)',
+  'fvcore.multistep.invalid.milestone_exceeds_num_updates': 'multiStepScheduler.numUpdates: got -1, expected an integer > 0',
+  'fvcore.multistep.invalid.milestones_out_of_order': 'multiStepScheduler.numUpdates: got -1, expected an integer > 0',
   'fvcore.composite.invalid.schedulers_lengths_mismatch':
-    'compositeScheduler.lengths: got [0.5, 0.5], expected one length per scheduler (3)',
+    'compositeScheduler.lengths: got [0.5,0.5], expected one length per scheduler (3)',
   'fvcore.composite.invalid.sum_lt_1':
-    'compositeScheduler.lengths: got [0.5, 0.4], expected values >= 0 summing to 1 (within 1e-3), sum is 0.9',
+    'compositeScheduler.lengths: got [0.5,0.4], expected values >= 0 summing to 1 (within 1e-3), sum is 0.9',
   'fvcore.composite.invalid.sum_gt_1':
-    'compositeScheduler.lengths: got [0.5, 0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
+    'compositeScheduler.lengths: got [0.5,0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
   'fvcore.composite.invalid.bad_interval_scaling':
-    'compositeScheduler.lengths: got [0.5, 0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
+    'compositeScheduler.lengths: got [0.5,0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
   'fvcore.composite.invalid.wrong_number_of_interval_scalings':
-    'compositeScheduler.lengths: got [0.5, 0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
+    'compositeScheduler.lengths: got [0.5,0.6], expected values >= 0 summing to 1 (within 1e-3), sum is 1.1',
 };
 
 function lrSequence(e: Entry, steps: number): number[] {

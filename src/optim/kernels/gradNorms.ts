@@ -7,6 +7,7 @@ import {
   type Clipper,
   clipperFromAnalyse,
   type ClipperOptions,
+  fullModelScale,
   validateClipperOptions,
 } from '../clip.js';
 import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf } from './shared.js';
@@ -274,9 +275,6 @@ export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = 
   return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
 }
 
-/** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
-const NORM_EPS = 1e-6;
-
 /**
  * The clipper of {@link buildGradientClipper} with the global norm computed by the fused p-norm
  * kernel: one read per gradient instead of abs + power + sum per tensor. Same outcome (SPEC §4:
@@ -316,9 +314,6 @@ function fusedOutcome(grads: tf.NamedTensorMap, clip: boolean, clipValue: number
   if (!clip) {
     return { grads, gradScale: null, stats: { norm, finite, clipped: tf.scalar(0) } };
   }
-  const shifted: tf.Scalar = tf.add(norm, NORM_EPS);
-  const coef: tf.Scalar = tf.div(clipValue, shifted);
-  const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
-  const gradScale = tf.minimum<tf.Scalar>(coef, 1);
+  const { gradScale, clipped } = fullModelScale(norm, clipValue);
   return { grads, gradScale, stats: { norm, finite, clipped } };
 }
