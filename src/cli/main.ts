@@ -103,7 +103,7 @@ export interface CommonOptions {
  *
  * @example
  * ```ts
- * { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration' } // --every <n>
+ * const every: CliOption = { flag: 'every', value: 'n', description: 'with --json: keep every n-th iteration' }; // --every <n>
  * ```
  */
 export interface CliOption {

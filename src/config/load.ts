@@ -14,7 +14,16 @@ export interface ConfigLayer {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** Options of `loadConfig`, `parseConfig` and `mergeConfig`. */
+/**
+ * Options of `loadConfig`, `parseConfig` and `mergeConfig`.
+ *
+ * Why: where warnings go and how files are read are the caller's choice (a page has no disk).
+ *
+ * @example
+ * ```ts
+ * const options: ConfigLoadOptions = { reader: memoryTextFileReader({ 'run.yaml': 'SOLVER: {BASE_LR: 0.1}' }) };
+ * ```
+ */
 export interface ConfigLoadOptions {
   /** Receives the one warning that lists ignored sections of other tools. Default: silent. */
   readonly logger?: Logger;

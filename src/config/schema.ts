@@ -168,6 +168,12 @@ export const solverConfigSchema = object({
  * Why these names: a detectron2 YAML file's `SOLVER:` block must load unchanged and mean the same
  * thing here; sections owned by other tools (`MODEL`, `DATASETS`, …) are dropped when loading.
  * Every config `loadConfig`, `parseConfig` and `mergeConfig` return is validated and deeply frozen.
+ *
+ * @example
+ * ```ts
+ * const config: SolverConfig = parseConfig({ SOLVER: { BASE_LR: 0.02, STEPS: '(60000, 80000)' } });
+ * config.SOLVER.STEPS; // [60000, 80000]
+ * ```
  */
 export type SolverConfig = Infer<typeof solverConfigSchema>;
 /** The `SOLVER` section: schedule, optimizer and clipping hyperparameters. */
@@ -311,8 +317,16 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Every key's default, exactly as SPEC §1 (and detectron2's `config/defaults.py`) gives them.
- * Deeply frozen: derive a new config with `loadConfig`/`mergeConfig`, never by mutation.
+ * Every key's default, as detectron2's `config/defaults.py` gives them for the keys it has.
+ *
+ * Why: one place to read what an unset key means. Deeply frozen: derive a new config with
+ * `parseConfig`/`mergeConfig`, never by mutation.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.SOLVER.WARMUP_ITERS; // 1000
+ * const tuned = mergeConfig(DEFAULT_CONFIG, { SOLVER: { BASE_LR: 0.02 } });
+ * ```
  */
 export const DEFAULT_CONFIG: SolverConfig = deepFreeze<SolverConfig>({
   SOLVER: {

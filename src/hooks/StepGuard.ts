@@ -19,7 +19,7 @@ export type SkippedFlagSource = () => tf.Scalar | null;
  * ```ts
  * const nonTrainable = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
  * const guard = new StepGuard(nonTrainable, () => optimizer.lastStepStats()?.skipped ?? null);
- * new Trainer({ ..., hooks: [guard, ...others] });
+ * const hooks = new HookList([guard, new IterationTimer()]); // first, so later hooks see the restored state
  * ```
  */
 export class StepGuard implements Hook {

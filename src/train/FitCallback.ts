@@ -96,6 +96,7 @@ export interface FitCallbackOptions {
  * @example
  * ```ts
  * const callback = new FitCallback(hooks, { maxIter: 1000, model });
+ * const onEpochEnd = (epoch: number): void => console.log(`epoch ${epoch} done`);
  * await callback.guard(model.fit(xs, ys, { epochs: 100, batchSize: 32, callbacks: [callback, { onEpochEnd }] }));
  * ```
  */

@@ -104,8 +104,8 @@ export function layersModelLoss(
  */
 export function releaseAbandonedTape(): void {
   // tfjs types activeTape as always set; it is null outside a gradient computation.
-  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null | undefined };
+  if (state.gradientDepth !== 0 || !Array.isArray(state.activeTape)) return;
   for (const node of state.activeTape) tf.dispose(node.saved ?? []);
   state.activeTape = null;
 }
@@ -128,7 +128,7 @@ interface MutableContext {
  * @example
  * ```ts
  * const position = new RunPosition(await checkpointer.resume());
- * await new Trainer({ ..., position }).train();
+ * await new Trainer({ optimizer, data, loss, hooks: [new IterationTimer()], maxIter: 1000, position }).train();
  * position.next; // maxIter when training finished
  * ```
  */
