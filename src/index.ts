@@ -38,6 +38,7 @@ export type { FileStore, Logger, TextFileReader } from './io/interfaces.js';
 export { SolverOptimizer } from './optim/SolverOptimizer.js';
 export type { OptimizerAlgorithm, OptimizerGroup, SolverOptimizerOptions, StepStats } from './optim/SolverOptimizer.js';
 export { adamGroupUpdateOps, fusedAdamGroupUpdate } from './optim/adam.js';
+export type { AdamGroupTensors, AdamGroupUpdate, AdamHyperparams } from './optim/adam.js';
 export { buildOptimizer } from './optim/buildOptimizer.js';
 export type { BuildOptimizerOptions } from './optim/buildOptimizer.js';
 export { buildGradientClipper, pNorm } from './optim/clip.js';
@@ -52,21 +53,12 @@ export {
   reduceParamGroups,
 } from './optim/groups.js';
 export type { DefaultOptimizerParamsOptions, ModuleData, ParamData, ParamGroup, ParamHyperparams } from './optim/groups.js';
-export { fusedGradNorms, fusedGradientClipper } from './optim/kernels/gradNorms.js';
+export { fusedGradNorms } from './optim/kernels/gradNorms.js';
 export { FUSED_KERNEL_BACKENDS, registerFusedKernels } from './optim/kernels/registry.js';
 export { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from './optim/kernels/shared.js';
-export { selectGroupUpdates } from './optim/rule.js';
-export type {
-  AdamGroupTensors,
-  AdamGroupUpdate,
-  AdamHyperparams,
-  GroupUpdates,
-  SgdGroupTensors,
-  SgdGroupUpdate,
-  SgdHyperparams,
-  StepControl,
-} from './optim/rule.js';
+export type { StepControl, UpdateRule } from './optim/rule.js';
 export { fusedSgdGroupUpdate, sgdGroupUpdateOps } from './optim/sgd.js';
+export type { SgdGroupTensors, SgdGroupUpdate, SgdHyperparams } from './optim/sgd.js';
 export { LR_SCHEDULER_NAMES, LrMultiplier, buildLrScheduler, buildParamScheduler } from './sched/lrScheduler.js';
 export type {
   BuildScheduleOptions,
