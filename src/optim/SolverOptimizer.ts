@@ -290,7 +290,9 @@ export class SolverOptimizer extends tf.Optimizer {
     if (seen === null) return;
     const flags = await seen.data();
     if (!flags.some((f) => f !== 0)) return;
-    seen.assign(tf.zerosLike(seen));
+    tf.tidy(() => {
+      seen.assign(tf.zerosLike(seen));
+    });
     const names = [...this.covered];
     const bad = names.filter((_, i) => flags[i] !== 0).map(displayName);
     throw new SolverError(

@@ -96,6 +96,9 @@ export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
   tf.tidy(() => {
     const b1 = tf.scalar(hyper.beta1);
     const b2 = tf.scalar(hyper.beta2);
+    // 1 − β in float64 on the host, as PyTorch computes it (not 1 − float32(β) on the device).
+    const c1 = tf.scalar(1 - hyper.beta1);
+    const c2 = tf.scalar(1 - hyper.beta2);
     const lambda = tf.scalar(hyper.weightDecay);
     const exact = control.stepsExact ?? null;
     group.params.forEach((p, i) => {
@@ -114,10 +117,10 @@ export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
       const select = appliedSelector(control.apply, p);
       let g = control.gradScale === null ? raw : tf.mul(raw, control.gradScale);
       let base: tf.Tensor = p;
-      if (hyper.weightDecay !== 0 && hyper.decoupled) base = tf.mul(p, tf.sub(1, tf.mul(hyper.lr, lambda)));
+      if (hyper.weightDecay !== 0 && hyper.decoupled) base = tf.mul(p, 1 - hyper.lr * hyper.weightDecay);
       if (hyper.weightDecay !== 0 && !hyper.decoupled) g = tf.add(g, tf.mul(lambda, p));
-      const m = tf.add(tf.mul(b1, mVar), tf.mul(tf.sub(1, b1), g));
-      const v = tf.add(tf.mul(b2, vVar), tf.mul(tf.sub(1, b2), tf.square(g)));
+      const m = tf.add(tf.mul(b1, mVar), tf.mul(c1, g));
+      const v = tf.add(tf.mul(b2, vVar), tf.mul(c2, tf.square(g)));
       const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), hyper.eps);
       const next = tf.sub(base, tf.mul(stepSize, tf.div(m, denom)));
       mVar.assign(select(m, mVar));

@@ -240,8 +240,10 @@ export function simdExport(kernels: SimdKernels, exportName: string): SimdFuncti
 
 /** The functions of the SIMD kernel module, in export order. */
 export function simdKernelFunctions(): WasmFunction[] {
+  // Rules may share functions (Adam and AdamW both use `adam`): one export per name.
+  const ruleFunctions = new Map(updateRules().flatMap((rule) => (rule.wasmFunctions?.() ?? []).map((f) => [f.exportName, f] as const)));
   return [
-    ...updateRules().flatMap((rule) => rule.wasmFunctions?.() ?? []),
+    ...ruleFunctions.values(),
     powerSumFunction('sumAbs'),
     powerSumFunction('sumSquares'),
     powerSumFunction('sumCubes'),

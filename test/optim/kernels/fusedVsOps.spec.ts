@@ -4,7 +4,8 @@ import { adamGroupUpdateOps, fusedAdamGroupUpdate } from '../../../src/optim/ada
 import { pNorm } from '../../../src/optim/clip.js';
 import { fusedGradNorms } from '../../../src/optim/kernels/gradNorms.js';
 import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
-import type { AdamGroupUpdate, AdamHyperparams, SgdGroupUpdate, SgdHyperparams } from '../../../src/optim/rule.js';
+import type { AdamGroupUpdate, AdamHyperparams } from '../../../src/optim/adam.js';
+import type { SgdGroupUpdate, SgdHyperparams } from '../../../src/optim/sgd.js';
 import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 import { BACKENDS, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 
@@ -30,14 +31,17 @@ function adamRun(update: AdamGroupUpdate, hyper: AdamHyperparams, applies: reado
   const grads = tensors(SHAPES, randomArrays(SHAPES, 34));
   const m = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
   const v = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
-  const step = tf.tidy(() => tf.variable(tf.scalar(0)));
+  const steps = SHAPES.map(() => tf.tidy(() => tf.variable(tf.scalar(0))));
+  let applied = 0;
   applies.forEach((a) => {
     const apply = tf.scalar(a);
-    update({ params, grads, m, v, step }, hyper, { gradScale: null, apply });
+    // The host's count is exact here (this loop knows the flags): the next step's number.
+    update({ params, grads, m, v, steps, hostSteps: steps.map(() => applied + 1) }, hyper, { gradScale: null, apply });
+    applied += a;
     apply.dispose();
   });
-  const out = [...params, ...m, ...v, step].flatMap((x) => Array.from(x.dataSync()));
-  tf.dispose([...params, ...grads, ...m, ...v, step]);
+  const out = [...params, ...m, ...v, ...steps].flatMap((x) => Array.from(x.dataSync()));
+  tf.dispose([...params, ...grads, ...m, ...v, ...steps]);
   return out;
 }
 
