@@ -101,7 +101,7 @@ export type {
   WarmupSchedulerArgs,
 } from './sched/warmup.js';
 export { FitCallback } from './train/FitCallback.js';
-export { Trainer, TrainingRun, identityReducer, layersModelLoss, reducingClipper } from './train/Trainer.js';
+export { Trainer, TrainingRun, identityReducer, layersModelLoss } from './train/Trainer.js';
 export type { DataSource, GradientReducer, TrainerOptions } from './train/Trainer.js';
 export { ShuffledBatches, seededPermutation, seededRandom } from './train/data.js';
 export type { Batch, ShuffledBatchesOptions } from './train/data.js';

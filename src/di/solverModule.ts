@@ -12,7 +12,7 @@ import { buildOptimizer, type BuildOptimizerOptions } from '../optim/buildOptimi
 import { buildGradientClipper, type Clipper } from '../optim/clip.js';
 import type { OptimizerGroup, SolverOptimizer } from '../optim/SolverOptimizer.js';
 import { buildLrScheduler } from '../sched/lrScheduler.js';
-import { type GradientReducer, identityReducer, reducingClipper } from '../train/Trainer.js';
+import { type GradientReducer, identityReducer } from '../train/Trainer.js';
 
 /** A service identifier that carries the type it resolves to (for typed `container.get`). */
 export type Token<T> = symbol & { readonly __resolves?: T };
@@ -148,7 +148,8 @@ function optimizerFrom(ctx: ResolutionContext): SolverOptimizer {
   const reducer: GradientReducer = resolve(ctx, TOKENS.GradientReducer);
   return buildOptimizer(config, resolve(ctx, TOKENS.Model), {
     ...resolve(ctx, TOKENS.ParamGroupOptions),
-    clipper: reducer === identityReducer ? clipper : reducingClipper(reducer, clipper),
+    clipper,
+    ...(reducer === identityReducer ? {} : { reducer }),
   });
 }
 

@@ -454,3 +454,17 @@ export class SolverOptimizer extends tf.Optimizer {
 }
 
 tf.serialization.registerClass(SolverOptimizer);
+
+/**
+ * Awaits {@link SolverOptimizer.settle} when `optimizer` is a SolverOptimizer (does nothing for
+ * other optimizers): what the fit callback and the Trainer run after every step. With `model`,
+ * errors name a layer's weights as the layer does (`hidden1/kernel`), not by the unique variable
+ * name tfjs gave it (`hidden1/kernel_1`).
+ *
+ * @throws SolverError('nonFinite') under the `error` policy after a non-finite step.
+ */
+export async function settleOptimizer(optimizer: unknown, model?: tf.LayersModel): Promise<void> {
+  if (!(optimizer instanceof SolverOptimizer)) return;
+  const names = new Map((model?.weights ?? []).map((w) => [w.name, w.originalName]));
+  await optimizer.settle((n) => names.get(n) ?? n);
+}
