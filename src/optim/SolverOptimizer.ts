@@ -202,6 +202,8 @@ export class SolverOptimizer extends tf.Optimizer {
   private savedIterations: NamedTensor | null = null;
   /** Per variable: the steps it was updated, as the host counts them (rules that count steps). */
   private readonly hostSteps = new Map<string, number>();
+  /** Saved variable name → current one, for state saved before a model was reloaded (fromConfig). */
+  private renames = new Map<string, string>();
   /** Skipped steps the host counts have accounted for (see settle). */
   private knownSkipped = 0;
   /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
@@ -321,7 +323,7 @@ export class SolverOptimizer extends tf.Optimizer {
    * @throws SolverError('state') naming slots that do not fit; nothing is changed then.
    */
   public override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const state = this.convertGroupSteps(weightValues.slice(1));
+    const state = this.convertGroupSteps(weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor })));
     validateState(state, this.slotNames());
     const rest = await this.extractIterations([weightValues[0] as NamedTensor, ...state]);
     for (const { name, tensor } of rest) this.slots.set(name, tensor);
@@ -338,9 +340,10 @@ export class SolverOptimizer extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const { options, currentLrs } = optionsFromConfig(config);
+    const { options, currentLrs, renames } = optionsFromConfig(config);
     const optimizer = new cls(options);
     (optimizer as unknown as SolverOptimizer).setLearningRates(currentLrs);
+    (optimizer as unknown as SolverOptimizer).renames = renames;
     return optimizer;
   }
 
@@ -417,6 +420,13 @@ export class SolverOptimizer extends tf.Optimizer {
     steps.dispose();
     names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
     this.knownSkipped = values[names.length] ?? 0;
+  }
+
+  /** A slot key `<saved variable>/<slot>` with the variable's current name. */
+  private renamed(key: string): string {
+    const cut = key.lastIndexOf('/');
+    const to = cut < 0 ? undefined : this.renames.get(key.slice(0, cut));
+    return to === undefined ? key : `${to}${key.slice(cut)}`;
   }
 
   /** Old per-group step state (`<first variable>/step` only) → one count per variable. */

@@ -126,7 +126,11 @@ const CLIP_TYPES: Readonly<Record<string, ClipType>> = {
  * @param config a config dictionary written by optimizerConfig.
  * @returns constructor options and the current LRs to set.
  */
-export function optionsFromConfig(config: ConfigDict): { options: SolverOptimizerOptions; currentLrs: number[] } {
+export function optionsFromConfig(config: ConfigDict): {
+  options: SolverOptimizerOptions;
+  currentLrs: number[];
+  renames: Map<string, string>;
+} {
   type StoredGroup = { params: ({ name: string } | string)[]; lr: number; weightDecay: number; currentLr: number };
   const groups = config.groups as unknown as StoredGroup[];
   const stored = config.clip as (Omit<ClipperOptions, 'normType'> & { normType?: number | 'inf' }) | null;
@@ -144,16 +148,35 @@ export function optionsFromConfig(config: ConfigDict): { options: SolverOptimize
     ...(Array.isArray(config.betas) ? { betas: config.betas as unknown as [number, number] } : {}),
     ...(typeof config.eps === 'number' ? { eps: config.eps } : {}),
   };
+  const saved = (p: { name: string } | string): string => (typeof p === 'string' ? p : p.name);
+  const renames = new Map(groups.flatMap((g) => g.params.map(saved)).map((n) => [n, current(n)]));
   const options: SolverOptimizerOptions = {
     algorithm: config.algorithm as OptimizerAlgorithm,
     ...ruleOptions,
     nonFinite: config.nonFinite as NonFinitePolicy,
     groups: groups.map((g) => ({
-      params: g.params.map((p) => (typeof p === 'string' ? p : p.name)),
+      params: g.params.map((p) => renames.get(saved(p)) ?? saved(p)),
       lr: g.lr,
       weightDecay: g.weightDecay,
     })),
     ...(clip === null ? {} : { clip }),
   };
-  return { options, currentLrs: groups.map((g) => g.currentLr) };
+  return { options, currentLrs: groups.map((g) => g.currentLr), renames };
+}
+
+/**
+ * The variable that now stands for the variable saved as `saved`: the most recently created
+ * variable named `saved`, or its base name (without tfjs's `_N` uniqueness suffix) followed by
+ * `_N`. A model loaded with `tf.loadLayersModel` creates its variables just before its optimizer
+ * is rebuilt, and tfjs adds a suffix when the name was ever used in this process (e.g. the saved
+ * model still exists): `dense_Dense1/kernel` comes back as `dense_Dense1/kernel_1`.
+ *
+ * @param saved the variable name stored in the config.
+ * @returns the current name (`saved` itself when no variable matches; lookups then report it).
+ */
+function current(saved: string): string {
+  const base = saved.replace(/_\d+$/, '');
+  const names = Object.keys(tf.engine().registeredVariables);
+  const matches = names.filter((n) => n === saved || n === base || (n.startsWith(`${base}_`) && /^\d+$/.test(n.slice(base.length + 1))));
+  return matches.at(-1) ?? saved;
 }
