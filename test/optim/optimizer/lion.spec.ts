@@ -179,3 +179,27 @@ describe('Lion from a YAML config', () => {
     },
   );
 });
+
+describe('SolverOptimizer instanceof', () => {
+  it('should be true for ours, false for tfjs’s own optimizers, and true for a copy carrying the shared brand', () => {
+    const p = scalarVar(1);
+    const ours = new SolverOptimizer({ groups: [{ params: [p] }], lr: 0.1 });
+    const adam = tf.train.adam(0.1);
+    const fromAnotherCopy = Object.defineProperty({}, Symbol.for('tfjs-solver.SolverOptimizer'), { value: true });
+    expect(adam instanceof SolverOptimizer).toBe(false);
+    expect(ours instanceof SolverOptimizer).toBe(true);
+    expect(ours instanceof tf.Optimizer).toBe(true);
+    expect(fromAnotherCopy instanceof SolverOptimizer).toBe(true);
+    ours.dispose();
+    adam.dispose();
+    p.dispose();
+  });
+
+  it('should refuse an unknown algorithm, listing the registered rules', () => {
+    const p = scalarVar(1);
+    expect(() => new SolverOptimizer({ algorithm: 'RMSProp' as 'SGD', groups: [{ params: [p] }], lr: 0.1 })).toThrow(
+      new SolverError('argument', "algorithm: got 'RMSProp', expected one of SGD, Adam, AdamW, Lion"),
+    );
+    p.dispose();
+  });
+});
