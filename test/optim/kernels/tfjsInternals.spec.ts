@@ -32,7 +32,7 @@ describe('the tfjs version the kernels’ internals were written for', () => {
       registerFusedKernels();
       tf.unregisterKernel(SGD_GROUP_KERNEL, 'cpu');
       const before = tf.memory().numTensors;
-      const w = tf.variable(tf.scalar(1), true, 'internals_w');
+      const w = tf.tidy(() => tf.variable(tf.scalar(1), true, 'internals_w'));
       const optimizer = new SolverOptimizer({ groups: [{ params: [w] }], lr: 0.1, momentum: 0.9 });
       for (let i = 0; i < 3; i++) {
         tf.tidy(() => {
