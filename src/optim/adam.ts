@@ -189,33 +189,13 @@ export function adamLoop(a: AdamArrays, k: AdamConstants, from: number, to: numb
  */
 export function adamFunction(): WasmFunction {
   const pointers = { pIn: I32, pOut: I32, g: I32, mIn: I32, mOut: I32, vIn: I32, vOut: I32, nBytes: I32 };
-  const floats = {
-    stepSizeIn: F32,
-    b1In: F32,
-    c1In: F32,
-    b2In: F32,
-    c2In: F32,
-    epsIn: F32,
-    invSqrtBc2In: F32,
-    decayMulIn: F32,
-    coupledWdIn: F32,
-    scaleIn: F32,
-  };
-  const constants = {
-    stepSize: V128,
-    b1: V128,
-    c1: V128,
-    b2: V128,
-    c2: V128,
-    eps: V128,
-    invSqrtBc2: V128,
-    decayMul: V128,
-    coupledWd: V128,
-    scale: V128,
-  };
+  const names = ['stepSize', 'b1', 'c1', 'b2', 'c2', 'eps', 'invSqrtBc2', 'decayMul', 'coupledWd', 'scale'] as const;
+  type Name = (typeof names)[number];
+  const floats = Object.fromEntries(names.map((n) => [`${n}In`, F32])) as Record<`${Name}In`, number>;
+  const constants = Object.fromEntries(names.map((n) => [n, V128])) as Record<Name, number>;
   const locals = { counter: I32, ...constants, p: V128, d: V128, m: V128, v: V128 };
   return wasmFunction('adam', { ...pointers, ...floats }, locals, [], (at) => {
-    const splats = (Object.keys(constants) as (keyof typeof constants)[]).flatMap((c) => splatLocal(at[`${c}In`], at[c]));
+    const splats = names.flatMap((c) => splatLocal(at[`${c}In`], at[c]));
     const mul = (a: number, b: number): number[] => [...localGet(a), ...localGet(b), ...f32x4Mul];
     const counter = at.counter;
     const body = [

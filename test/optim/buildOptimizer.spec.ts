@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/schema.js';
 import { buildOptimizer } from '../../src/optim/buildOptimizer.js';
-import { buildGradientClipper, type Clipper } from '../../src/optim/clip.js';
+import type { Clipper } from '../../src/optim/clip.js';
 import type { ModuleData } from '../../src/optim/groups.js';
 
 let numTensors = 0;
@@ -148,7 +148,6 @@ describe('buildOptimizer reducer', () => {
             reducer: { reduce: (grads) => Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.div(g, 2)])) },
           },
         );
-        const before = tf.memory().numTensors;
         tf.tidy(() => {
           optimizer.applyGradients({ reducer_w: tf.scalar(4) });
         });
