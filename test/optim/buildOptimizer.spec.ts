@@ -140,7 +140,7 @@ describe('buildOptimizer reducer', () => {
   describe('having a reducer that halves every gradient', () => {
     describe('when the optimizer steps', () => {
       it('should apply the reduced gradient before clipping (SGD lr 0.1: 1 − 0.1·(4/2) = 0.8)', () => {
-        const w = tf.variable(tf.scalar(1), true, 'reducer_w');
+        const w = tf.tidy(() => tf.variable(tf.scalar(1), true, 'reducer_w'));
         const optimizer = buildOptimizer(
           config({ BASE_LR: 0.1, MOMENTUM: 0, WEIGHT_DECAY: 0 }),
           [{ name: 'lin', type: 'Linear', params: [{ name: 'weight', value: w }] }],
