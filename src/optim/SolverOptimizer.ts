@@ -35,7 +35,7 @@ export interface StepStats {
   readonly skippedTotal: tf.Scalar;
 }
 
-/** The update rule's name: `SGD` (SPEC §5), `Adam`, `AdamW` (decoupled decay), `Lion`, or a registered rule's. */
+/** The update rule's name: `SGD`, `Adam`, `AdamW` (decoupled decay), `Lion`, or another registered rule's. */
 export type OptimizerAlgorithm = 'SGD' | 'Adam' | 'AdamW' | 'Lion';
 
 /** Combines gradients across workers before clipping (an all-reduce); see the Trainer's GradientReducer. */
@@ -86,7 +86,7 @@ const BRAND = Symbol.for('tfjs-solver.SolverOptimizer');
 
 /**
  * A `tf.Optimizer` that owns detectron2-style parameter groups and applies one update rule to
- * each (SGD with momentum, Nesterov and weight decay, SPEC §5; Adam; AdamW; Lion), each group
+ * each (SGD with momentum, Nesterov and weight decay; Adam; AdamW; Lion), each group
  * with its own LR and weight decay, clipping first.
  *
  * Why a real `tf.Optimizer`: `model.compile({ optimizer })` + `fit`/`fitDataset` use it unchanged,
