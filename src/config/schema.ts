@@ -112,10 +112,10 @@ const solverSectionSchema = object({
   /** null means: the same as `WEIGHT_DECAY`. */
   WEIGHT_DECAY_BIAS: nullable(numberAtLeast(0)),
   CLIP_GRADIENTS: clipGradientsSchema,
-  /** (ext) `SGD` (default), `AdamW` or `Adam`. */
-  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam'], 'Unknown optimizer'),
-  /** (ext) Adam/AdamW betas. Default [0.9, 0.999]. */
-  BETAS: preprocess(parseTupleString, pairOf(numberIn(0, 1, true), 'two numbers in [0, 1), like [0.9, 0.999]')),
+  /** (ext) `SGD` (default), `AdamW`, `Adam` or `Lion`. */
+  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam', 'Lion'], 'Unknown optimizer'),
+  /** (ext) Adam/AdamW/Lion betas. Default null: the rule's own ([0.9, 0.999] for Adam, [0.9, 0.99] for Lion). */
+  BETAS: nullable(preprocess(parseTupleString, pairOf(numberIn(0, 1, true), 'two numbers in [0, 1), like [0.9, 0.999]'))),
   /** (ext) Adam/AdamW epsilon. Default 1e-8 (PyTorch's). */
   EPS: numberAtLeast(0, true),
   /** (ext, detectron2 DeepLab project) power of `WarmupPolyLR`. Default 0.9. */
@@ -358,7 +358,7 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze<SolverConfig>({
       NONFINITE: 'skip',
     },
     OPTIMIZER: 'SGD',
-    BETAS: [0.9, 0.999],
+    BETAS: null,
     EPS: 1e-8,
     POLY_LR_POWER: 0.9,
     POLY_LR_CONSTANT_ENDING: 0.0,

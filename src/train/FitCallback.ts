@@ -4,6 +4,7 @@ import { SolverError } from '../errors.js';
 import type { Hook } from '../hooks/Hook.js';
 import { type Logger, silentLogger } from '../io/interfaces.js';
 import { releaseAbandonedTape, RunPosition, TrainingRun } from './Trainer.js';
+import { settleOptimizer } from '../optim/SolverOptimizer.js';
 
 type UnresolvedLogs = Parameters<tf.Callback['onBatchEnd']>[1];
 
@@ -229,6 +230,7 @@ export class FitCallback {
     const run: TrainingRun = this.active();
     const { loss, owned } = lossOf(logs);
     try {
+      if (this.model !== null) await settleOptimizer(this.model.optimizer, this.model);
       await run.afterStep(loss);
     } catch (error: unknown) {
       // fit disposes the batch's log tensors only when onBatchEnd returns; free them on failure.
