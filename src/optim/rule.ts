@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { adamGroupUpdateOps, fusedAdamGroupUpdate } from './adam.js';
+import { GPU_KERNEL_BACKENDS, registerGpuKernels } from './kernels/gpu.js';
 import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from './kernels/registry.js';
 import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from './sgd.js';
 import type { OptimizerAlgorithm, OptimizerGroup, ResolvedOptimizerOptions } from './SolverOptimizer.js';
@@ -274,6 +275,10 @@ export interface GroupUpdates {
 export function selectGroupUpdates(backendName: string): GroupUpdates {
   if (FUSED_KERNEL_BACKENDS.includes(backendName)) {
     registerFusedKernels();
+    return { sgd: fusedSgdGroupUpdate, adam: fusedAdamGroupUpdate };
+  }
+  if (GPU_KERNEL_BACKENDS.includes(backendName)) {
+    registerGpuKernels();
     return { sgd: fusedSgdGroupUpdate, adam: fusedAdamGroupUpdate };
   }
   return { sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps };

@@ -1,0 +1,296 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import type { AdamGroupAttrs } from '../adam.js';
+import type { SgdGroupAttrs } from '../sgd.js';
+import type { GradNormsAttrs } from './gradNorms.js';
+import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL } from './shared.js';
+import { webglPrograms } from './webgl.js';
+import { webgpuPrograms } from './webgpu.js';
+
+/**
+ * The fused optimizer kernels for GPU backends (`webgl`, `webgpu`), written once against
+ * {@link GpuPrograms}: each backend module supplies the shader programs, this module decides
+ * which programs a group update or a norm needs and in what order.
+ *
+ * Why programs and not memory: on a GPU backend the tensors live in textures or GPU buffers that
+ * JavaScript cannot address, and reading them back would wait on the device. The fused update is
+ * one elementwise program per output tensor (the new parameter, each new slot), which reads the
+ * clip coefficient and the skip flag from the device itself; the norm is a two-level reduction
+ * over all gradients at once. Nothing here waits on the device.
+ */
+
+/** The tensors one elementwise update program reads. `scale` and `apply` are optional scalars. */
+export interface UpdateInputs {
+  readonly p: TensorInfo;
+  readonly g: TensorInfo;
+  /** SGD: the momentum buffer (absent when momentum is 0). */
+  readonly b?: TensorInfo;
+  /** Adam: first and second moments and the group's step counter. */
+  readonly m?: TensorInfo;
+  readonly v?: TensorInfo;
+  readonly step?: TensorInfo;
+  readonly scale?: TensorInfo;
+  readonly apply?: TensorInfo;
+}
+
+/** Which tensor an update program writes. */
+export type SgdTarget = 'p' | 'b';
+/** See {@link SgdTarget}. */
+export type AdamTarget = 'p' | 'm' | 'v';
+
+/**
+ * Adam's per-group numbers as a GPU program receives them (float32 uniforms). The bias
+ * corrections are computed in the program from the on-device step `t` as `1 − β^t = −expm1(t·ln β)`
+ * (see {@link negExpm1Terms}), so a skipped step still does not advance them and nothing waits on
+ * the device; `ln β` is computed here in float64.
+ */
+export interface AdamUniforms {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly eps: number;
+  readonly decayMul: number;
+  readonly coupledWd: number;
+  readonly lnBeta1: number;
+  readonly lnBeta2: number;
+}
+
+/**
+ * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
+ * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
+ */
+export interface ReduceMode {
+  readonly p: number;
+  readonly first: boolean;
+}
+
+/** The shader programs one GPU backend provides. Each call runs one program and returns its output. */
+export interface GpuPrograms {
+  /** The most tensors one reduction program may read (texture units or storage bindings). */
+  readonly maxInputs: number;
+  /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
+  sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
+  /** Adam/AdamW for one tensor: writes the new `target`. */
+  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
+  /** The group's next step count: `step + apply` (apply absent: + 1). */
+  step(step: TensorInfo, apply: TensorInfo | undefined): TensorInfo;
+  /**
+   * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
+   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
+   */
+  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
+  /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
+  finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
+  /** Releases an intermediate result. */
+  dispose(info: TensorInfo): void;
+  /** Concatenates 1-D results (tfjs's own Concat kernel of the backend). */
+  concat(parts: readonly TensorInfo[]): TensorInfo;
+}
+
+/** Coefficients of the Taylor series of `−expm1(x)` used for |x| < 1/2 (x ≤ 0), nine terms. */
+export const NEG_EXPM1_TERMS = 9;
+
+/**
+ * `1 − e^x` for x ≤ 0 without the cancellation of `1 − exp(x)` near 0 (β2 = 0.999 at step 1:
+ * x = −0.0010005): below |x| < 1/2 the series `−x(1 + x/2(1 + x/3(…)))` (error < 3e-10 relative),
+ * else `1 − exp(x)` (result ≥ 0.39, no cancellation). A JavaScript twin of the shader code, for
+ * tests and documentation.
+ */
+export function negExpm1Terms(x: number): number {
+  if (x > -0.5) {
+    let s = 1;
+    for (let k = NEG_EXPM1_TERMS; k >= 2; k--) s = 1 + (x / k) * s;
+    return -x * s;
+  }
+  return 1 - Math.exp(x);
+}
+
+/** ln β clamped to −80 (β = 0 gives −∞, which shaders need not support; e^(−80·t) is 0 in float32 anyway). */
+function safeLog(beta: number): number {
+  return Math.max(Math.log(beta), -80);
+}
+
+/** The uniforms of one Adam/AdamW group update, computed in float64 from its attributes. */
+export function adamUniforms(a: AdamGroupAttrs): AdamUniforms {
+  return {
+    lr: a.lr,
+    beta1: a.beta1,
+    oneMinusBeta1: 1 - a.beta1,
+    beta2: a.beta2,
+    oneMinusBeta2: 1 - a.beta2,
+    eps: a.eps,
+    decayMul: a.decoupled ? 1 - a.lr * a.weightDecay : 1,
+    coupledWd: a.decoupled ? 0 : a.weightDecay,
+    lnBeta1: safeLog(a.beta1),
+    lnBeta2: safeLog(a.beta2),
+  };
+}
+
+function controls(inputs: NamedTensorInfoMap): Pick<UpdateInputs, 'scale' | 'apply'> {
+  return {
+    ...(inputs.gradScale === undefined ? {} : { scale: inputs.gradScale }),
+    ...(inputs.apply === undefined ? {} : { apply: inputs.apply }),
+  };
+}
+
+/** The fused SGD group kernel on a GPU backend: one program per new parameter and one per new buffer. */
+export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const bs = a.momentum !== 0 ? groupInputs(inputs, 'b', a.count) : [];
+    checkGroup(ps, { g: gs, b: bs });
+    const control = controls(inputs);
+    const each = (i: number): UpdateInputs => {
+      const b = bs[i];
+      return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
+    };
+    const pOuts = ps.map((_, i) => gpu.sgd('p', each(i), a));
+    const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
+    return [...pOuts, ...bOuts];
+  };
+}
+
+/** The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v, then the step. */
+export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const ms = groupInputs(inputs, 'm', a.count);
+    const vs = groupInputs(inputs, 'v', a.count);
+    const step = groupInputs(inputs, 'step', 1)[0] as TensorInfo;
+    checkGroup(ps, { g: gs, m: ms, v: vs });
+    const control = controls(inputs);
+    const uniforms = adamUniforms(a);
+    const each = (i: number): UpdateInputs => ({
+      p: ps[i] as TensorInfo,
+      g: gs[i] as TensorInfo,
+      m: ms[i] as TensorInfo,
+      v: vs[i] as TensorInfo,
+      step,
+      ...control,
+    });
+    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms)));
+    return [...outs.flat(), gpu.step(step, control.apply)];
+  };
+}
+
+/** Elements each reduction invocation reads: at least 256, more for large tensors so that ≤ 1024 blocks remain. */
+export function chunkFor(largest: number): number {
+  return Math.max(256, Math.ceil(largest / 1024));
+}
+
+function sizeOfInfo(info: TensorInfo): number {
+  return info.shape.reduce((x, y) => x * y, 1);
+}
+
+function inGroups<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One level: a partials program per group of at most maxInputs tensors. */
+function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode): TensorInfo[] {
+  return inGroups(xs, gpu.maxInputs).map((group) => {
+    const chunk = chunkFor(Math.max(...group.map(sizeOfInfo)));
+    const blocks = Math.max(1, Math.ceil(Math.max(...group.map(sizeOfInfo)) / chunk));
+    return gpu.partials(group, mode, chunk, blocks);
+  });
+}
+
+/**
+ * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
+ * per program, reduced level by level until one tensor of partials remains, then one program sums
+ * it and takes the root. A model whose gradients fit one program (maxInputs tensors) costs two
+ * programs, whatever their sizes. Accumulates in float32 (GPUs have no float64): the global norm
+ * differs from the cpu kernel's float64 sum by float32 rounding.
+ */
+export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    if (gs.length === 0) {
+      throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
+    }
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true });
+    if (!a.global) {
+      const rows = first.map((part) => gpu.finish(part, a.p, false));
+      first.forEach((t) => {
+        gpu.dispose(t);
+      });
+      if (rows.length === 1) return rows[0] as TensorInfo;
+      const joined = gpu.concat(rows);
+      rows.forEach((t) => {
+        gpu.dispose(t);
+      });
+      return joined;
+    }
+    let parts = first;
+    while (parts.length > 1) {
+      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
+      parts.forEach((t) => {
+        gpu.dispose(t);
+      });
+      parts = next;
+    }
+    const only = parts[0] as TensorInfo;
+    const norm = gpu.finish(only, a.p, true);
+    gpu.dispose(only);
+    return norm;
+  };
+}
+
+/** The kernels one GPU backend gets, by name. */
+export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [string, KernelFunc][] {
+  return [
+    [SGD_GROUP_KERNEL, gpuSgdKernel(programsOf)],
+    [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
+    [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
+  ];
+}
+
+/**
+ * Registers the three fused kernels for one GPU backend name; kernels already registered are
+ * left alone. Registering for a backend that is not loaded is harmless (the registry is keyed by name).
+ *
+ * @returns the number of kernels newly registered.
+ */
+export function registerGpuKernelsFor(backendName: string, programsOf: (backend: unknown) => GpuPrograms): number {
+  let added = 0;
+  for (const [kernelName, kernelFunc] of gpuKernels(programsOf)) {
+    if ((tf.getKernel(kernelName, backendName) as KernelConfig | undefined) === undefined) {
+      tf.registerKernel({ kernelName, backendName, kernelFunc });
+      added += 1;
+    }
+  }
+  return added;
+}
+
+/** The GPU backends the fused kernels exist for. */
+export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
+
+/**
+ * Registers the fused SGD, Adam and p-norm kernels for the `webgl` and `webgpu` backends in
+ * tfjs's kernel registry. Explicit, like the cpu/wasm registration: importing the library
+ * registers nothing. Idempotent and cheap once done.
+ *
+ * @returns the number of kernels newly registered (0 when all were there).
+ * @example
+ * ```ts
+ * registerGpuKernels();
+ * await tf.setBackend('webgl');
+ * ```
+ */
+export function registerGpuKernels(): number {
+  return registerGpuKernelsFor('webgl', webglPrograms) + registerGpuKernelsFor('webgpu', webgpuPrograms);
+}

@@ -1,0 +1,278 @@
+import type { TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import type { SgdGroupAttrs } from '../sgd.js';
+import {
+  type AdamTarget,
+  type AdamUniforms,
+  type GpuPrograms,
+  NEG_EXPM1_TERMS,
+  type ReduceMode,
+  type SgdTarget,
+  type UpdateInputs,
+} from './gpu.js';
+
+/**
+ * The fused kernels' shader programs for tfjs's `webgl` backend (WebGL 2, GLSL ES 3.00 fragment
+ * shaders run through the backend's `runWebGLProgram`). Each program writes one unpacked texture;
+ * tfjs compiles a program once per source and input shapes and caches it, so the hyperparameters
+ * that change from step to step (LR, decay) are uniforms, never part of the source.
+ */
+
+/** A program as tfjs-backend-webgl 4.22 runs it (its `GPGPUProgram`). */
+interface WebGLProgramSpec {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly userCode: string;
+  readonly customUniforms?: { name: string; type: 'float' | 'int' }[];
+}
+
+/** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
+interface WebGLBackendShape {
+  runWebGLProgram(program: WebGLProgramSpec, inputs: TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][]): TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
+  const b = backend as Partial<WebGLBackendShape>;
+  return typeof b.runWebGLProgram === 'function' && typeof b.disposeData === 'function';
+}
+
+/** `get<Name>` as tfjs names the sampler of an input. */
+const getter = (name: string): string => `get${name}`;
+
+/** GLSL reading element `i` (flat, row-major) of input `name` through its sampler, for any rank. */
+function flatReader(name: string, shape: readonly number[]): string {
+  const rank = shape.length;
+  if (rank <= 1) return `float read${name}(int i) { return ${getter(name)}(${rank === 0 ? '' : 'i'}); }`;
+  const strides = shape.map((_, k) => shape.slice(k + 1).reduce((x, y) => x * y, 1));
+  const lines = strides.slice(0, -1).map((s, k) => `int c${k} = r / ${s}; r -= c${k} * ${s};`);
+  const args = [...strides.slice(0, -1).map((_, k) => `c${k}`), 'r'].join(', ');
+  return `float read${name}(int i) { int r = i; ${lines.join(' ')} return ${getter(name)}(${args}); }`;
+}
+
+/** GLSL of `1 − e^x` for x ≤ 0 (see negExpm1Terms). */
+const negExpm1Glsl = (): string => `
+float negExpm1(float x) {
+  if (x > -0.5) {
+    float s = 1.0;
+    ${Array.from({ length: NEG_EXPM1_TERMS - 1 }, (_, k) => `s = 1.0 + (x / ${NEG_EXPM1_TERMS - k}.0) * s;`).join('\n    ')}
+    return -x * s;
+  }
+  return 1.0 - exp(x);
+}`;
+
+/** Input list and GLSL names of an update's optional scalars. */
+function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
+  const names: string[] = [];
+  const infos: TensorInfo[] = [];
+  if (inputs.scale !== undefined) {
+    names.push('Scale');
+    infos.push(inputs.scale);
+  }
+  if (inputs.apply !== undefined) {
+    names.push('Apply');
+    infos.push(inputs.apply);
+  }
+  return {
+    names,
+    infos,
+    scale: inputs.scale === undefined ? '' : ' * getScale()',
+    apply: inputs.apply === undefined ? '1.0' : 'getApply()',
+  };
+}
+
+const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
+  { name: 'lr', type: 'float' },
+  { name: 'mu', type: 'float' },
+  { name: 'wd', type: 'float' },
+];
+
+function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const c = controlPart(inputs);
+  const b = inputs.b;
+  const withMomentum = b !== undefined;
+  const direction = withMomentum ? (nesterov ? 'd + mu * b' : 'b') : 'd';
+  const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
+  const previous = target === 'b' ? 'getBAtOutCoords()' : 'p';
+  const userCode = `
+void main() {
+  float p = getPAtOutCoords();
+  float d = getGAtOutCoords()${c.scale} + wd * p;
+  ${withMomentum ? 'float b = mu * getBAtOutCoords() + d;' : ''}
+  float next = ${next};
+  setOutput(${c.apply} != 0.0 ? next : ${previous});
+}`;
+  const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
+  const infos = [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  return { program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS }, infos };
+}
+
+const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
+  'lr',
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'eps',
+  'decayMul',
+  'coupledWd',
+  'lnBeta1',
+  'lnBeta2',
+];
+
+function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const { m, v, step } = inputs;
+  if (m === undefined || v === undefined || step === undefined) {
+    throw new SolverError('argument', 'webgl Adam program: inputs m, v and step are required');
+  }
+  const c = controlPart(inputs);
+  const results: Record<AdamTarget, string> = {
+    m: 'm',
+    v: 'v',
+    p: 'decayMul * p - (lr / negExpm1(t * lnBeta1)) * m / (sqrt(v) / sqrt(negExpm1(t * lnBeta2)) + eps)',
+  };
+  const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
+  const userCode = `
+${negExpm1Glsl()}
+void main() {
+  float p = getPAtOutCoords();
+  float d = getGAtOutCoords()${c.scale} + coupledWd * p;
+  float apply = ${c.apply};
+  float t = getStep() + apply;
+  float m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
+  float v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
+  float next = ${results[target]};
+  setOutput(apply != 0.0 ? next : ${previous[target]});
+}`;
+  const program: WebGLProgramSpec = {
+    variableNames: ['P', 'G', 'M', 'V', 'Step', ...c.names],
+    outputShape: [...inputs.p.shape],
+    userCode,
+    customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
+  };
+  return { program, infos: [inputs.p, inputs.g, m, v, step, ...c.infos] };
+}
+
+/** GLSL folding `x` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of a gradient element. */
+function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
+  const inf = mode.p === Infinity;
+  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${glslFloat(mode.p)})`;
+  const fold = inf ? 'acc = (isnan(acc) || isnan(y)) ? (isnan(acc) ? acc : y) : max(acc, y);' : 'acc += y;';
+  return { term, fold };
+}
+
+/** A float literal GLSL accepts (always with a decimal point or exponent). */
+function glslFloat(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
+  const names = xs.map((_, t) => `X${t}`);
+  const { term, fold } = reduceSnippets(mode);
+  const readers = xs.map((x, t) => flatReader(`X${t}`, x.shape)).join('\n');
+  const parts = xs
+    .map((x, t) => {
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      return `
+float part${t}(int j) {
+  float acc = 0.0;
+  int start = j * ${chunk};
+  for (int k = 0; k < ${chunk}; k++) {
+    int i = start + k;
+    if (i >= ${n}) break;
+    float x = readX${t}(i);
+    float y = ${term};
+    ${fold}
+  }
+  return acc;
+}`;
+    })
+    .join('\n');
+  const dispatch = names.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`).join(' else ');
+  const userCode = `
+${readers}
+${parts}
+void main() {
+  ivec2 tj = getOutputCoords();
+  float r = 0.0;
+  ${dispatch}
+  setOutput(r);
+}`;
+  return { variableNames: names, outputShape: [xs.length, blocks], userCode };
+}
+
+/** The p-th root of a sum of |x|^p (identity for p = 1 and p = ∞). */
+function rootSnippet(p: number): string {
+  return p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${glslFloat(1 / p)})`;
+}
+
+function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGLProgramSpec {
+  const [rows = 1, cols = 1] = parts.shape;
+  const { fold } = reduceSnippets({ p, first: false });
+  const rowLoop = global ? `for (int row = 0; row < ${rows}; row++) {` : 'int row = getOutputCoords(); {';
+  const userCode = `
+void main() {
+  float acc = 0.0;
+  ${rowLoop}
+    for (int col = 0; col < ${cols}; col++) {
+      float y = getParts(row, col);
+      ${fold}
+    }
+  }
+  setOutput(${rootSnippet(p)});
+}`;
+  return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
+}
+
+function stepProgram(apply: TensorInfo | undefined): WebGLProgramSpec {
+  const names = ['Step', ...(apply === undefined ? [] : ['Apply'])];
+  const add = apply === undefined ? '1.0' : 'getApply()';
+  return { variableNames: names, outputShape: [], userCode: `void main() { setOutput(getStep() + ${add}); }` };
+}
+
+/**
+ * {@link GpuPrograms} on tfjs's `webgl` backend.
+ *
+ * @throws SolverError('backend') when the backend does not look like tfjs-backend-webgl 4.22.
+ */
+export function webglPrograms(backend: unknown): GpuPrograms {
+  if (!isWebGLBackend(backend)) {
+    throw new SolverError('backend', 'fused GPU kernels: the webgl backend has no runWebGLProgram (expected tfjs-backend-webgl 4.22)');
+  }
+  const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
+    backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms);
+  return {
+    // WebGL 2 guarantees 16 texture units per fragment shader.
+    maxInputs: 8,
+    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a.nesterov), [[a.lr], [a.momentum], [a.weightDecay]]),
+    adam: (target, inputs, u) =>
+      run(
+        adamProgram(target, inputs),
+        ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
+      ),
+    step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
+    partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
+    finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
+    dispose: (info) => {
+      backend.disposeData(info.dataId);
+    },
+    concat: (parts) => concatWith(backend, 'webgl', parts),
+  };
+}
+
+/**
+ * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
+ * tfjs's registry, so no backend package is imported here).
+ */
+export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
+  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
+  if (config === undefined) {
+    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
+  }
+  // tfjs's Concat kernels take their inputs as an array.
+  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
+  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
+  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
+}
