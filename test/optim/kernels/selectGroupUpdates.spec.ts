@@ -6,7 +6,7 @@ import { selectGroupUpdates } from '../../../src/optim/rule.js';
 import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 
 describe('selectGroupUpdates with fused kernels', () => {
-  describe.each(['cpu', 'wasm'])('when the backend is %s', (backendName) => {
+  describe.each(['cpu', 'wasm', 'webgl', 'webgpu'])('when the backend is %s', (backendName) => {
     it('should pick the fused updates and make sure their kernels are registered', () => {
       if ((tf.getKernel(SGD_GROUP_KERNEL, backendName) as tf.KernelConfig | undefined) !== undefined) {
         tf.unregisterKernel(SGD_GROUP_KERNEL, backendName);
@@ -16,7 +16,7 @@ describe('selectGroupUpdates with fused kernels', () => {
     });
   });
 
-  describe.each(['tensorflow', 'webgl', 'webgpu'])('when the backend is %s', (backendName) => {
+  describe.each(['tensorflow'])('when the backend is %s', (backendName) => {
     it('should pick the plain-ops updates', () => {
       expect(selectGroupUpdates(backendName)).toEqual({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps });
     });
