@@ -1,0 +1,178 @@
+import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../../src/errors.js';
+import { adamGroupUpdateOps } from '../../src/optim/adam.js';
+import { buildGradientClipper } from '../../src/optim/clip.js';
+import type { GroupUpdates } from '../../src/optim/rule.js';
+import { sgdGroupUpdateOps } from '../../src/optim/sgd.js';
+import { SolverOptimizer, type SolverOptimizerOptions } from '../../src/optim/SolverOptimizer.js';
+
+/**
+ * The training scenarios of the browser test, run both in Node (cpu backend, the reference) and in
+ * headless Chromium on each backend. Plain data in, plain JSON out, nothing Node-only.
+ */
+
+/** Deterministic values in [-1, 1) (a 32-bit LCG), so every run and backend sees the same numbers. */
+export function lcg(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+/** The update rules compared element for element against the cpu run. */
+export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
+  sgd: { algorithm: 'SGD' },
+  sgdMomentum: { algorithm: 'SGD', momentum: 0.9, weightDecay: 1e-3 },
+  sgdNesterov: { algorithm: 'SGD', momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
+  adam: { algorithm: 'Adam', weightDecay: 1e-3 },
+  adamw: { algorithm: 'AdamW', betas: [0.9, 0.999], weightDecay: 0.05 },
+};
+
+/** The plain-ops implementation (what GPU backends ran before the fused kernels). */
+export const PLAIN: Pick<SolverOptimizerOptions, 'selectUpdates' | 'clipperFactory'> = {
+  selectUpdates: (): GroupUpdates => ({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps }),
+  clipperFactory: buildGradientClipper,
+};
+
+let serial = 0;
+const unique = (tag: string): string => `${tag}${String((serial += 1))}`;
+
+/** Parameters after 60 steps with fixed gradients (two groups, full_model clipping active), per rule. */
+export async function fixedGradientRun(rule: string, plain: boolean, steps = 60): Promise<{ w: number[]; b: number[] }> {
+  const options = RULES[rule];
+  if (options === undefined) throw new Error(`unknown rule ${rule}`);
+  const tag = unique(`fixed_${rule}`);
+  const w = tf.variable(tf.tensor2d(lcg(48 * 20, 1), [48, 20]), true, `${tag}/w`);
+  const b = tf.variable(tf.tensor1d(lcg(20, 2)), true, `${tag}/b`);
+  const gw = tf.tensor2d(lcg(48 * 20, 3), [48, 20]);
+  const gb = tf.tensor1d(lcg(20, 4));
+  const lr = options.algorithm === 'SGD' ? 0.05 : 0.01;
+  const optimizer = new SolverOptimizer({
+    ...options,
+    ...(plain ? PLAIN : {}),
+    groups: [{ params: [w], lr }, { params: [b], lr: lr / 2, weightDecay: 0 }],
+    // The gradients' norm is about 18: the clip coefficient (about 1/9) applies on every step.
+    clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
+  });
+  for (let i = 0; i < steps; i++) optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
+  const out = { w: Array.from(await w.data()), b: Array.from(await b.data()) };
+  optimizer.dispose();
+  tf.dispose([w, b, gw, gb]);
+  return out;
+}
+
+/** A small MLP as raw variables: 8 → 16 (relu) → 4, with its data. */
+function mlp(tag: string): { vars: tf.Variable[]; loss: () => tf.Scalar; dispose: () => void } {
+  const w1 = tf.variable(tf.tensor2d(lcg(8 * 16, 11), [8, 16]).mul(0.5), true, `${tag}/w1`);
+  const b1 = tf.variable(tf.zeros([16]), true, `${tag}/b1`);
+  const w2 = tf.variable(tf.tensor2d(lcg(16 * 4, 12), [16, 4]).mul(0.5), true, `${tag}/w2`);
+  const b2 = tf.variable(tf.zeros([4]), true, `${tag}/b2`);
+  const xs = tf.tensor2d(lcg(32 * 8, 13), [32, 8]);
+  const ys = tf.tensor2d(lcg(32 * 4, 14), [32, 4]);
+  const vars = [w1, b1, w2, b2];
+  return {
+    vars,
+    loss: () => tf.losses.meanSquaredError(ys, tf.relu(xs.matMul(w1).add(b1)).matMul(w2).add(b2)),
+    dispose: () => {
+      tf.dispose([...vars, xs, ys]);
+    },
+  };
+}
+
+/** Per-step losses of `steps` minimize steps, and the tensor count after each. */
+export async function trainRun(rule: string, steps = 20): Promise<{ losses: number[]; tensors: number[] }> {
+  const options = RULES[rule];
+  if (options === undefined) throw new Error(`unknown rule ${rule}`);
+  const net = mlp(unique(`train_${rule}`));
+  const optimizer = new SolverOptimizer({
+    ...options,
+    lr: options.algorithm === 'SGD' ? 0.1 : 0.01,
+    groups: [{ params: net.vars }],
+    clip: { clipType: 'full_model', clipValue: 1, normType: 2 },
+  });
+  const losses: number[] = [];
+  const tensors: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const loss = optimizer.minimize(net.loss, true, net.vars) as tf.Scalar;
+    losses.push((await loss.data())[0] as number);
+    loss.dispose();
+    tensors.push(tf.memory().numTensors);
+  }
+  optimizer.dispose();
+  net.dispose();
+  return { losses, tensors };
+}
+
+/** What the non-finite policies did with a NaN gradient between two finite steps. */
+export interface NonFiniteResult {
+  /** skip: parameters and momentum after the NaN step equal those before it, bit for bit. */
+  readonly skipKeptState: boolean;
+  readonly skipSkipped: number;
+  readonly skipTotal: number;
+  /** skip: the finite step after the NaN step changed the parameters. */
+  readonly skipResumed: boolean;
+  /** error: the finite step threw nothing. */
+  readonly errorFiniteOk: string;
+  /** error: the NaN step's SolverError kind and message ('' when nothing was thrown). */
+  readonly errorKind: string;
+  readonly errorMessage: string;
+  readonly errorKeptState: boolean;
+  readonly tensorsBefore: number;
+  readonly tensorsAfter: number;
+}
+
+export async function nonFiniteRun(): Promise<NonFiniteResult> {
+  const tensorsBefore = tf.memory().numTensors;
+  const tag = unique('nonfinite');
+  const w = tf.variable(tf.tensor1d(lcg(6, 21)), true, `${tag}/w`);
+  const good = tf.tensor1d(lcg(6, 22));
+  const bad = tf.tensor1d([1, NaN, 2, 3, 4, 5]);
+  const skip = new SolverOptimizer({ groups: [{ params: [w], lr: 0.1 }], momentum: 0.9, clip: { clipType: 'full_model', clipValue: 1 } });
+  skip.applyGradients({ [w.name]: good });
+  const before = Array.from(await w.data());
+  skip.applyGradients({ [w.name]: bad });
+  const after = Array.from(await w.data());
+  const stats = skip.lastStepStats();
+  const skipSkipped = stats === null ? -1 : ((await stats.skipped.data())[0] as number);
+  const skipTotal = stats === null ? -1 : ((await stats.skippedTotal.data())[0] as number);
+  skip.applyGradients({ [w.name]: good });
+  const resumed = Array.from(await w.data());
+  skip.dispose();
+
+  const strict = new SolverOptimizer({ groups: [{ params: [w], lr: 0.1 }], nonFinite: 'error' });
+  let errorFiniteOk = 'ok';
+  try {
+    strict.applyGradients({ [w.name]: good });
+  } catch (e) {
+    errorFiniteOk = String(e);
+  }
+  const beforeError = Array.from(await w.data());
+  let errorKind = '';
+  let errorMessage = '';
+  try {
+    strict.applyGradients({ [w.name]: bad });
+  } catch (e) {
+    errorKind = e instanceof SolverError ? e.kind : 'not a SolverError';
+    errorMessage = String((e as Error).message);
+  }
+  const afterError = Array.from(await w.data());
+  strict.dispose();
+  tf.dispose([w, good, bad]);
+  return {
+    skipKeptState: sameBits(before, after),
+    skipSkipped,
+    skipTotal,
+    skipResumed: !sameBits(after, resumed),
+    errorFiniteOk,
+    errorKind,
+    errorMessage,
+    errorKeptState: sameBits(beforeError, afterError),
+    tensorsBefore,
+    tensorsAfter: tf.memory().numTensors,
+  };
+}
+
+function sameBits(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
