@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
 import { measureStep } from './measure.js';
-import { fixedGradientRun, lcg, nonFiniteRun, RULES, trainRun } from './scenarios.js';
+import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun } from './scenarios.js';
 
 setWasmPaths('/wasm/');
 
@@ -89,5 +89,5 @@ async function trainAll(): Promise<Record<string, { losses: number[]; tensors: n
 }
 
 Object.assign(globalThis, {
-  solverTest: { useBackend, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
+  solverTest: { useBackend, normRun, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
 });

@@ -176,3 +176,26 @@ export async function nonFiniteRun(): Promise<NonFiniteResult> {
 function sameBits(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 }
+
+/** Shapes the norm kernel must read right: packed layouts differ by rank and by dimensions of size 1. */
+export const NORM_SHAPES: readonly number[][] = [[37, 1], [1, 29], [3, 1, 5], [2, 3, 4, 5], [7], [], [130, 9], [3000]];
+
+/** fusedGradNorms of gradients of {@link NORM_SHAPES} for p = 1, 2, 3, ∞, global and per tensor, from three producers. */
+export async function normRun(): Promise<Record<string, number[]>> {
+  const { fusedGradNorms } = await import('../../src/optim/kernels/gradNorms.js');
+  const { selectGroupUpdates } = await import('../../src/optim/rule.js');
+  selectGroupUpdates(tf.getBackend());
+  const raw = NORM_SHAPES.map((s, i) => tf.tensor(lcg(s.reduce((a, b) => a * b, 1), 60 + i), s));
+  const producers: Record<string, tf.Tensor[]> = { raw, mul: raw.map((t) => t.mul(3)), neg: raw.map((t) => tf.neg(t)) };
+  const out: Record<string, number[]> = {};
+  for (const [name, grads] of Object.entries(producers)) {
+    for (const p of [1, 2, 3, Infinity]) {
+      const global = fusedGradNorms(grads, p);
+      const each = fusedGradNorms(grads, p, false);
+      out[`${name} p=${p}`] = [...(await global.data()), ...(await each.data())];
+      tf.dispose([global, each]);
+    }
+  }
+  tf.dispose(Object.values(producers).flat());
+  return out;
+}

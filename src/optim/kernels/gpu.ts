@@ -84,6 +84,11 @@ export interface GpuPrograms {
   partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
   /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
   finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
+  /**
+   * Puts the optional scalars in the form the update programs read best, once per kernel call
+   * (webgl: packed textures); `release` frees whatever it made.
+   */
+  prepareControls(control: Pick<UpdateInputs, 'scale' | 'apply'>): { control: Pick<UpdateInputs, 'scale' | 'apply'>; release: () => void };
   /** Releases an intermediate result. */
   dispose(info: TensorInfo): void;
   /** Concatenates 1-D results (tfjs's own Concat kernel of the backend). */
@@ -145,13 +150,15 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
     const gs = groupInputs(inputs, 'g', a.count);
     const bs = a.momentum !== 0 ? groupInputs(inputs, 'b', a.count) : [];
     checkGroup(ps, { g: gs, b: bs });
-    const control = controls(inputs);
+    const prepared = gpu.prepareControls(controls(inputs));
+    const control = prepared.control;
     const each = (i: number): UpdateInputs => {
       const b = bs[i];
       return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
     };
     const pOuts = ps.map((_, i) => gpu.sgd('p', each(i), a));
     const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
+    prepared.release();
     return [...pOuts, ...bOuts];
   };
 }
@@ -167,7 +174,8 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const vs = groupInputs(inputs, 'v', a.count);
     const step = groupInputs(inputs, 'step', 1)[0] as TensorInfo;
     checkGroup(ps, { g: gs, m: ms, v: vs });
-    const control = controls(inputs);
+    const prepared = gpu.prepareControls(controls(inputs));
+    const control = prepared.control;
     const uniforms = adamUniforms(a);
     const each = (i: number): UpdateInputs => ({
       p: ps[i] as TensorInfo,
@@ -178,7 +186,9 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
       ...control,
     });
     const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms)));
-    return [...outs.flat(), gpu.step(step, control.apply)];
+    const nextStep = gpu.step(step, control.apply);
+    prepared.release();
+    return [...outs.flat(), nextStep];
   };
 }
 

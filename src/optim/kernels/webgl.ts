@@ -25,44 +25,67 @@ interface WebGLProgramSpec {
   readonly outputShape: number[];
   readonly userCode: string;
   readonly customUniforms?: { name: string; type: 'float' | 'int' }[];
+  readonly packedInputs?: boolean;
+  readonly packedOutput?: boolean;
 }
 
 /** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
 interface WebGLBackendShape {
-  runWebGLProgram(program: WebGLProgramSpec, inputs: TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][]): TensorInfo;
+  runWebGLProgram(
+    program: WebGLProgramSpec,
+    inputs: TensorInfo[],
+    outputDtype: 'float32',
+    customUniformValues?: number[][] | null,
+    preventEagerUnpackingOfOutput?: boolean,
+  ): TensorInfo;
   disposeData(dataId: object): boolean;
+  packTensor(input: TensorInfo): TensorInfo;
+  readonly texData: { get(dataId: object): { isPacked?: boolean; texture?: unknown } | undefined };
 }
 
 function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
   const b = backend as Partial<WebGLBackendShape>;
-  return typeof b.runWebGLProgram === 'function' && typeof b.disposeData === 'function';
+  return (
+    typeof b.runWebGLProgram === 'function' &&
+    typeof b.disposeData === 'function' &&
+    typeof b.packTensor === 'function' &&
+    typeof b.texData?.get === 'function'
+  );
 }
 
 /** `get<Name>` as tfjs names the sampler of an input. */
 const getter = (name: string): string => `get${name}`;
 
-/** GLSL reading element `i` (flat, row-major) of input `name` through its sampler, for any rank. */
-function flatReader(name: string, shape: readonly number[]): string {
+/**
+ * GLSL reading element `i` (flat, row-major) of the packed input `name`, for any rank. A packed
+ * texel holds a 2×2 block of the last two dimensions: lanes x, y, z, w are (row, col), (row,
+ * col+1), (row+1, col), (row+1, col+1); a 1-D tensor is one row (lanes x, y); a scalar is lane x.
+ */
+function packedFlatReader(name: string, shape: readonly number[]): string {
   const rank = shape.length;
-  if (rank <= 1) return `float read${name}(int i) { return ${getter(name)}(${rank === 0 ? '' : 'i'}); }`;
+  if (rank === 0) return `float read${name}(int i) { return ${getter(name)}().x; }`;
+  if (rank === 1) return `float read${name}(int i) { vec4 t = ${getter(name)}(i); return (i - (i / 2) * 2) == 0 ? t.x : t.y; }`;
   const strides = shape.map((_, k) => shape.slice(k + 1).reduce((x, y) => x * y, 1));
   const lines = strides.slice(0, -1).map((s, k) => `int c${k} = r / ${s}; r -= c${k} * ${s};`);
   const args = [...strides.slice(0, -1).map((_, k) => `c${k}`), 'r'].join(', ');
-  return `float read${name}(int i) { int r = i; ${lines.join(' ')} return ${getter(name)}(${args}); }`;
+  const row = `c${rank - 2}`;
+  return `float read${name}(int i) {
+  int r = i; ${lines.join(' ')}
+  vec4 t = ${getter(name)}(${args});
+  bool odd = (r - (r / 2) * 2) == 1;
+  return (${row} - (${row} / 2) * 2) == 0 ? (odd ? t.y : t.x) : (odd ? t.w : t.z);
+}`;
 }
 
-/** GLSL of `1 − e^x` for x ≤ 0 (see negExpm1Terms). */
+/** GLSL of `1 − e^x` for x ≤ 0 (see negExpm1Terms), on four lanes. */
 const negExpm1Glsl = (): string => `
-float negExpm1(float x) {
-  if (x > -0.5) {
-    float s = 1.0;
-    ${Array.from({ length: NEG_EXPM1_TERMS - 1 }, (_, k) => `s = 1.0 + (x / ${NEG_EXPM1_TERMS - k}.0) * s;`).join('\n    ')}
-    return -x * s;
-  }
-  return 1.0 - exp(x);
+vec4 negExpm1(vec4 x) {
+  vec4 s = vec4(1.0);
+  ${Array.from({ length: NEG_EXPM1_TERMS - 1 }, (_, k) => `s = 1.0 + (x / ${NEG_EXPM1_TERMS - k}.0) * s;`).join('\n  ')}
+  return mix(1.0 - exp(x), -x * s, vec4(greaterThan(x, vec4(-0.5))));
 }`;
 
-/** Input list and GLSL names of an update's optional scalars. */
+/** Input list and GLSL names of an update's optional scalars (packed: the value is lane x). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
   const names: string[] = [];
   const infos: TensorInfo[] = [];
@@ -77,8 +100,8 @@ function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo
   return {
     names,
     infos,
-    scale: inputs.scale === undefined ? '' : ' * getScale()',
-    apply: inputs.apply === undefined ? '1.0' : 'getApply()',
+    scale: inputs.scale === undefined ? '' : ' * getScale().x',
+    apply: inputs.apply === undefined ? '1.0' : 'getApply().x',
   };
 }
 
@@ -87,6 +110,13 @@ const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
   { name: 'mu', type: 'float' },
   { name: 'wd', type: 'float' },
 ];
+
+/**
+ * Update programs read and write packed textures (four values per texel), the layout tfjs's
+ * matMul and most of its webgl kernels produce and consume: no pack/unpack program runs between
+ * the backward pass, the update and the next forward pass.
+ */
+const PACKED = { packedInputs: true, packedOutput: true } as const;
 
 function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
@@ -97,15 +127,18 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean):
   const previous = target === 'b' ? 'getBAtOutCoords()' : 'p';
   const userCode = `
 void main() {
-  float p = getPAtOutCoords();
-  float d = getGAtOutCoords()${c.scale} + wd * p;
-  ${withMomentum ? 'float b = mu * getBAtOutCoords() + d;' : ''}
-  float next = ${next};
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale} + wd * p;
+  ${withMomentum ? 'vec4 b = mu * getBAtOutCoords() + d;' : ''}
+  vec4 next = ${next};
   setOutput(${c.apply} != 0.0 ? next : ${previous});
 }`;
   const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
   const infos = [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
-  return { program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS }, infos };
+  return {
+    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
+    infos,
+  };
 }
 
 const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
@@ -130,19 +163,20 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGL
   const results: Record<AdamTarget, string> = {
     m: 'm',
     v: 'v',
-    p: 'decayMul * p - (lr / negExpm1(t * lnBeta1)) * m / (sqrt(v) / sqrt(negExpm1(t * lnBeta2)) + eps)',
+    p: 'decayMul * p - (lr / bc.x) * m / (sqrt(v) / sqrt(bc.y) + eps)',
   };
   const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
   const userCode = `
 ${negExpm1Glsl()}
 void main() {
-  float p = getPAtOutCoords();
-  float d = getGAtOutCoords()${c.scale} + coupledWd * p;
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale} + coupledWd * p;
   float apply = ${c.apply};
-  float t = getStep() + apply;
-  float m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
-  float v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
-  float next = ${results[target]};
+  float t = getStep().x + apply;
+  vec4 bc = negExpm1(vec4(t * lnBeta1, t * lnBeta2, 0.0, 0.0));
+  vec4 m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
+  vec4 v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
+  vec4 next = ${results[target]};
   setOutput(apply != 0.0 ? next : ${previous[target]});
 }`;
   const program: WebGLProgramSpec = {
@@ -150,11 +184,12 @@ void main() {
     outputShape: [...inputs.p.shape],
     userCode,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
+    ...PACKED,
   };
   return { program, infos: [inputs.p, inputs.g, m, v, step, ...c.infos] };
 }
 
-/** GLSL folding `x` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of a gradient element. */
+/** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
 function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
   const inf = mode.p === Infinity;
   const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${glslFloat(mode.p)})`;
@@ -168,10 +203,14 @@ function glslFloat(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
+/**
+ * Partial reductions: the first level reads the gradients as packed textures (as the backward
+ * pass left them), later levels read this program's own unpacked output. Output unpacked.
+ */
 function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
   const names = xs.map((_, t) => `X${t}`);
   const { term, fold } = reduceSnippets(mode);
-  const readers = xs.map((x, t) => flatReader(`X${t}`, x.shape)).join('\n');
+  const readers = xs.map((x, t) => (mode.first ? packedFlatReader(`X${t}`, x.shape) : unpackedRowReader(`X${t}`, x.shape))).join('\n');
   const parts = xs
     .map((x, t) => {
       const n = x.shape.reduce((a, b) => a * b, 1);
@@ -200,7 +239,13 @@ void main() {
   ${dispatch}
   setOutput(r);
 }`;
-  return { variableNames: names, outputShape: [xs.length, blocks], userCode };
+  return { variableNames: names, outputShape: [xs.length, blocks], userCode, packedInputs: mode.first, packedOutput: false };
+}
+
+/** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
+function unpackedRowReader(name: string, shape: readonly number[]): string {
+  const cols = shape[1] ?? 1;
+  return `float read${name}(int i) { int r = i / ${cols}; return ${getter(name)}(r, i - r * ${cols}); }`;
 }
 
 /** The p-th root of a sum of |x|^p (identity for p = 1 and p = ∞). */
@@ -226,10 +271,11 @@ void main() {
   return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
 }
 
+/** The next step count, packed like the Adam programs' inputs (the value in every lane). */
 function stepProgram(apply: TensorInfo | undefined): WebGLProgramSpec {
   const names = ['Step', ...(apply === undefined ? [] : ['Apply'])];
-  const add = apply === undefined ? '1.0' : 'getApply()';
-  return { variableNames: names, outputShape: [], userCode: `void main() { setOutput(getStep() + ${add}); }` };
+  const add = apply === undefined ? '1.0' : 'getApply().x';
+  return { variableNames: names, outputShape: [], userCode: `void main() { setOutput(vec4(getStep().x + ${add})); }`, ...PACKED };
 }
 
 /**
@@ -242,8 +288,28 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     throw new SolverError('backend', 'fused GPU kernels: the webgl backend has no runWebGLProgram (expected tfjs-backend-webgl 4.22)');
   }
   const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
-    backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms);
+    backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms ?? null, true);
+  // A scalar the engine left unpacked on the GPU is packed once per kernel call, not once per program.
+  const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined => {
+    const data = info === undefined ? undefined : backend.texData.get(info.dataId);
+    if (info === undefined || data === undefined || data.isPacked === true || data.texture === null || data.texture === undefined)
+      return info;
+    const packed = backend.packTensor(info);
+    made.push(packed);
+    return packed;
+  };
   return {
+    prepareControls: (control) => {
+      const made: TensorInfo[] = [];
+      const scale = packOnce(control.scale, made);
+      const apply = packOnce(control.apply, made);
+      return {
+        control: { ...(scale === undefined ? {} : { scale }), ...(apply === undefined ? {} : { apply }) },
+        release: () => {
+          made.forEach((t) => backend.disposeData(t.dataId));
+        },
+      };
+    },
     // WebGL 2 guarantees 16 texture units per fragment shader.
     maxInputs: 8,
     sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a.nesterov), [[a.lr], [a.momentum], [a.weightDecay]]),

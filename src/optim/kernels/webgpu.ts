@@ -232,6 +232,7 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     backend.runWebGPUProgram(spec.program, spec.infos, 'float32', uniforms);
   const size = (x: TensorInfo): number => x.shape.reduce((a, b) => a * b, 1);
   return {
+    prepareControls: (control) => ({ control, release: () => undefined }),
     // WebGPU's default limit is 8 storage buffers per shader stage; the output takes one.
     maxInputs: 7,
     sgd: (target, inputs, a: SgdGroupAttrs) =>
