@@ -56,7 +56,8 @@ async function bundle(dir: string): Promise<void> {
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="page.js"></script>');
   const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   fs.mkdirSync(path.join(dir, 'wasm'));
-  for (const f of fs.readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(dir, 'wasm', f));
+  for (const f of fs.readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')))
+    fs.copyFileSync(path.join(wasmDir, f), path.join(dir, 'wasm', f));
 }
 
 function serve(dir: string): Promise<http.Server> {

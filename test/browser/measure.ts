@@ -14,9 +14,11 @@ export interface StepFigures {
   readonly engineKernels: number;
   /** Shader programs the backend ran in one applyGradients (runWebGLProgram / runWebGPUProgram calls), -1 on other backends. */
   readonly gpuPrograms: number;
+  /** The programs of one applyGradients by kind, e.g. `{ PackProgram: 2, tfjsSolver: 14 }`. */
+  readonly programKinds: Record<string, number>;
   /** Milliseconds per applyGradients over `steps` steps, device work included (one read at the end). */
   readonly msPerStep: number;
-  /** Tensors after the timed steps minus before them. */
+  /** Tensors after all timed steps minus before them (the three optimizers together). */
   readonly tensorGrowth: number;
 }
 
@@ -26,12 +28,19 @@ export interface MeasureResult {
   readonly momentum: StepFigures;
   readonly plain: StepFigures;
   readonly fused: StepFigures;
+  /** The fused update alone: no clipping, no non-finite guard (the update kernel's own cost). */
+  readonly updateOnly: StepFigures;
 }
 
 /** Counts calls of the backend's program runner while `f` runs (-1 when the backend has none). */
-function countPrograms(f: () => void): number {
+function countPrograms(f: () => void, kinds: Record<string, number> = {}): number {
   const backend = tf.backend() as unknown as Record<string, unknown>;
-  const name = typeof backend.runWebGLProgram === 'function' ? 'runWebGLProgram' : typeof backend.runWebGPUProgram === 'function' ? 'runWebGPUProgram' : null;
+  const name =
+    typeof backend.runWebGLProgram === 'function'
+      ? 'runWebGLProgram'
+      : typeof backend.runWebGPUProgram === 'function'
+        ? 'runWebGPUProgram'
+        : null;
   if (name === null) {
     f();
     return -1;
@@ -40,6 +49,9 @@ function countPrograms(f: () => void): number {
   let calls = 0;
   backend[name] = function (this: unknown, ...args: unknown[]): unknown {
     calls += 1;
+    const program = args[0] as { constructor: { name: string }; shaderKey?: string };
+    const kind = program.constructor.name === 'Object' ? 'tfjsSolver' : program.constructor.name;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
     return original.apply(this, args);
   };
   try {
@@ -50,48 +62,102 @@ function countPrograms(f: () => void): number {
   return calls;
 }
 
-async function figures(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable, steps: number): Promise<StepFigures> {
+type Counts = Omit<StepFigures, 'msPerStep' | 'tensorGrowth'>;
+
+async function counts(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable): Promise<Counts> {
   for (let i = 0; i < 3; i++) optimizer.applyGradients(grads);
   await probe.data();
   const profile = await tf.profile(() => {
     optimizer.applyGradients(grads);
   });
+  const programKinds: Record<string, number> = {};
   const gpuPrograms = countPrograms(() => {
     optimizer.applyGradients(grads);
-  });
+  }, programKinds);
   await probe.data();
-  const before = tf.memory().numTensors;
+  return { engineKernels: profile.kernels.length, gpuPrograms, programKinds };
+}
+
+/** Milliseconds per step over `steps` steps, device work included (one read at the end). */
+async function timeSteps(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable, steps: number): Promise<number> {
+  await probe.data();
   const start = performance.now();
   for (let i = 0; i < steps; i++) optimizer.applyGradients(grads);
   await probe.data();
-  const msPerStep = (performance.now() - start) / steps;
-  return { engineKernels: profile.kernels.length, gpuPrograms, msPerStep, tensorGrowth: tf.memory().numTensors - before };
+  return (performance.now() - start) / steps;
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** The MLP of the training example (784 → 128 → 64 → 10), its variables and one batch's gradients. */
-export async function measureStep(steps = 20): Promise<MeasureResult> {
+export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult> {
   const shapes: [number[], number[]][] = [
     [[784, 128], [128]],
     [[128, 64], [64]],
     [[64, 10], [10]],
   ];
   const vars = shapes.flatMap(([k, b], i) => [
-    tf.variable(tf.tensor(lcg(k.reduce((x, y) => x * y), 31 + i), k).mul(0.05), true, `measure/w${i}`),
+    tf.variable(
+      tf
+        .tensor(
+          lcg(
+            k.reduce((x, y) => x * y),
+            31 + i,
+          ),
+          k,
+        )
+        .mul(0.05),
+      true,
+      `measure/w${i}`,
+    ),
     tf.variable(tf.zeros(b), true, `measure/b${i}`),
   ]);
-  const grads: tf.NamedTensorMap = Object.fromEntries(
-    vars.map((v, i) => [v.name, tf.tensor(lcg(v.size, 41 + i), v.shape).mul(0.1)]),
-  );
+  const grads: tf.NamedTensorMap = Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(lcg(v.size, 41 + i), v.shape).mul(0.1)]));
   const probe = vars[0] as tf.Variable;
   const clip = { clipType: 'full_model', clipValue: 1, nonFinite: 'skip' } as const;
-  const run = async (optimizer: tf.Optimizer): Promise<StepFigures> => {
-    const out = await figures(optimizer, grads, probe, steps);
-    optimizer.dispose();
-    return out;
+  const optimizers: Record<'momentum' | 'plain' | 'fused' | 'updateOnly', tf.Optimizer> = {
+    momentum: tf.train.momentum(0.01, 0.9),
+    plain: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip, ...PLAIN }),
+    fused: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip }),
+    updateOnly: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, nonFinite: 'none' }),
   };
-  const momentum = await run(tf.train.momentum(0.01, 0.9));
-  const plain = await run(new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip, ...PLAIN }));
-  const fused = await run(new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip }));
+  const names = ['momentum', 'plain', 'fused', 'updateOnly'] as const;
+  const counted = {
+    momentum: await counts(optimizers.momentum, grads, probe),
+    plain: await counts(optimizers.plain, grads, probe),
+    fused: await counts(optimizers.fused, grads, probe),
+    updateOnly: await counts(optimizers.updateOnly, grads, probe),
+  };
+  // Interleaved rounds (the order rotates), the median per optimizer: the machine's load moves.
+  const times: Record<(typeof names)[number], number[]> = { momentum: [], plain: [], fused: [], updateOnly: [] };
+  const before = tf.memory().numTensors;
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as (typeof names)[number];
+      times[name].push(await timeSteps(optimizers[name], grads, probe, steps));
+    }
+  }
+  const growth = tf.memory().numTensors - before;
+  const figure = (name: (typeof names)[number]): StepFigures => ({
+    ...counted[name],
+    msPerStep: median(times[name]),
+    tensorGrowth: growth,
+  });
+  const result = {
+    backend: tf.getBackend(),
+    variables: vars.length,
+    momentum: figure('momentum'),
+    plain: figure('plain'),
+    fused: figure('fused'),
+    updateOnly: figure('updateOnly'),
+  };
+  Object.values(optimizers).forEach((o) => {
+    o.dispose();
+  });
   tf.dispose([...vars, ...Object.values(grads)]);
-  return { backend: tf.getBackend(), variables: vars.length, momentum, plain, fused };
+  return result;
 }

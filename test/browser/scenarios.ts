@@ -44,14 +44,17 @@ export async function fixedGradientRun(rule: string, plain: boolean, steps = 60)
   if (options === undefined) throw new Error(`unknown rule ${rule}`);
   const tag = unique(`fixed_${rule}`);
   const w = tf.variable(tf.tensor2d(lcg(48 * 20, 1), [48, 20]), true, `${tag}/w`);
-  const b = tf.variable(tf.tensor1d(lcg(20, 2)), true, `${tag}/b`);
+  const b = tf.variable(tf.tensor1d(lcg(21, 2)), true, `${tag}/b`);
   const gw = tf.tensor2d(lcg(48 * 20, 3), [48, 20]);
-  const gb = tf.tensor1d(lcg(20, 4));
+  const gb = tf.tensor1d(lcg(21, 4));
   const lr = options.algorithm === 'SGD' ? 0.05 : 0.01;
   const optimizer = new SolverOptimizer({
     ...options,
     ...(plain ? PLAIN : {}),
-    groups: [{ params: [w], lr }, { params: [b], lr: lr / 2, weightDecay: 0 }],
+    groups: [
+      { params: [w], lr },
+      { params: [b], lr: lr / 2, weightDecay: 0 },
+    ],
     // The gradients' norm is about 18: the clip coefficient (about 1/9) applies on every step.
     clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
   });
@@ -185,7 +188,15 @@ export async function normRun(): Promise<Record<string, number[]>> {
   const { fusedGradNorms } = await import('../../src/optim/kernels/gradNorms.js');
   const { selectGroupUpdates } = await import('../../src/optim/rule.js');
   selectGroupUpdates(tf.getBackend());
-  const raw = NORM_SHAPES.map((s, i) => tf.tensor(lcg(s.reduce((a, b) => a * b, 1), 60 + i), s));
+  const raw = NORM_SHAPES.map((s, i) =>
+    tf.tensor(
+      lcg(
+        s.reduce((a, b) => a * b, 1),
+        60 + i,
+      ),
+      s,
+    ),
+  );
   const producers: Record<string, tf.Tensor[]> = { raw, mul: raw.map((t) => t.mul(3)), neg: raw.map((t) => tf.neg(t)) };
   const out: Record<string, number[]> = {};
   for (const [name, grads] of Object.entries(producers)) {

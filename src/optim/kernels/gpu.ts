@@ -82,6 +82,8 @@ export interface GpuPrograms {
    * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
    */
   partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
+  /** How many items (values, or texels of four) the partials program iterates over for `x`. */
+  units(x: TensorInfo, mode: ReduceMode): number;
   /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
   finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
   /**
@@ -197,10 +199,6 @@ export function chunkFor(largest: number): number {
   return Math.max(256, Math.ceil(largest / 1024));
 }
 
-function sizeOfInfo(info: TensorInfo): number {
-  return info.shape.reduce((x, y) => x * y, 1);
-}
-
 function inGroups<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -210,8 +208,9 @@ function inGroups<T>(items: readonly T[], size: number): T[][] {
 /** One level: a partials program per group of at most maxInputs tensors. */
 function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode): TensorInfo[] {
   return inGroups(xs, gpu.maxInputs).map((group) => {
-    const chunk = chunkFor(Math.max(...group.map(sizeOfInfo)));
-    const blocks = Math.max(1, Math.ceil(Math.max(...group.map(sizeOfInfo)) / chunk));
+    const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
+    const chunk = chunkFor(largest);
+    const blocks = Math.max(1, Math.ceil(largest / chunk));
     return gpu.partials(group, mode, chunk, blocks);
   });
 }

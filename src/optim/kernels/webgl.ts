@@ -57,23 +57,38 @@ function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
 const getter = (name: string): string => `get${name}`;
 
 /**
- * GLSL reading element `i` (flat, row-major) of the packed input `name`, for any rank. A packed
- * texel holds a 2×2 block of the last two dimensions: lanes x, y, z, w are (row, col), (row,
- * col+1), (row+1, col), (row+1, col+1); a 1-D tensor is one row (lanes x, y); a scalar is lane x.
+ * The texel layout of a packed input: a texel holds a 2×2 block of the last two dimensions, lanes
+ * x, y, z, w = (row, col), (row, col+1), (row+1, col), (row+1, col+1); a 1-D tensor is one row
+ * (lanes x, y), a scalar lane x. `batch` are the leading dimensions.
  */
-function packedFlatReader(name: string, shape: readonly number[]): string {
+function texelLayout(shape: readonly number[]): { batch: number[]; rows: number; cols: number; texels: number } {
   const rank = shape.length;
-  if (rank === 0) return `float read${name}(int i) { return ${getter(name)}().x; }`;
-  if (rank === 1) return `float read${name}(int i) { vec4 t = ${getter(name)}(i); return (i - (i / 2) * 2) == 0 ? t.x : t.y; }`;
-  const strides = shape.map((_, k) => shape.slice(k + 1).reduce((x, y) => x * y, 1));
-  const lines = strides.slice(0, -1).map((s, k) => `int c${k} = r / ${s}; r -= c${k} * ${s};`);
-  const args = [...strides.slice(0, -1).map((_, k) => `c${k}`), 'r'].join(', ');
-  const row = `c${rank - 2}`;
-  return `float read${name}(int i) {
-  int r = i; ${lines.join(' ')}
-  vec4 t = ${getter(name)}(${args});
-  bool odd = (r - (r / 2) * 2) == 1;
-  return (${row} - (${row} / 2) * 2) == 0 ? (odd ? t.y : t.x) : (odd ? t.w : t.z);
+  const rows = rank >= 2 ? (shape[rank - 2] as number) : 1;
+  const cols = rank >= 1 ? (shape[rank - 1] as number) : 1;
+  const batch = shape.slice(0, Math.max(0, rank - 2));
+  const texels = batch.reduce((a, b) => a * b, 1) * Math.ceil(rows / 2) * Math.ceil(cols / 2);
+  return { batch, rows, cols, texels };
+}
+
+/**
+ * GLSL `vec4 texel<name>(int q, out bvec4 valid)`: texel `q` (row-major over batch, texel rows,
+ * texel cols) of the packed input `name`, with the lanes that hold elements of the tensor.
+ */
+function packedTexelReader(name: string, shape: readonly number[]): string {
+  const { batch, rows, cols } = texelLayout(shape);
+  const tRows = Math.ceil(rows / 2);
+  const tCols = Math.ceil(cols / 2);
+  const batchStrides = batch.map((_, k) => batch.slice(k + 1).reduce((a, b) => a * b, 1));
+  const batchCoords = batchStrides.map((st, k) => `int b${k} = bi / ${st}; bi -= b${k} * ${st};`).join(' ');
+  const rank = shape.length;
+  const args = rank === 0 ? '' : rank === 1 ? 'col' : [...batch.map((_, k) => `b${k}`), 'row', 'col'].join(', ');
+  return `vec4 texel${name}(int q, out bvec4 valid) {
+  int bi = q / ${tRows * tCols}; int rem = q - bi * ${tRows * tCols};
+  int tr = rem / ${tCols}; int row = 2 * tr; int col = 2 * (rem - tr * ${tCols});
+  ${batchCoords}
+  bool right = col + 1 < ${cols}; bool down = row + 1 < ${rows};
+  valid = bvec4(true, right, down, right && down);
+  return ${getter(name)}(${args});
 }`;
 }
 
@@ -205,16 +220,37 @@ function glslFloat(x: number): string {
 
 /**
  * Partial reductions: the first level reads the gradients as packed textures (as the backward
- * pass left them), later levels read this program's own unpacked output. Output unpacked.
+ * pass left them), a texel (four values) per iteration; later levels read this program's own
+ * unpacked output, a value per iteration. Output unpacked, `[xs.length, blocks]`; `chunk` counts
+ * texels at the first level, values later.
  */
 function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
   const names = xs.map((_, t) => `X${t}`);
   const { term, fold } = reduceSnippets(mode);
-  const readers = xs.map((x, t) => (mode.first ? packedFlatReader(`X${t}`, x.shape) : unpackedRowReader(`X${t}`, x.shape))).join('\n');
+  const inf = mode.p === Infinity;
+  const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
+  const fold4 = inf ? ['x', 'y', 'z', 'w'].map((l) => `{ float y = y4.${l}; ${fold} }`).join(' ') : 'acc += (y4.x + y4.y) + (y4.z + y4.w);';
   const parts = xs
     .map((x, t) => {
+      if (mode.first) {
+        const { texels } = texelLayout(x.shape);
+        return `${packedTexelReader(`X${t}`, x.shape)}
+float part${t}(int j) {
+  float acc = 0.0;
+  int start = j * ${chunk};
+  for (int k = 0; k < ${chunk}; k++) {
+    int q = start + k;
+    if (q >= ${texels}) break;
+    bvec4 valid;
+    vec4 x4 = texelX${t}(q, valid);
+    vec4 y4 = mix(vec4(0.0), ${term4}, valid);
+    ${fold4}
+  }
+  return acc;
+}`;
+      }
       const n = x.shape.reduce((a, b) => a * b, 1);
-      return `
+      return `${unpackedRowReader(`X${t}`, x.shape)}
 float part${t}(int j) {
   float acc = 0.0;
   int start = j * ${chunk};
@@ -231,7 +267,6 @@ float part${t}(int j) {
     .join('\n');
   const dispatch = names.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`).join(' else ');
   const userCode = `
-${readers}
 ${parts}
 void main() {
   ivec2 tj = getOutputCoords();
@@ -319,6 +354,7 @@ export function webglPrograms(backend: unknown): GpuPrograms {
         ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
+    units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
     dispose: (info) => {

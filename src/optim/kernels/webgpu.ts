@@ -30,6 +30,9 @@ interface WebGPUProgramSpec {
   readonly workgroupSize: [number, number, number];
   readonly size: boolean;
   readonly uniforms?: string;
+  /** Values per invocation of the output (4: vec4<f32>) and of each input. */
+  readonly outputComponent?: number;
+  readonly variableComponents?: number[];
   getUserCode(): string;
 }
 
@@ -59,18 +62,29 @@ function program(
   code: string,
   uniforms: string,
   invocations = outputShape.reduce((a, b) => a * b, 1),
+  components: number[] | null = null,
 ): WebGPUProgramSpec {
+  const vectorized = components !== null;
   return {
     variableNames,
     outputShape,
-    shaderKey: `tfjsSolver_${key}`,
+    shaderKey: `tfjsSolver_${key}${vectorized ? '_vec4' : ''}`,
+    ...(vectorized ? { outputComponent: 4, variableComponents: components } : {}),
     dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(invocations / WORKGROUP)), 1, 1],
+    dispatch: [Math.max(1, Math.ceil(invocations / (vectorized ? 4 : 1) / WORKGROUP)), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     size: true,
     ...(uniforms === '' ? {} : { uniforms }),
     getUserCode: () => `fn main(index : i32) {\n  if (index < uniforms.size) {\n${code}\n  }\n}`,
   };
+}
+
+/** The update programs work on four values per invocation when the size allows it (as tfjs's own elementwise programs do). */
+function elementwise(key: string, names: string[], shape: number[], code: string, uniforms: string): WebGPUProgramSpec {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const scalars = new Set(['Scale', 'Apply', 'Step']);
+  const components = size % 4 === 0 && size > 0 ? names.map((n) => (scalars.has(n) ? 1 : 4)) : null;
+  return program(key, names, shape, code, uniforms, size, components);
 }
 
 const f32 = (x: number): ProgramUniform => ({ type: 'float32', data: [x] });
@@ -109,7 +123,7 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean):
   const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
   const key = `sgd_${target}_${nesterov ? 'nesterov' : 'plain'}`;
   return {
-    program: program(key, names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'),
+    program: elementwise(key, names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'),
     infos: [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos],
   };
 }
@@ -160,7 +174,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGP
     setOutputAtIndex(index, chosen);`;
   const uniforms = ADAM_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
   return {
-    program: program(`adam_${target}`, ['P', 'G', 'M', 'V', 'Step', ...c.names], [...inputs.p.shape], code, uniforms),
+    program: elementwise(`adam_${target}`, ['P', 'G', 'M', 'V', 'Step', ...c.names], [...inputs.p.shape], code, uniforms),
     infos: [inputs.p, inputs.g, m, v, step, ...c.infos],
   };
 }
@@ -243,6 +257,7 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
         ADAM_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
     step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
+    units: (x) => size(x),
     partials: (xs, mode, chunk, blocks) =>
       run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...xs.map((x) => i32(size(x))), i32(chunk), i32(blocks)]),
     finish: (parts, p, global) => {
