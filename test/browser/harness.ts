@@ -71,7 +71,11 @@ function serve(dir: string): Promise<http.Server> {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(fs.readFileSync(file));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      resolve(server);
+    }),
+  );
 }
 
 /** Builds, serves, launches Chromium with a fresh profile and opens the page (ready when `solverTest` exists). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
-import { lcg, PLAIN } from './scenarios.js';
+import { lcg, PLAIN, variableOf } from './scenarios.js';
 
 /**
  * Kernels and time of one optimizer step on the active backend, side by side on the same model and
@@ -100,23 +100,14 @@ export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult
     [[128, 64], [64]],
     [[64, 10], [10]],
   ];
+  const size = (shape: number[]): number => shape.reduce((x, y) => x * y, 1);
   const vars = shapes.flatMap(([k, b], i) => [
-    tf.variable(
-      tf
-        .tensor(
-          lcg(
-            k.reduce((x, y) => x * y),
-            31 + i,
-          ),
-          k,
-        )
-        .mul(0.05),
-      true,
-      `measure/w${i}`,
-    ),
-    tf.variable(tf.zeros(b), true, `measure/b${i}`),
+    variableOf(lcg(size(k), 31 + i), k, `measure/w${i}`, 0.05),
+    variableOf(new Float32Array(size(b)), b, `measure/b${i}`),
   ]);
-  const grads: tf.NamedTensorMap = Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(lcg(v.size, 41 + i), v.shape).mul(0.1)]));
+  const grads: tf.NamedTensorMap = tf.tidy(() =>
+    Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(lcg(v.size, 41 + i), v.shape).mul(0.1)])),
+  );
   const probe = vars[0] as tf.Variable;
   const clip = { clipType: 'full_model', clipValue: 1, nonFinite: 'skip' } as const;
   const optimizers: Record<'momentum' | 'plain' | 'fused' | 'updateOnly', tf.Optimizer> = {

@@ -20,12 +20,14 @@ function resumeModel(prefix: string): tf.Sequential {
       tf.layers.dense({ units: 4, name: `${prefix}out` }),
     ],
   });
-  model.setWeights([
-    tf.tensor2d(lcg(8 * 16, 51), [8, 16]).mul(0.5),
-    tf.zeros([16]),
-    tf.tensor2d(lcg(16 * 4, 52), [16, 4]).mul(0.5),
-    tf.zeros([4]),
-  ]);
+  tf.tidy(() => {
+    model.setWeights([
+      tf.tensor2d(lcg(8 * 16, 51), [8, 16]).mul(0.5),
+      tf.zeros([16]),
+      tf.tensor2d(lcg(16 * 4, 52), [16, 4]).mul(0.5),
+      tf.zeros([4]),
+    ]);
+  });
   return model;
 }
 
@@ -88,6 +90,17 @@ async function trainAll(): Promise<Record<string, { losses: number[]; tensors: n
   return out;
 }
 
+/** Everything the test checks on one backend, in one call. */
+async function runAll(backend: string, errorPolicy: boolean): Promise<object> {
+  const active = await useBackend(backend);
+  const fixed = await fixedAll(false);
+  const train = await trainAll();
+  const nonFinite = await nonFiniteRun(errorPolicy);
+  const norms = await normRun();
+  const measure = await measureStep();
+  return { active, fixed, train, nonFinite, norms, measure };
+}
+
 Object.assign(globalThis, {
-  solverTest: { useBackend, normRun, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
+  solverTest: { useBackend, runAll, normRun, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
 });

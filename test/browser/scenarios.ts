@@ -35,16 +35,22 @@ export const PLAIN: Pick<SolverOptimizerOptions, 'selectUpdates' | 'clipperFacto
   clipperFactory: buildGradientClipper,
 };
 
+/** A trainable variable holding `values` (its initial tensor released, so nothing is left behind). */
+export function variableOf(values: Float32Array, shape: number[], name: string, scale = 1): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape).mul(scale), true, name));
+}
+
 let serial = 0;
 const unique = (tag: string): string => `${tag}${String((serial += 1))}`;
 
 /** Parameters after 60 steps with fixed gradients (two groups, full_model clipping active), per rule. */
-export async function fixedGradientRun(rule: string, plain: boolean, steps = 60): Promise<{ w: number[]; b: number[] }> {
+export async function fixedGradientRun(rule: string, plain: boolean, steps = 60): Promise<{ w: number[]; b: number[]; growth: number }> {
   const options = RULES[rule];
   if (options === undefined) throw new Error(`unknown rule ${rule}`);
+  const before = tf.memory().numTensors;
   const tag = unique(`fixed_${rule}`);
-  const w = tf.variable(tf.tensor2d(lcg(48 * 20, 1), [48, 20]), true, `${tag}/w`);
-  const b = tf.variable(tf.tensor1d(lcg(21, 2)), true, `${tag}/b`);
+  const w = variableOf(lcg(48 * 20, 1), [48, 20], `${tag}/w`);
+  const b = variableOf(lcg(21, 2), [21], `${tag}/b`);
   const gw = tf.tensor2d(lcg(48 * 20, 3), [48, 20]);
   const gb = tf.tensor1d(lcg(21, 4));
   const lr = options.algorithm === 'SGD' ? 0.05 : 0.01;
@@ -62,15 +68,15 @@ export async function fixedGradientRun(rule: string, plain: boolean, steps = 60)
   const out = { w: Array.from(await w.data()), b: Array.from(await b.data()) };
   optimizer.dispose();
   tf.dispose([w, b, gw, gb]);
-  return out;
+  return { ...out, growth: tf.memory().numTensors - before };
 }
 
 /** A small MLP as raw variables: 8 → 16 (relu) → 4, with its data. */
 function mlp(tag: string): { vars: tf.Variable[]; loss: () => tf.Scalar; dispose: () => void } {
-  const w1 = tf.variable(tf.tensor2d(lcg(8 * 16, 11), [8, 16]).mul(0.5), true, `${tag}/w1`);
-  const b1 = tf.variable(tf.zeros([16]), true, `${tag}/b1`);
-  const w2 = tf.variable(tf.tensor2d(lcg(16 * 4, 12), [16, 4]).mul(0.5), true, `${tag}/w2`);
-  const b2 = tf.variable(tf.zeros([4]), true, `${tag}/b2`);
+  const w1 = variableOf(lcg(8 * 16, 11), [8, 16], `${tag}/w1`, 0.5);
+  const b1 = variableOf(new Float32Array(16), [16], `${tag}/b1`);
+  const w2 = variableOf(lcg(16 * 4, 12), [16, 4], `${tag}/w2`, 0.5);
+  const b2 = variableOf(new Float32Array(4), [4], `${tag}/b2`);
   const xs = tf.tensor2d(lcg(32 * 8, 13), [32, 8]);
   const ys = tf.tensor2d(lcg(32 * 4, 14), [32, 4]);
   const vars = [w1, b1, w2, b2];
@@ -84,9 +90,10 @@ function mlp(tag: string): { vars: tf.Variable[]; loss: () => tf.Scalar; dispose
 }
 
 /** Per-step losses of `steps` minimize steps, and the tensor count after each. */
-export async function trainRun(rule: string, steps = 20): Promise<{ losses: number[]; tensors: number[] }> {
+export async function trainRun(rule: string, steps = 20): Promise<{ losses: number[]; tensors: number[]; growth: number }> {
   const options = RULES[rule];
   if (options === undefined) throw new Error(`unknown rule ${rule}`);
+  const before = tf.memory().numTensors;
   const net = mlp(unique(`train_${rule}`));
   const optimizer = new SolverOptimizer({
     ...options,
@@ -104,7 +111,7 @@ export async function trainRun(rule: string, steps = 20): Promise<{ losses: numb
   }
   optimizer.dispose();
   net.dispose();
-  return { losses, tensors };
+  return { losses, tensors, growth: tf.memory().numTensors - before };
 }
 
 /** What the non-finite policies did with a NaN gradient between two finite steps. */
@@ -125,10 +132,14 @@ export interface NonFiniteResult {
   readonly tensorsAfter: number;
 }
 
-export async function nonFiniteRun(): Promise<NonFiniteResult> {
+/**
+ * A NaN gradient between finite steps under `skip`, then (when `errorPolicy`) under `error`.
+ * Without `errorPolicy` the error fields read as if it passed ('ok', 'nonFinite', kept state).
+ */
+export async function nonFiniteRun(errorPolicy = true): Promise<NonFiniteResult> {
   const tensorsBefore = tf.memory().numTensors;
   const tag = unique('nonfinite');
-  const w = tf.variable(tf.tensor1d(lcg(6, 21)), true, `${tag}/w`);
+  const w = variableOf(lcg(6, 21), [6], `${tag}/w`);
   const good = tf.tensor1d(lcg(6, 22));
   const bad = tf.tensor1d([1, NaN, 2, 3, 4, 5]);
   const skip = new SolverOptimizer({ groups: [{ params: [w], lr: 0.1 }], momentum: 0.9, clip: { clipType: 'full_model', clipValue: 1 } });
@@ -143,6 +154,19 @@ export async function nonFiniteRun(): Promise<NonFiniteResult> {
   const resumed = Array.from(await w.data());
   skip.dispose();
 
+  if (!errorPolicy) {
+    tf.dispose([w, good, bad]);
+    const skipOnly = { errorFiniteOk: 'not run', errorKind: 'not run', errorMessage: '', errorKeptState: false };
+    return {
+      skipKeptState: sameBits(before, after),
+      skipSkipped,
+      skipTotal,
+      skipResumed: !sameBits(after, resumed),
+      ...skipOnly,
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+    };
+  }
   const strict = new SolverOptimizer({ groups: [{ params: [w], lr: 0.1 }], nonFinite: 'error' });
   let errorFiniteOk = 'ok';
   try {
@@ -157,7 +181,7 @@ export async function nonFiniteRun(): Promise<NonFiniteResult> {
     strict.applyGradients({ [w.name]: bad });
   } catch (e) {
     errorKind = e instanceof SolverError ? e.kind : 'not a SolverError';
-    errorMessage = String((e as Error).message);
+    errorMessage = (e as Error).message;
   }
   const afterError = Array.from(await w.data());
   strict.dispose();
@@ -188,6 +212,7 @@ export async function normRun(): Promise<Record<string, number[]>> {
   const { fusedGradNorms } = await import('../../src/optim/kernels/gradNorms.js');
   const { selectGroupUpdates } = await import('../../src/optim/rule.js');
   selectGroupUpdates(tf.getBackend());
+  const before = tf.memory().numTensors;
   const raw = NORM_SHAPES.map((s, i) =>
     tf.tensor(
       lcg(
@@ -208,5 +233,6 @@ export async function normRun(): Promise<Record<string, number[]>> {
     }
   }
   tf.dispose(Object.values(producers).flat());
+  out.growth = [tf.memory().numTensors - before];
   return out;
 }

@@ -37,6 +37,8 @@ export interface UpdateInputs {
 /** Which tensor an update program writes. */
 export type SgdTarget = 'p' | 'b';
 /** See {@link SgdTarget}. */
+export type LionTarget = 'p' | 'm';
+/** See {@link SgdTarget}. */
 export type AdamTarget = 'p' | 'm' | 'v';
 
 /**
@@ -58,6 +60,28 @@ export interface AdamUniforms {
   readonly lnBeta2: number;
 }
 
+/** Attributes of the fused Lion group kernel (as the cpu/wasm Lion kernel takes them). */
+export interface LionGroupAttrs {
+  readonly count: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+}
+
+/** Lion's per-group numbers as a GPU program receives them, computed in float64. */
+export interface LionUniforms {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly decayMul: number;
+}
+
+/** The name of the fused Lion kernel in tfjs's kernel registry (the cpu/wasm kernel's name). */
+export const LION_KERNEL_NAME = 'TfjsSolverLionGroup';
+
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
  * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
@@ -75,6 +99,8 @@ export interface GpuPrograms {
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
   /** Adam/AdamW for one tensor: writes the new `target`. */
   adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
+  /** Lion for one tensor: writes the new `target`. */
+  lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
   /** The group's next step count: `step + apply` (apply absent: + 1). */
   step(step: TensorInfo, apply: TensorInfo | undefined): TensorInfo;
   /**
@@ -182,8 +208,8 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const each = (i: number): UpdateInputs => ({
       p: ps[i] as TensorInfo,
       g: gs[i] as TensorInfo,
-      m: ms[i] as TensorInfo,
-      v: vs[i] as TensorInfo,
+      m: ms[i],
+      v: vs[i],
       step,
       ...control,
     });
@@ -191,6 +217,39 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const nextStep = gpu.step(step, control.apply);
     prepared.release();
     return [...outs.flat(), nextStep];
+  };
+}
+
+/**
+ * The fused Lion group kernel on a GPU backend (`c = β1·m + (1−β1)·s·g; p ← (1 − lr·λ)·p − lr·sign(c);
+ * m ← β2·m + (1−β2)·s·g`): one program per new parameter and one per new moment.
+ */
+export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as LionGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const ms = groupInputs(inputs, 'm', a.count);
+    checkGroup(ps, { g: gs, m: ms });
+    const prepared = gpu.prepareControls(controls(inputs));
+    const uniforms: LionUniforms = {
+      lr: a.lr,
+      beta1: a.beta1,
+      oneMinusBeta1: 1 - a.beta1,
+      beta2: a.beta2,
+      oneMinusBeta2: 1 - a.beta2,
+      decayMul: 1 - a.lr * a.weightDecay,
+    };
+    const each = (i: number): UpdateInputs => ({
+      p: ps[i] as TensorInfo,
+      g: gs[i] as TensorInfo,
+      m: ms[i],
+      ...prepared.control,
+    });
+    const outs = (['p', 'm'] as const).map((target) => ps.map((_, i) => gpu.lion(target, each(i), uniforms)));
+    prepared.release();
+    return outs.flat();
   };
 }
 
@@ -264,6 +323,7 @@ export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [stri
   return [
     [SGD_GROUP_KERNEL, gpuSgdKernel(programsOf)],
     [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
+    [LION_KERNEL_NAME, gpuLionKernel(programsOf)],
     [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
   ];
 }

@@ -6,6 +6,8 @@ import {
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
+  type LionTarget,
+  type LionUniforms,
   NEG_EXPM1_TERMS,
   type ReduceMode,
   type SgdTarget,
@@ -204,6 +206,31 @@ void main() {
   return { program, infos: [inputs.p, inputs.g, m, v, step, ...c.infos] };
 }
 
+const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
+
+function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const { m } = inputs;
+  if (m === undefined) throw new SolverError('argument', 'webgl Lion program: input m is required');
+  const c = controlPart(inputs);
+  const next = target === 'p' ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
+  const userCode = `
+void main() {
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale};
+  vec4 m = getMAtOutCoords();
+  vec4 next = ${next};
+  setOutput(${c.apply} != 0.0 ? next : ${target === 'p' ? 'p' : 'm'});
+}`;
+  const program: WebGLProgramSpec = {
+    variableNames: ['P', 'G', 'M', ...c.names],
+    outputShape: [...inputs.p.shape],
+    userCode,
+    customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
+    ...PACKED,
+  };
+  return { program, infos: [inputs.p, inputs.g, m, ...c.infos] };
+}
+
 /** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
 function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
   const inf = mode.p === Infinity;
@@ -352,6 +379,11 @@ export function webglPrograms(backend: unknown): GpuPrograms {
       run(
         adamProgram(target, inputs),
         ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
+      ),
+    lion: (target, inputs, u) =>
+      run(
+        lionProgram(target, inputs),
+        LION_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),

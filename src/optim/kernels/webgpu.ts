@@ -5,6 +5,8 @@ import {
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
+  type LionTarget,
+  type LionUniforms,
   NEG_EXPM1_TERMS,
   type ReduceMode,
   type SgdTarget,
@@ -179,6 +181,31 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGP
   };
 }
 
+const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
+
+function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
+  const { m } = inputs;
+  if (m === undefined) throw new SolverError('argument', 'webgpu Lion program: input m is required');
+  const c = controlPart(inputs);
+  const u = (k: keyof LionUniforms): string => `uniforms.${k}`;
+  const next =
+    target === 'p'
+      ? `${u('decayMul')} * pv - ${u('lr')} * sign(${u('beta1')} * mv + ${u('oneMinusBeta1')} * dv)`
+      : `${u('beta2')} * mv + ${u('oneMinusBeta2')} * dv`;
+  const code = `
+    let pv = P[index];
+    let dv = G[index]${c.scale};
+    let mv = M[index];
+    var chosen = ${next};
+    if (${c.apply} == 0.0) { chosen = ${target === 'p' ? 'pv' : 'mv'}; }
+    setOutputAtIndex(index, chosen);`;
+  const uniforms = LION_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
+  return {
+    program: elementwise(`lion_${target}`, ['P', 'G', 'M', ...c.names], [...inputs.p.shape], code, uniforms),
+    infos: [inputs.p, inputs.g, m, ...c.infos],
+  };
+}
+
 /** WGSL of the term of an element and of folding `y` into `acc` (sum, or NaN-propagating max for p = ∞). */
 function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
   const inf = mode.p === Infinity;
@@ -255,6 +282,11 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
       run(
         adamProgram(target, inputs),
         ADAM_UNIFORM_NAMES.map((k) => f32(u[k])),
+      ),
+    lion: (target, inputs, u) =>
+      run(
+        lionProgram(target, inputs),
+        LION_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
     step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
     units: (x) => size(x),
