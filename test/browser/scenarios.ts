@@ -90,7 +90,7 @@ function mlp(tag: string): { vars: tf.Variable[]; loss: () => tf.Scalar; dispose
 }
 
 /** Per-step losses of `steps` minimize steps, and the tensor count after each. */
-export async function trainRun(rule: string, steps = 20): Promise<{ losses: number[]; tensors: number[]; growth: number }> {
+export async function trainRun(rule: string, steps = 12): Promise<{ losses: number[]; tensors: number[]; growth: number }> {
   const options = RULES[rule];
   if (options === undefined) throw new Error(`unknown rule ${rule}`);
   const before = tf.memory().numTensors;
