@@ -53,6 +53,7 @@ export {
 } from './optim/groups.js';
 export type { DefaultOptimizerParamsOptions, ModuleData, ParamData, ParamGroup, ParamHyperparams } from './optim/groups.js';
 export { fusedGradNorms, fusedGradientClipper } from './optim/kernels/gradNorms.js';
+export { GPU_KERNEL_BACKENDS, registerGpuKernels } from './optim/kernels/gpu.js';
 export { FUSED_KERNEL_BACKENDS, registerFusedKernels } from './optim/kernels/registry.js';
 export { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from './optim/kernels/shared.js';
 export { selectGroupUpdates } from './optim/rule.js';
