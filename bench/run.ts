@@ -6,7 +6,7 @@ import { registerFusedKernels } from '../src/optim/kernels/registry.js';
 import { tfAdamCase, tfMomentumCase, tfSgdCase } from './cases/builtinCases.js';
 import { floorCase } from './cases/floorCase.js';
 import { naiveClipCase } from './cases/naiveClipCase.js';
-import { oursAdamWCase, oursFullStepCase, oursPlainOpsCase } from './cases/solverCases.js';
+import { oursAdamWCase, oursFullStepCase, oursLionCase, oursPlainOpsCase } from './cases/solverCases.js';
 import { machineInfo } from './machineInfo.js';
 import { markdownTable } from './markdownTable.js';
 import { floatsIn, paramSets } from './paramSets.js';
@@ -27,7 +27,7 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const allCases = [floorCase, tfSgdCase, tfMomentumCase, tfAdamCase, naiveClipCase, oursFullStepCase, oursPlainOpsCase, oursAdamWCase];
+const allCases = [floorCase, tfSgdCase, tfMomentumCase, tfAdamCase, naiveClipCase, oursFullStepCase, oursPlainOpsCase, oursAdamWCase, oursLionCase];
 const caseKeys = flag('--cases')?.split(',');
 const cases = allCases.filter((c) => caseKeys?.includes(c.key) ?? true);
 

@@ -38,6 +38,7 @@ export type { FileStore, Logger, TextFileReader } from './io/interfaces.js';
 export { SolverOptimizer } from './optim/SolverOptimizer.js';
 export type { OptimizerAlgorithm, OptimizerGroup, SolverOptimizerOptions, StepStats } from './optim/SolverOptimizer.js';
 export { adamGroupUpdateOps, fusedAdamGroupUpdate } from './optim/adam.js';
+export type { AdamGroupTensors, AdamGroupUpdate, AdamHyperparams } from './optim/adam.js';
 export { buildOptimizer } from './optim/buildOptimizer.js';
 export type { BuildOptimizerOptions } from './optim/buildOptimizer.js';
 export { buildGradientClipper, pNorm } from './optim/clip.js';
@@ -52,22 +53,13 @@ export {
   reduceParamGroups,
 } from './optim/groups.js';
 export type { DefaultOptimizerParamsOptions, ModuleData, ParamData, ParamGroup, ParamHyperparams } from './optim/groups.js';
-export { fusedGradNorms, fusedGradientClipper } from './optim/kernels/gradNorms.js';
+export { fusedGradNorms } from './optim/kernels/gradNorms.js';
 export { GPU_KERNEL_BACKENDS, registerGpuKernels } from './optim/kernels/gpu.js';
 export { FUSED_KERNEL_BACKENDS, registerFusedKernels } from './optim/kernels/registry.js';
 export { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from './optim/kernels/shared.js';
-export { selectGroupUpdates } from './optim/rule.js';
-export type {
-  AdamGroupTensors,
-  AdamGroupUpdate,
-  AdamHyperparams,
-  GroupUpdates,
-  SgdGroupTensors,
-  SgdGroupUpdate,
-  SgdHyperparams,
-  StepControl,
-} from './optim/rule.js';
+export type { StepControl, UpdateRule } from './optim/rule.js';
 export { fusedSgdGroupUpdate, sgdGroupUpdateOps } from './optim/sgd.js';
+export type { SgdGroupTensors, SgdGroupUpdate, SgdHyperparams } from './optim/sgd.js';
 export { LR_SCHEDULER_NAMES, LrMultiplier, buildLrScheduler, buildParamScheduler } from './sched/lrScheduler.js';
 export type {
   BuildScheduleOptions,
@@ -110,7 +102,7 @@ export type {
   WarmupSchedulerArgs,
 } from './sched/warmup.js';
 export { FitCallback } from './train/FitCallback.js';
-export { Trainer, TrainingRun, identityReducer, layersModelLoss, reducingClipper } from './train/Trainer.js';
+export { Trainer, TrainingRun, identityReducer, layersModelLoss } from './train/Trainer.js';
 export type { DataSource, GradientReducer, TrainerOptions } from './train/Trainer.js';
 export { ShuffledBatches, seededPermutation, seededRandom } from './train/data.js';
 export type { Batch, ShuffledBatchesOptions } from './train/data.js';

@@ -1,8 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { adamGroupUpdateOps } from '../../src/optim/adam.js';
-import { buildGradientClipper, type ClipperOptions } from '../../src/optim/clip.js';
+import type { ClipperOptions } from '../../src/optim/clip.js';
 import type { ParamGroup } from '../../src/optim/groups.js';
-import { sgdGroupUpdateOps } from '../../src/optim/sgd.js';
 import { SolverOptimizer, type SolverOptimizerOptions } from '../../src/optim/SolverOptimizer.js';
 import type { BenchCase, CaseInputs } from '../BenchCase.js';
 
@@ -35,7 +33,6 @@ function solverCase(key: string, name: string, options: (inputs: CaseInputs) => 
 }
 
 const FULL_MODEL: ClipperOptions = { clipType: 'full_model', clipValue: 1, normType: 2 };
-const PLAIN_OPS = { sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps };
 
 /**
  * Our full step as a user configures it: 3 groups, nesterov, weight decay, full_model clipping;
@@ -54,12 +51,17 @@ export const oursPlainOpsCase = solverCase('ours-ops', 'ours, plain-ops path (no
   momentum: 0.9,
   nesterov: true,
   clip: FULL_MODEL,
-  clipperFactory: buildGradientClipper,
-  selectUpdates: () => PLAIN_OPS,
+  fused: false,
 }));
 
 /** Our AdamW with the defaults: 3 groups (decay 0.05 / 0 / 0.05), no clipping but the non-finite guard (skip). */
 export const oursAdamWCase = solverCase('ours-adamw', 'ours: AdamW, 3 groups, non-finite guard', (inputs) => ({
   algorithm: 'AdamW',
   groups: threeGroups(inputs, 1e-3, 0.05),
+}));
+
+/** Lion with the defaults: the same 3 groups (decay 0.5 / 0 / 0.5), no clipping but the non-finite guard (skip). */
+export const oursLionCase = solverCase('ours-lion', 'ours: Lion, 3 groups, non-finite guard', (inputs) => ({
+  algorithm: 'Lion',
+  groups: threeGroups(inputs, 1e-4, 0.5),
 }));

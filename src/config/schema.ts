@@ -53,10 +53,10 @@ export interface SolverSection {
   /** null means: the same as `WEIGHT_DECAY`. */
   readonly WEIGHT_DECAY_BIAS: number | null;
   readonly CLIP_GRADIENTS: ClipGradientsConfig;
-  /** (ext) `SGD` (default), `AdamW` or `Adam`. */
-  readonly OPTIMIZER: 'SGD' | 'AdamW' | 'Adam';
-  /** (ext) Adam/AdamW betas. Default [0.9, 0.999]. */
-  readonly BETAS: readonly [number, number];
+  /** (ext) `SGD` (default), `AdamW`, `Adam` or `Lion`. */
+  readonly OPTIMIZER: 'SGD' | 'AdamW' | 'Adam' | 'Lion';
+  /** (ext) Adam/AdamW/Lion betas. Default null: the rule's own ([0.9, 0.999] for Adam, [0.9, 0.99] for Lion). */
+  readonly BETAS: readonly [number, number] | null;
   /** (ext) Adam/AdamW epsilon. Default 1e-8 (PyTorch's). */
   readonly EPS: number;
   /** (ext, detectron2 DeepLab project) power of `WarmupPolyLR`. Default 0.9. */
@@ -146,7 +146,7 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze({
       NONFINITE: 'skip',
     },
     OPTIMIZER: 'SGD',
-    BETAS: [0.9, 0.999],
+    BETAS: null,
     EPS: 1e-8,
     POLY_LR_POWER: 0.9,
     POLY_LR_CONSTANT_ENDING: 0.0,
@@ -310,8 +310,8 @@ export const solverSectionSchema: z.ZodType<SolverSection> = z.object({
   BIAS_LR_FACTOR: numberAtLeast(0),
   WEIGHT_DECAY_BIAS: z.union([z.null(), numberAtLeast(0)], { error: 'null or a number >= 0' }),
   CLIP_GRADIENTS: clipGradientsSchema,
-  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam'], 'Unknown optimizer'),
-  BETAS: betaPair(),
+  OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam', 'Lion'], 'Unknown optimizer'),
+  BETAS: z.union([z.null(), betaPair()], { error: 'null or two numbers in [0, 1), like [0.9, 0.999]' }),
   EPS: numberAtLeast(0, true),
   POLY_LR_POWER: numberAtLeast(0),
   POLY_LR_CONSTANT_ENDING: numberInClosed(0, 1),

@@ -9,11 +9,10 @@ import { IterationTimer, MetricsWriter, pickReportedGroup } from '../hooks/metri
 import { layersModelVariables, WeightEma } from '../hooks/WeightEma.js';
 import { type FileStore, type Logger, silentLogger } from '../io/interfaces.js';
 import { buildOptimizer, type BuildOptimizerOptions } from '../optim/buildOptimizer.js';
-import type { Clipper } from '../optim/clip.js';
-import { fusedGradientClipper } from '../optim/kernels/gradNorms.js';
+import { buildGradientClipper, type Clipper } from '../optim/clip.js';
 import type { OptimizerGroup, SolverOptimizer } from '../optim/SolverOptimizer.js';
 import { buildLrScheduler } from '../sched/lrScheduler.js';
-import { type GradientReducer, identityReducer, reducingClipper } from '../train/Trainer.js';
+import { type GradientReducer, identityReducer } from '../train/Trainer.js';
 
 /** A service identifier that carries the type it resolves to (for typed `container.get`). */
 export type Token<T> = symbol & { readonly __resolves?: T };
@@ -37,7 +36,7 @@ function token<T>(name: string): Token<T> {
  * | `ModelVariables` | `Map<name, tf.Variable>` | `layersModelVariables(model)` |
  * | `ParamGroupOptions` | overrides, lrFactorFunc, normTypes | `{}` |
  * | `ParamGroups` | the optimizer's groups | `optimizer.paramGroups` |
- * | `Clipper` | `Clipper` | `fusedGradientClipper` (= `buildGradientClipper` off cpu/wasm) from `SOLVER.CLIP_GRADIENTS` |
+ * | `Clipper` | `Clipper` | `buildGradientClipper` from `SOLVER.CLIP_GRADIENTS` (fused norm on cpu/wasm) |
  * | `GradientReducer` | `GradientReducer` | `identityReducer` |
  * | `Optimizer` | `SolverOptimizer` | `buildOptimizer(config, model, { clipper })` |
  * | `Scheduler` | `LrScheduler` | `buildLrScheduler(config, optimizer)` |
@@ -149,14 +148,15 @@ function optimizerFrom(ctx: ResolutionContext): SolverOptimizer {
   const reducer: GradientReducer = resolve(ctx, TOKENS.GradientReducer);
   return buildOptimizer(config, resolve(ctx, TOKENS.Model), {
     ...resolve(ctx, TOKENS.ParamGroupOptions),
-    clipper: reducer === identityReducer ? clipper : reducingClipper(reducer, clipper),
+    clipper,
+    ...(reducer === identityReducer ? {} : { reducer }),
   });
 }
 
 function clipperFrom(config: SolverConfig): Clipper {
   const clip = config.SOLVER.CLIP_GRADIENTS;
   // Fused on cpu/wasm (one kernel pass for the global norm), buildGradientClipper's clipper elsewhere.
-  return fusedGradientClipper({
+  return buildGradientClipper({
     clipType: clip.ENABLED ? clip.CLIP_TYPE : 'none',
     clipValue: clip.CLIP_VALUE,
     normType: clip.NORM_TYPE,

@@ -1,17 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { type Clipper, type ClipperOptions, type NonFinitePolicy, withStats } from './clip.js';
+import { optimizerConfig, optionsFromConfig } from './buildOptimizer.js';
+import { buildGradientClipper, type Clipper, type ClipperOptions, type NonFinitePolicy, withStats } from './clip.js';
 import type { ParamGroup } from './groups.js';
-import { fusedGradientClipper } from './kernels/gradNorms.js';
+import { fusedKernelsReady } from './kernels/registry.js';
 import {
-  type GroupUpdates,
+  lookupVariable,
   OptimizerSlots,
-  selectGroupUpdates,
+  type RuleOptions,
+  ruleNamed,
   SKIPPED_KEY,
   slotNames,
   type StepControl,
   toGradientMap,
-  updateGroup,
+  type UpdateRule,
   validateState,
 } from './rule.js';
 
@@ -43,8 +45,13 @@ export interface StepStats {
   readonly skippedTotal: tf.Scalar;
 }
 
-/** The update rule: SGD (SPEC §5), Adam, or AdamW (decoupled decay), PyTorch's formulas. */
-export type OptimizerAlgorithm = 'SGD' | 'Adam' | 'AdamW';
+/** The update rule's name: `SGD` (SPEC §5), `Adam`, `AdamW` (decoupled decay), `Lion`, or a registered rule's. */
+export type OptimizerAlgorithm = 'SGD' | 'Adam' | 'AdamW' | 'Lion';
+
+/** Combines gradients across workers before clipping (an all-reduce); see the Trainer's GradientReducer. */
+export interface GradientReducerLike {
+  reduce(grads: tf.NamedTensorMap): tf.NamedTensorMap;
+}
 
 /**
  * Options of {@link SolverOptimizer}. Group keys win over the defaults here.
@@ -62,42 +69,42 @@ export interface SolverOptimizerOptions {
   readonly momentum?: number;
   /** SGD Nesterov momentum; needs momentum > 0. Default false. */
   readonly nesterov?: boolean;
-  /** Adam β1, β2. Default [0.9, 0.999]. */
-  readonly betas?: readonly [number, number];
+  /** Adam and Lion β1, β2. Default (absent or null): the rule's own, [0.9, 0.999] for Adam/AdamW, [0.9, 0.99] for Lion. */
+  readonly betas?: readonly [number, number] | null;
   /** Adam ε. Default 1e-8 (PyTorch's). */
   readonly eps?: number;
   /** Clipping built with buildGradientClipper; serialized with the optimizer. Default: no clipping. */
   readonly clip?: ClipperOptions;
-  /**
-   * Builds the clipper from `clip` (or the guard-only `none` clipper): the seam for another
-   * implementation of the same options, e.g. fusedGradientClipper. Default buildGradientClipper.
-   * Unlike `clipper`, the options stay serializable.
-   */
-  readonly clipperFactory?: (options: ClipperOptions) => Required<Clipper>;
   /** A custom clipper; wins over `clip` and is not serialized. */
   readonly clipper?: Clipper;
   /** Non-finite policy when `clip` is not given (custom or no clipper). Default `skip`. */
   readonly nonFinite?: NonFinitePolicy;
-  /** Picks update implementations per backend. Default selectGroupUpdates. */
-  readonly selectUpdates?: (backendName: string) => GroupUpdates;
+  /** Runs on the gradients before the clipper (a multi-worker all-reduce). Default: none. */
+  readonly reducer?: GradientReducerLike;
+  /**
+   * Use the fused kernels where the backend has them (cpu, wasm). Default true. False runs the
+   * plain-ops updates and norms everywhere (what webgl and webgpu run); the numbers agree within
+   * float32 rounding.
+   */
+  readonly fused?: boolean;
 }
 
 /** Everything SolverOptimizer needs, validated, with defaults filled in. */
 export interface ResolvedOptimizerOptions {
-  readonly algorithm: OptimizerAlgorithm;
+  readonly algorithm: string;
+  readonly rule: UpdateRule;
+  /** The rule's hyperparameters (without the per-group LR and decay). */
+  readonly hyper: object;
+  /** The rule options as given, stored in the config. */
+  readonly ruleOptions: RuleOptions;
   readonly groups: OptimizerGroup[];
-  readonly momentum: number;
-  readonly nesterov: boolean;
-  readonly betas: readonly [number, number];
-  readonly eps: number;
   readonly clip: ClipperOptions | null;
   /** The policy the step follows: the clip options' when given, else `nonFinite` (default `skip`). */
   readonly nonFinite: NonFinitePolicy;
   readonly clipper: Required<Clipper>;
-  readonly selectUpdates: (backendName: string) => GroupUpdates;
+  readonly reducer: GradientReducerLike | null;
+  readonly fused: boolean;
 }
-
-const ALGORITHMS: readonly OptimizerAlgorithm[] = ['SGD', 'Adam', 'AdamW'];
 
 /**
  * Validates SolverOptimizer's options and fills in the defaults.
@@ -105,36 +112,24 @@ const ALGORITHMS: readonly OptimizerAlgorithm[] = ['SGD', 'Adam', 'AdamW'];
  * @throws SolverError('argument') naming the option or group, echoing the value, stating the rule.
  */
 export function resolveOptimizerOptions(options: SolverOptimizerOptions): ResolvedOptimizerOptions {
-  const algorithm = options.algorithm ?? 'SGD';
-  const momentum = options.momentum ?? 0;
-  const nesterov = options.nesterov ?? false;
-  const betas = options.betas ?? [0.9, 0.999];
-  const eps = options.eps ?? 1e-8;
-  if (!ALGORITHMS.includes(algorithm)) fail(`algorithm: got '${algorithm as string}', expected one of ${ALGORITHMS.join(', ')}`);
-  if (!(momentum >= 0 && Number.isFinite(momentum))) fail(`momentum: got ${momentum}, expected a finite number >= 0`);
-  if (nesterov && momentum === 0) fail('nesterov: got true with momentum 0, Nesterov momentum needs momentum > 0');
-  if (!betas.every((b) => b >= 0 && b < 1)) fail(`betas: got [${betas.join(', ')}], expected two numbers in [0, 1)`);
-  if (!(eps > 0)) fail(`eps: got ${eps}, expected a number > 0`);
+  const algorithm: string = options.algorithm ?? 'SGD';
+  const rule = ruleNamed(algorithm);
+  const ruleOptions: RuleOptions = {
+    ...(options.momentum === undefined ? {} : { momentum: options.momentum }),
+    ...(options.nesterov === undefined ? {} : { nesterov: options.nesterov }),
+    ...(options.betas === undefined || options.betas === null ? {} : { betas: options.betas }),
+    ...(options.eps === undefined ? {} : { eps: options.eps }),
+  };
+  const hyper = rule.resolve(ruleOptions);
   const clip = options.clip ?? null;
   const nonFinite = (options.clipper === undefined ? clip?.nonFinite : undefined) ?? options.nonFinite ?? 'skip';
-  // The fused clipper measures the global norm with one kernel pass on cpu/wasm and is
-  // buildGradientClipper's clipper everywhere else, so it is the right default on every backend.
-  const factory = options.clipperFactory ?? fusedGradientClipper;
-  const base = options.clipper ?? factory(clip ?? { clipType: 'none', nonFinite });
+  const fused = options.fused ?? true;
+  // Built once: the clipper measures the global norm with the fused kernel on cpu/wasm (unless
+  // `fused` is false) and with plain ops elsewhere, decided at each call.
+  const base = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite }, { fused });
   const clipper = withStats(base, nonFinite);
   const groups = resolveGroups(options);
-  return {
-    algorithm,
-    groups,
-    momentum,
-    nesterov,
-    betas,
-    eps,
-    clip,
-    nonFinite,
-    clipper,
-    selectUpdates: options.selectUpdates ?? selectGroupUpdates,
-  };
+  return { algorithm, rule, hyper, ruleOptions, groups, clip, nonFinite, clipper, reducer: options.reducer ?? null, fused };
 }
 
 function resolveGroups(options: SolverOptimizerOptions): OptimizerGroup[] {
@@ -161,66 +156,23 @@ function fail(message: string): never {
   throw new SolverError('argument', message);
 }
 
-type ConfigDict = tf.serialization.ConfigDict;
-
-/**
- * The serializable config of a SolverOptimizer (what `model.save` stores): groups by variable
- * name with their base and current LR, the update rule and the clipping options. A custom
- * clipper is not serializable; it is recorded as no clipping.
- *
- * @param opts the optimizer's resolved options.
- * @returns a plain config dictionary.
- */
-export function optimizerConfig(opts: ResolvedOptimizerOptions): ConfigDict {
-  return {
-    algorithm: opts.algorithm,
-    momentum: opts.momentum,
-    nesterov: opts.nesterov,
-    betas: [...opts.betas],
-    eps: opts.eps,
-    nonFinite: opts.nonFinite,
-    // JSON has no Infinity: a normType of Infinity is written 'inf', as in a YAML config.
-    clip: opts.clip === null ? null : { ...opts.clip, ...(opts.clip.normType === Infinity ? { normType: 'inf' } : {}) },
-    groups: opts.groups.map((g) => ({ params: [...g.names], lr: g.baseLr, weightDecay: g.weightDecay, currentLr: g.lr })),
-  };
-}
-
-/**
- * The options that rebuild an optimizer from {@link optimizerConfig}'s output, and each group's current LR.
- *
- * @param config a config dictionary written by optimizerConfig.
- * @returns constructor options and the current LRs to set.
- */
-export function optionsFromConfig(config: ConfigDict): { options: SolverOptimizerOptions; currentLrs: number[] } {
-  const groups = config.groups as unknown as { params: string[]; lr: number; weightDecay: number; currentLr: number }[];
-  const stored = config.clip as (Omit<ClipperOptions, 'normType'> & { normType?: number | 'inf' }) | null;
-  const clip: ClipperOptions | null =
-    stored === null ? null : ({ ...stored, ...(stored.normType === 'inf' ? { normType: Infinity } : {}) } as ClipperOptions);
-  const options: SolverOptimizerOptions = {
-    algorithm: config.algorithm as OptimizerAlgorithm,
-    momentum: config.momentum as number,
-    nesterov: config.nesterov as boolean,
-    betas: config.betas as unknown as [number, number],
-    eps: config.eps as number,
-    nonFinite: config.nonFinite as NonFinitePolicy,
-    groups: groups.map((g) => ({ params: g.params, lr: g.lr, weightDecay: g.weightDecay })),
-    ...(clip === null ? {} : { clip }),
-  };
-  return { options, currentLrs: groups.map((g) => g.currentLr) };
-}
-
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
+/** The brand every SolverOptimizer carries, shared by every copy of this library in a process. */
+const BRAND = Symbol.for('tfjs-solver.SolverOptimizer');
+
 /**
- * A `tf.Optimizer` that owns detectron2-style parameter groups: SGD (momentum, Nesterov, weight
- * decay; SPEC §5), Adam or AdamW, each group with its own LR and weight decay, clipping first.
+ * A `tf.Optimizer` that owns detectron2-style parameter groups and applies one update rule to
+ * each (SGD with momentum, Nesterov and weight decay, SPEC §5; Adam; AdamW; Lion), each group
+ * with its own LR and weight decay, clipping first.
  *
  * Why a real `tf.Optimizer`: `model.compile({ optimizer })` + `fit`/`fitDataset` use it unchanged,
- * and `model.save({ includeOptimizer })` carries its state. A step never waits on the device
- * (unless the non-finite policy is `error`): clipping coefficients, the skip decision and the
- * statistics stay on the device. State is keyed by variable name; loading state made for other
- * variables is an error naming them. `iterations` counts every call, skipped steps included.
- * It matches the schedules' interface: `setLearningRates` / `baseLearningRates`.
+ * and `model.save({ includeOptimizer })` carries its state. A step never waits on the device:
+ * clipping coefficients, the skip decision and the statistics stay on the device; under the
+ * `error` policy the step is skipped on the device and the error is raised by {@link settle}.
+ * State is keyed by variable name; loading state made for other variables is an error naming them.
+ * `iterations` counts every call, skipped steps included. It matches the schedules' interface:
+ * `setLearningRates` / `baseLearningRates`.
  *
  * @example
  * ```ts
@@ -235,17 +187,39 @@ export class SolverOptimizer extends tf.Optimizer {
     return 'SolverOptimizer';
   }
 
+  /**
+   * True for a SolverOptimizer from any copy of this library, false for every other object
+   * (tfjs's own optimizers included, which `tf.Optimizer`'s duck-typed check would accept).
+   */
+  public static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   private readonly opts: ResolvedOptimizerOptions;
   private readonly slots = new OptimizerSlots();
   private readonly covered: ReadonlySet<string>;
   private stats: StepStats | null = null;
   private savedIterations: NamedTensor | null = null;
+  /** Per variable: the steps it was updated, as the host counts them (rules that count steps). */
+  private readonly hostSteps = new Map<string, number>();
+  /** Saved variable name → current one, for state saved before a model was reloaded (fromConfig). */
+  private renames = new Map<string, string>();
+  /** Skipped steps the host counts have accounted for (see settle). */
+  private knownSkipped = 0;
+  /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
+  private nonFiniteSeen: tf.Variable | null = null;
 
   /** @throws SolverError('argument') for an invalid option (see {@link SolverOptimizerOptions}). */
   public constructor(options: SolverOptimizerOptions) {
     super();
+    Object.defineProperty(this, BRAND, { value: true });
     this.opts = resolveOptimizerOptions(options);
     this.covered = new Set(this.opts.groups.flatMap((g) => g.names));
+  }
+
+  /** The update rule's name, e.g. `SGD`, `AdamW`, `Lion`. */
+  public get algorithm(): string {
+    return this.opts.algorithm;
   }
 
   /** The groups' LRs at construction: what a schedule multiplies. */
@@ -277,9 +251,8 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   /**
-   * Clips, then updates every group, in place. Synchronous, no device sync.
-   * @throws SolverError('argument') for a gradient of a variable in no group;
-   *   SolverError('nonFinite') under the `error` policy.
+   * Clips, then updates every group with the rule, in place. Synchronous, no device sync.
+   * @throws SolverError('argument') for a gradient of a variable in no group.
    */
   public override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = toGradientMap(variableGradients);
@@ -300,22 +273,61 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   /**
+   * Reads back, asynchronously, what the device decided in the steps since the last call, and
+   * raises the `error` policy's error. The fit callback and the Trainer await it after every step;
+   * call it yourself in a custom loop (it never blocks the device).
+   *
+   * - Under `nonFinite: 'error'`: throws SolverError('nonFinite') naming the first variable
+   *   whose gradient held a NaN or an infinity (that step was not applied).
+   * - For rules that count steps per parameter (Adam, AdamW): brings the host's counts in line
+   *   after skipped steps, so the bias corrections are again computed on the host.
+   *
+   * @param displayName how to print a variable name (e.g. a layer's `hidden1/kernel` for the
+   *   unique `hidden1/kernel_1`). Default: the name itself.
+   * @throws SolverError('nonFinite') under the `error` policy.
+   */
+  public async settle(displayName: (variableName: string) => string = (n) => n): Promise<void> {
+    if (this.opts.rule.countsSteps && this.stats !== null) await this.settleSteps();
+    const seen = this.nonFiniteSeen;
+    if (seen === null) return;
+    const flags = await seen.data();
+    if (!flags.some((f) => f !== 0)) return;
+    tf.tidy(() => {
+      seen.assign(tf.zerosLike(seen));
+    });
+    const names = [...this.covered];
+    const bad = names.filter((_, i) => flags[i] !== 0).map(displayName);
+    throw new SolverError(
+      'nonFinite',
+      `gradient of ${bad.map((n) => `'${n}'`).join(', ')} is not finite (NaN or Infinity); ` +
+        `CLIP_GRADIENTS.NONFINITE is 'error', so the step was not applied`,
+    );
+  }
+
+  /**
    * `[iterations, ...slots]`, each slot named `<variable>/<slot>` (see slotNames). Every returned
    * tensor stays owned by the optimizer (the iteration scalar until the next call or `dispose`):
    * do not dispose them. NOTE: `model.save` never disposes what it gets, so owning them avoids a leak.
    */
   public override async getWeights(): Promise<NamedTensor[]> {
-    const slots = slotNames(this.opts.algorithm, this.opts.groups, this.opts.momentum);
+    const slots = this.slotNames();
     this.savedIterations?.tensor.dispose();
     this.savedIterations = await this.saveIterations();
     return [this.savedIterations, ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
   }
 
-  /** Loads state written by getWeights. @throws SolverError('state') naming slots that do not fit; nothing is changed then. */
+  /**
+   * Loads state written by getWeights. State written before steps were counted per parameter
+   * (one `<first variable>/step` per group) is converted: every variable of the group gets the
+   * group's count, which is what that state meant.
+   * @throws SolverError('state') naming slots that do not fit; nothing is changed then.
+   */
   public override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    validateState(weightValues.slice(1), slotNames(this.opts.algorithm, this.opts.groups, this.opts.momentum));
-    const rest = await this.extractIterations(weightValues);
+    const state = this.convertGroupSteps(weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor })));
+    validateState(state, this.slotNames());
+    const rest = await this.extractIterations([weightValues[0] as NamedTensor, ...state]);
     for (const { name, tensor } of rest) this.slots.set(name, tensor);
+    if (this.opts.rule.countsSteps) await this.readSteps();
   }
 
   /** The serializable config (groups by variable name, update rule, clipping options). */
@@ -328,9 +340,10 @@ export class SolverOptimizer extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const { options, currentLrs } = optionsFromConfig(config);
+    const { options, currentLrs, renames } = optionsFromConfig(config);
     const optimizer = new cls(options);
     (optimizer as unknown as SolverOptimizer).setLearningRates(currentLrs);
+    (optimizer as unknown as SolverOptimizer).renames = renames;
     return optimizer;
   }
 
@@ -340,20 +353,94 @@ export class SolverOptimizer extends tf.Optimizer {
     this.disposeStats();
     this.savedIterations?.tensor.dispose();
     this.savedIterations = null;
+    this.nonFiniteSeen?.dispose();
+    this.nonFiniteSeen = null;
     this.slots.dispose();
   }
 
+  private slotNames(): ReturnType<typeof slotNames> {
+    return slotNames(this.opts.rule.slots(this.opts.hyper), this.opts.groups);
+  }
+
   private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
-    // Select first: on cpu/wasm it registers the fused kernels the default clipper also uses.
-    const updates = this.opts.selectUpdates(tf.getBackend());
-    const outcome = this.opts.clipper.analyse(grads);
-    const apply = this.opts.nonFinite === 'skip' ? outcome.stats.finite : null;
-    const control: StepControl = { gradScale: outcome.gradScale, apply };
-    for (const group of this.opts.groups) updateGroup(group, outcome.grads, control, updates, this.opts, this.slots);
+    const { rule, hyper, nonFinite } = this.opts;
+    const backendName = tf.getBackend();
+    const update = (this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined) ?? rule.update;
+    const reduced = this.opts.reducer === null ? grads : this.opts.reducer.reduce(grads);
+    if (nonFinite === 'error') this.recordNonFinite(reduced);
+    const outcome = this.opts.clipper.analyse(reduced);
+    const apply = nonFinite === 'none' ? null : outcome.stats.finite;
     const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });
-    total.assign(tf.add(total, skipped));
+    const newTotal = tf.add(total, skipped);
+    const stepsExact = rule.countsSteps && apply !== null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
+    const control: StepControl = { gradScale: outcome.gradScale, apply, stepsExact };
+    const slotSpecs = rule.slots(hyper);
+    for (const group of this.opts.groups) {
+      const names = group.names.filter((n) => outcome.grads[n] !== undefined);
+      if (names.length === 0) continue;
+      const steps = names.map((n) => (this.hostSteps.get(n) ?? 0) + 1);
+      const slots = slotSpecs.map((s) => names.map((n) => this.slots.get({ key: `${n}/${s.name}`, like: s.scalar === true ? null : n })));
+      const tensors = { names, params: names.map(lookupVariable), grads: names.map((n) => outcome.grads[n] as tf.Tensor), slots, steps };
+      update(tensors, { ...hyper, lr: group.lr, weightDecay: group.weightDecay }, control);
+      if (rule.countsSteps) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
+    }
+    total.assign(newTotal);
     return { gradNorm: outcome.stats.norm, clipped: outcome.stats.clipped, skipped };
+  }
+
+  /** Under the `error` policy: marks, on the device, the variables whose gradient is not finite. */
+  private recordNonFinite(grads: tf.NamedTensorMap): void {
+    const names = [...this.covered];
+    const bad = tf.stack(
+      names.map((n) => (grads[n] === undefined ? tf.scalar(0) : tf.logicalNot(tf.all(tf.isFinite(grads[n]))).cast('float32'))),
+    );
+    if (this.nonFiniteSeen === null) this.nonFiniteSeen = tf.keep(tf.variable(tf.zerosLike(bad), false));
+    this.nonFiniteSeen.assign(tf.maximum(this.nonFiniteSeen, bad));
+  }
+
+  /**
+   * Aligns the host's per-variable step counts with the device's after skipped steps: one
+   * asynchronous read of the skipped-steps counter, and of the counts only when it moved.
+   */
+  private async settleSteps(): Promise<void> {
+    const total = this.slots.get({ key: SKIPPED_KEY, like: null });
+    const [skipped] = await total.data();
+    if (skipped === undefined || skipped === this.knownSkipped) return;
+    await this.readSteps();
+  }
+
+  /** Sets the host's step counts (and the skipped count they reflect) from the device's. */
+  private async readSteps(): Promise<void> {
+    const names = [...this.covered];
+    const steps = tf.tidy(() =>
+      tf.stack([...names.map((n) => this.slots.get({ key: `${n}/step`, like: null })), this.slots.get({ key: SKIPPED_KEY, like: null })]),
+    );
+    const values = await steps.data();
+    steps.dispose();
+    names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
+    this.knownSkipped = values[names.length] ?? 0;
+  }
+
+  /** A slot key `<saved variable>/<slot>` with the variable's current name. */
+  private renamed(key: string): string {
+    const cut = key.lastIndexOf('/');
+    const to = cut < 0 ? undefined : this.renames.get(key.slice(0, cut));
+    return to === undefined ? key : `${to}${key.slice(cut)}`;
+  }
+
+  /** Old per-group step state (`<first variable>/step` only) → one count per variable. */
+  private convertGroupSteps(state: NamedTensor[]): NamedTensor[] {
+    if (!this.opts.rule.countsSteps) return state;
+    const given = new Map(state.map((s) => [s.name, s.tensor]));
+    const added: NamedTensor[] = [];
+    for (const group of this.opts.groups) {
+      const first = given.get(`${group.names[0] ?? ''}/step`);
+      const missing = group.names.filter((n) => !given.has(`${n}/step`));
+      if (first === undefined || missing.length === 0) continue;
+      added.push(...missing.map((n) => ({ name: `${n}/step`, tensor: first })));
+    }
+    return [...state, ...added];
   }
 
   private setPerGroup(what: string, values: readonly number[], set: (g: OptimizerGroup, v: number) => void): void {
@@ -377,3 +464,17 @@ export class SolverOptimizer extends tf.Optimizer {
 }
 
 tf.serialization.registerClass(SolverOptimizer);
+
+/**
+ * Awaits {@link SolverOptimizer.settle} when `optimizer` is a SolverOptimizer (does nothing for
+ * other optimizers): what the fit callback and the Trainer run after every step. With `model`,
+ * errors name a layer's weights as the layer does (`hidden1/kernel`), not by the unique variable
+ * name tfjs gave it (`hidden1/kernel_1`).
+ *
+ * @throws SolverError('nonFinite') under the `error` policy after a non-finite step.
+ */
+export async function settleOptimizer(optimizer: unknown, model?: tf.LayersModel): Promise<void> {
+  if (!(optimizer instanceof SolverOptimizer)) return;
+  const names = new Map((model?.weights ?? []).map((w) => [w.name, w.originalName]));
+  await optimizer.settle((n) => names.get(n) ?? n);
+}

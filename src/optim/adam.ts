@@ -14,57 +14,120 @@ import {
   localGet,
   localSet,
   runStaged,
+  simdExport,
   type SimdStaging,
+  splatLocal,
   store,
   V128,
   vectorLoop,
   type WasmFunction,
+  wasmFunction,
 } from './kernels/wasm.js';
-import { type AdamGroupUpdate, type AdamHyperparams, appliedSelector } from './rule.js';
-import { splat } from './sgd.js';
+import { appliedSelector, type RuleOptions, type StepControl, type UpdateRule } from './rule.js';
+
+/** Adam's own hyperparameters: β1, β2, ε, and whether decay is decoupled (AdamW) or added to g (Adam). */
+export interface AdamOptions {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly decoupled: boolean;
+}
 
 /**
- * One Adam/AdamW step for one group with plain tfjs ops, PyTorch's formulas: `t ← t + apply`;
- * `g ← s·g` (`+ λp` for Adam); AdamW first decays `p ← p(1 − lr·λ)`; `m ← β1·m + (1−β1)g`;
- * `v ← β2·v + (1−β2)g²`; `p ← p − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)`.
+ * Adam/AdamW hyperparameters of one group, PyTorch's definition. `decoupled` true is AdamW
+ * (`p ← p·(1 − lr·λ)`), false is Adam (`g ← g + λp`).
+ */
+export interface AdamHyperparams extends AdamOptions {
+  readonly lr: number;
+  readonly weightDecay: number;
+}
+
+/**
+ * One group's tensors for Adam/AdamW. Steps are counted per parameter, as PyTorch does: a
+ * parameter without a gradient on a step does not advance its own count. `steps[i]` is the
+ * scalar variable counting the updates applied to `params[i]`; the update adds `apply` to it (a
+ * skipped step does not count). `hostSteps[i]` is the host's count after this step (1-based),
+ * from which the bias corrections are computed in float64; see {@link StepControl.stepsExact}.
+ */
+export interface AdamGroupTensors {
+  readonly params: readonly tf.Variable[];
+  readonly grads: readonly tf.Tensor[];
+  readonly m: readonly tf.Variable[];
+  readonly v: readonly tf.Variable[];
+  readonly steps: readonly tf.Variable[];
+  readonly hostSteps: readonly number[];
+}
+
+/** Applies one Adam/AdamW step to one group in place (see {@link StepControl} for the contract). */
+export type AdamGroupUpdate = (group: AdamGroupTensors, hyper: AdamHyperparams, control: StepControl) => void;
+
+/**
+ * PyTorch's bias corrections for step `t` (1-based), in float64 on the host:
+ * `stepSize = lr / (1 − β1^t)` and `bc2Sqrt = √(1 − β2^t)`.
+ *
+ * Why on the host: `1 − β2^t` with β2 = 0.999 loses about 5e-5 of relative precision when a GPU
+ * backend computes the power in float32; the host's float64 value is exact to float32 rounding.
+ */
+export function adamBiasCorrections(
+  hyper: Pick<AdamHyperparams, 'lr' | 'beta1' | 'beta2'>,
+  t: number,
+): { stepSize: number; bc2Sqrt: number } {
+  return { stepSize: hyper.lr / (1 - Math.pow(hyper.beta1, t)), bc2Sqrt: Math.sqrt(1 - Math.pow(hyper.beta2, t)) };
+}
+
+/**
+ * One Adam/AdamW step for one group with plain tfjs ops, PyTorch's formulas per parameter:
+ * `t ← t + apply`; `g ← s·g` (`+ λp` for Adam); AdamW first decays `p ← p(1 − lr·λ)`;
+ * `m ← β1·m + (1−β1)g`; `v ← β2·v + (1−β2)g²`; `p ← p − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)`.
  *
  * Why plain ops: it runs on every backend and is the reference the fused kernels must match.
- * The step count lives on the device, so a skipped step (apply 0) does not advance the bias
- * correction and nothing waits on the device. Follows the {@link AdamGroupUpdate} contract.
+ * The bias corrections come from the host's step count in float64 (exact); only when
+ * `control.stepsExact` says the host count may be off (an unread skipped step) does the device
+ * use its own count, selected on the device. Follows the {@link AdamGroupUpdate} contract.
  *
  * @example
  * ```ts
- * adamGroupUpdateOps({ params: [w], grads: [g], m: [m], v: [v], step },
+ * adamGroupUpdateOps({ params: [w], grads: [g], m: [m], v: [v], steps: [t], hostSteps: [1] },
  *   { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true },
  *   { gradScale: null, apply: null });
  * ```
  */
 export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
   tf.tidy(() => {
-    const t = tf.add(group.step, control.apply ?? 1);
     const b1 = tf.scalar(hyper.beta1);
     const b2 = tf.scalar(hyper.beta2);
-    const stepSize = tf.div(hyper.lr, tf.sub(1, tf.pow(b1, t)));
-    const correction2Sqrt = tf.sqrt(tf.sub(1, tf.pow(b2, t)));
+    // 1 − β in float64 on the host, as PyTorch computes it (not 1 − float32(β) on the device).
+    const c1 = tf.scalar(1 - hyper.beta1);
+    const c2 = tf.scalar(1 - hyper.beta2);
     const lambda = tf.scalar(hyper.weightDecay);
+    const exact = control.stepsExact ?? null;
     group.params.forEach((p, i) => {
       const raw = group.grads[i] as tf.Tensor;
       const mVar = group.m[i] as tf.Variable;
       const vVar = group.v[i] as tf.Variable;
+      const stepVar = group.steps[i] as tf.Variable;
+      const host = adamBiasCorrections(hyper, group.hostSteps[i] ?? 1);
+      let stepSize: tf.Tensor = tf.scalar(host.stepSize);
+      let bc2Sqrt: tf.Tensor = tf.scalar(host.bc2Sqrt);
+      if (exact !== null) {
+        const t = tf.add(stepVar, 1);
+        stepSize = tf.where(exact, stepSize, tf.div(hyper.lr, tf.sub(1, tf.pow(b1, t))));
+        bc2Sqrt = tf.where(exact, bc2Sqrt, tf.sqrt(tf.sub(1, tf.pow(b2, t))));
+      }
       const select = appliedSelector(control.apply, p);
       let g = control.gradScale === null ? raw : tf.mul(raw, control.gradScale);
       let base: tf.Tensor = p;
-      if (hyper.weightDecay !== 0 && hyper.decoupled) base = tf.mul(p, tf.sub(1, tf.mul(hyper.lr, lambda)));
+      if (hyper.weightDecay !== 0 && hyper.decoupled) base = tf.mul(p, 1 - hyper.lr * hyper.weightDecay);
       if (hyper.weightDecay !== 0 && !hyper.decoupled) g = tf.add(g, tf.mul(lambda, p));
-      const m = tf.add(tf.mul(b1, mVar), tf.mul(tf.sub(1, b1), g));
-      const v = tf.add(tf.mul(b2, vVar), tf.mul(tf.sub(1, b2), tf.square(g)));
-      const denom = tf.add(tf.div(tf.sqrt(v), correction2Sqrt), hyper.eps);
+      const m = tf.add(tf.mul(b1, mVar), tf.mul(c1, g));
+      const v = tf.add(tf.mul(b2, vVar), tf.mul(c2, tf.square(g)));
+      const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), hyper.eps);
       const next = tf.sub(base, tf.mul(stepSize, tf.div(m, denom)));
       mVar.assign(select(m, mVar));
       vVar.assign(select(v, vVar));
       p.assign(select(next, p));
+      stepVar.assign(tf.add(stepVar, control.apply ?? 1));
     });
-    group.step.assign(t);
   });
 };
 
@@ -125,72 +188,67 @@ export function adamLoop(a: AdamArrays, k: AdamConstants, from: number, to: numb
  * `decayMul = 1 − lr·λ` for AdamW (1 for Adam) and `coupledWd = λ` for Adam (0 for AdamW).
  */
 export function adamFunction(): WasmFunction {
-  const splats = Array.from({ length: CONST_COUNT }, (_, k) => splat(FIRST_CONST + k, constLocal(k))).flat();
-  return {
-    exportName: 'adam',
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(CONST_COUNT).fill(F32)],
-    results: [],
-    locals: [I32, ...Array<number>(CONST_COUNT + 4).fill(V128)],
-    body: [...splats, ...vectorLoop(COUNTER, 7, adamBody())],
+  const pointers = { pIn: I32, pOut: I32, g: I32, mIn: I32, mOut: I32, vIn: I32, vOut: I32, nBytes: I32 };
+  const floats = {
+    stepSizeIn: F32,
+    b1In: F32,
+    c1In: F32,
+    b2In: F32,
+    c2In: F32,
+    epsIn: F32,
+    invSqrtBc2In: F32,
+    decayMulIn: F32,
+    coupledWdIn: F32,
+    scaleIn: F32,
   };
-}
-
-/** Parameters 0-7 are pointers and the byte count; 8-17 the float constants. */
-const FIRST_CONST = 8;
-const CONST_COUNT = 10;
-/** Local 18 is the byte counter; 19-28 hold the splatted constants, 29-32 p, d, m, v. */
-const COUNTER = FIRST_CONST + CONST_COUNT;
-const constLocal = (k: number): number => COUNTER + 1 + k;
-
-/** One vector of the update (see {@link adamFunction}). */
-function adamBody(): number[] {
-  const [pIn, pOut, g, mIn, mOut, vIn, vOut] = [0, 1, 2, 3, 4, 5, 6];
-  const counter = COUNTER;
-  const c = constLocal;
-  const stepSize = c(0);
-  const b1 = c(1);
-  const c1 = c(2);
-  const b2 = c(3);
-  const c2 = c(4);
-  const eps = c(5);
-  const invSqrtBc2 = c(6);
-  const decayMul = c(7);
-  const coupledWd = c(8);
-  const scale = c(9);
-  const p = c(10);
-  const d = c(11);
-  const m = c(12);
-  const v = c(13);
-  const mul = (a: number, b: number): number[] => [...localGet(a), ...localGet(b), ...f32x4Mul];
-  return [
-    ...load(pIn, counter),
-    ...localSet(p),
-    ...load(g, counter),
-    ...localGet(scale),
-    ...f32x4Mul,
-    ...mul(coupledWd, p),
-    ...f32x4Add,
-    ...localSet(d),
-    ...store(mOut, counter, [...localGet(b1), ...load(mIn, counter), ...f32x4Mul, ...mul(c1, d), ...f32x4Add], m),
-    ...store(
-      vOut,
-      counter,
-      [...localGet(b2), ...load(vIn, counter), ...f32x4Mul, ...mul(c2, d), ...localGet(d), ...f32x4Mul, ...f32x4Add],
-      v,
-    ),
-    ...store(pOut, counter, [
-      ...mul(decayMul, p),
-      ...mul(stepSize, m),
-      ...localGet(v),
-      ...f32x4Sqrt,
-      ...localGet(invSqrtBc2),
+  const constants = {
+    stepSize: V128,
+    b1: V128,
+    c1: V128,
+    b2: V128,
+    c2: V128,
+    eps: V128,
+    invSqrtBc2: V128,
+    decayMul: V128,
+    coupledWd: V128,
+    scale: V128,
+  };
+  const locals = { counter: I32, ...constants, p: V128, d: V128, m: V128, v: V128 };
+  return wasmFunction('adam', { ...pointers, ...floats }, locals, [], (at) => {
+    const splats = (Object.keys(constants) as (keyof typeof constants)[]).flatMap((c) => splatLocal(at[`${c}In`], at[c]));
+    const mul = (a: number, b: number): number[] => [...localGet(a), ...localGet(b), ...f32x4Mul];
+    const counter = at.counter;
+    const body = [
+      ...load(at.pIn, counter),
+      ...localSet(at.p),
+      ...load(at.g, counter),
+      ...localGet(at.scale),
       ...f32x4Mul,
-      ...localGet(eps),
+      ...mul(at.coupledWd, at.p),
       ...f32x4Add,
-      ...f32x4Div,
-      ...f32x4Sub,
-    ]),
-  ];
+      ...localSet(at.d),
+      ...store(at.mOut, counter, [...localGet(at.b1), ...load(at.mIn, counter), ...f32x4Mul, ...mul(at.c1, at.d), ...f32x4Add], at.m),
+      ...store(
+        at.vOut,
+        counter,
+        [...localGet(at.b2), ...load(at.vIn, counter), ...f32x4Mul, ...mul(at.c2, at.d), ...localGet(at.d), ...f32x4Mul, ...f32x4Add],
+        at.v,
+      ),
+      ...store(at.pOut, counter, [
+        ...mul(at.decayMul, at.p),
+        ...mul(at.stepSize, at.m),
+        ...localGet(at.v),
+        ...f32x4Sqrt,
+        ...localGet(at.invSqrtBc2),
+        ...f32x4Mul,
+        ...localGet(at.eps),
+        ...f32x4Add,
+        ...f32x4Div,
+        ...f32x4Sub,
+      ]),
+    ];
+    return [...splats, ...vectorLoop(counter, at.nBytes, body)];
+  });
 }
 
 /** Attributes of the fused Adam group kernel (the group's {@link AdamHyperparams} plus the count). */
@@ -199,10 +257,10 @@ export interface AdamGroupAttrs extends AdamHyperparams {
 }
 
 /**
- * The fused Adam/AdamW kernel: inputs `p_i, g_i, m_i, v_i`, the scalar `step`, optional scalars
- * `gradScale` and `apply`; outputs new params, new m, new v, then the new step (`step + 1`).
- * The step is read from memory, so the bias corrections are computed once per group in float64.
- * `apply` = 0 returns every input unchanged, the step included.
+ * The fused Adam/AdamW kernel: inputs `p_i, g_i, m_i, v_i` and each parameter's step count `s_i`
+ * (a scalar), optional scalars `gradScale` and `apply`; outputs new params, m, v, then the new
+ * counts (`s_i + 1`). Each count is read from memory, so the bias corrections are computed per
+ * parameter in float64. `apply` = 0 returns every input unchanged, the counts included.
  *
  * @param memoryOf how this backend's tensors are read and written.
  */
@@ -214,33 +272,35 @@ export function adamGroupKernel(memoryOf: (backend: unknown) => KernelMemory): K
     const gs = groupInputs(inputs, 'g', a.count);
     const ms = groupInputs(inputs, 'm', a.count);
     const vs = groupInputs(inputs, 'v', a.count);
-    const stepInfo = groupInputs(inputs, 'step', 1)[0] as TensorInfo;
+    const ss = groupInputs(inputs, 's', a.count);
     checkGroup(ps, { g: gs, m: ms, v: vs });
     const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
     const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
     if (apply === 0) {
-      return [...ps, ...ms, ...vs, stepInfo].map((t) => mem.alias(t));
+      return [...ps, ...ms, ...vs, ...ss].map((t) => mem.alias(t));
     }
-    const t = mem.scalar(stepInfo) + 1;
-    const k = adamConstants(a, t, scale);
     const outs = [ps, ms, vs].map((list) => list.map((x) => mem.updated(x)));
     const [pOuts, mOuts, vOuts] = outs as [TensorInfo[], TensorInfo[], TensorInfo[]];
-    ps.forEach((p, i) => {
-      const slot = [p, gs[i], ms[i], vs[i], pOuts[i], mOuts[i], vOuts[i]];
+    const stepOuts = ss.map((stepInfo, i) => {
+      // Each parameter's own step count, read from memory: the bias corrections use it in float64.
+      const t = mem.scalar(stepInfo) + 1;
+      const slot = [ps[i], gs[i], ms[i], vs[i], pOuts[i], mOuts[i], vOuts[i]];
       if (slot.every((x) => x !== undefined)) {
-        runOne(mem, k, slot);
+        runOne(mem, adamConstants(a, t, scale), slot);
       }
+      const dtype = stepInfo.dtype === 'int32' ? 'int32' : 'float32';
+      return mem.create([], dtype, dtype === 'int32' ? Int32Array.of(t) : Float32Array.of(t));
     });
-    const stepOut = stepInfo.dtype === 'int32' ? Int32Array.of(t) : Float32Array.of(t);
-    return [...pOuts, ...mOuts, ...vOuts, mem.create([], stepInfo.dtype === 'int32' ? 'int32' : 'float32', stepOut)];
+    return [...pOuts, ...mOuts, ...vOuts, ...stepOuts];
   };
 }
 
 /** PyTorch's per-step constants for step number `t` (1-based). */
 function adamConstants(a: AdamGroupAttrs, t: number, scale: number): AdamConstants {
+  const { stepSize, bc2Sqrt } = adamBiasCorrections(a, t);
   return {
-    stepSize: a.lr / (1 - Math.pow(a.beta1, t)),
-    invSqrtBc2: 1 / Math.sqrt(1 - Math.pow(a.beta2, t)),
+    stepSize,
+    invSqrtBc2: 1 / bc2Sqrt,
     beta1: a.beta1,
     beta2: a.beta2,
     eps: a.eps,
@@ -250,48 +310,35 @@ function adamConstants(a: AdamGroupAttrs, t: number, scale: number): AdamConstan
   };
 }
 
+/** The float arguments of the SIMD `adam` function, in its order. */
+function simdConstants(k: AdamConstants): number[] {
+  return [k.stepSize, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.eps, k.invSqrtBc2, k.decayMul, k.coupledWd, k.scale];
+}
+
 function runOne(mem: KernelMemory, k: AdamConstants, slot: TensorInfo[]): void {
   const [p, g, m, v, pOut, mOut, vOut] = slot as [TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo];
   const n = sizeOf(p);
+  const view = mem.view;
+  const arrays = (): AdamArrays => ({
+    p: view(p),
+    g: view(g),
+    m: view(m),
+    v: view(v),
+    pOut: view(pOut),
+    mOut: view(mOut),
+    vOut: view(vOut),
+  });
   if (mem.staging !== null) {
-    const view = mem.view;
-    runStagedAdam(
-      mem.staging,
-      k,
-      { p: view(p), g: view(g), m: view(m), v: view(v), pOut: view(pOut), mOut: view(mOut), vOut: view(vOut) },
-      n,
-    );
+    runStagedAdam(mem.staging, k, arrays(), n);
     return;
   }
   const simd = mem.simd;
   const whole = simd === null ? 0 : n - (n % 4);
   if (simd !== null && whole > 0) {
     const at = mem.offset;
-    simd.adam(
-      at(p),
-      at(pOut),
-      at(g),
-      at(m),
-      at(mOut),
-      at(v),
-      at(vOut),
-      whole * 4,
-      k.stepSize,
-      k.beta1,
-      1 - k.beta1,
-      k.beta2,
-      1 - k.beta2,
-      k.eps,
-      k.invSqrtBc2,
-      k.decayMul,
-      k.coupledWd,
-      k.scale,
-    );
+    simdExport(simd, 'adam')(at(p), at(pOut), at(g), at(m), at(mOut), at(v), at(vOut), whole * 4, ...simdConstants(k));
   }
-  if (whole < n) {
-    const view = mem.view;
-    adamLoop({ p: view(p), g: view(g), m: view(m), v: view(v), pOut: view(pOut), mOut: view(mOut), vOut: view(vOut) }, k, whole, n);
-  }
+  if (whole < n) adamLoop(arrays(), k, whole, n);
 }
 
 /** Adam through the staging area: slots 0 = p, 1 = g, 2 = m, 3 = v (updated in place, copied back). */
@@ -302,37 +349,13 @@ function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: numb
     [2, a.mOut],
     [3, a.vOut],
   ];
-  runStaged(
-    st,
-    [a.p, a.g, a.m, a.v],
-    outputs,
-    n,
-    (nBytes) => {
-      st.simd.adam(
-        slot(0),
-        slot(0),
-        slot(1),
-        slot(2),
-        slot(2),
-        slot(3),
-        slot(3),
-        nBytes,
-        k.stepSize,
-        k.beta1,
-        1 - k.beta1,
-        k.beta2,
-        1 - k.beta2,
-        k.eps,
-        k.invSqrtBc2,
-        k.decayMul,
-        k.coupledWd,
-        k.scale,
-      );
-    },
-    (from, to) => {
-      adamLoop(a, k, from, to);
-    },
-  );
+  const adam = simdExport(st.simd, 'adam');
+  const run = (nBytes: number): void => {
+    adam(slot(0), slot(0), slot(1), slot(2), slot(2), slot(3), slot(3), nBytes, ...simdConstants(k));
+  };
+  runStaged(st, [a.p, a.g, a.m, a.v], outputs, n, run, (from, to) => {
+    adamLoop(a, k, from, to);
+  });
 }
 
 /**
@@ -348,17 +371,18 @@ function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: numb
  * @example
  * ```ts
  * registerFusedKernels();
- * fusedAdamGroupUpdate({ params: [w], grads: [g], m: [m], v: [v], step },
+ * fusedAdamGroupUpdate({ params: [w], grads: [g], m: [m], v: [v], steps: [t], hostSteps: [1] },
  *   { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true },
  *   { gradScale: null, apply: null });
  * ```
  */
 export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => {
   const count = group.params.length;
-  if (group.grads.length !== count || group.m.length !== count || group.v.length !== count) {
+  const counts = [group.grads.length, group.m.length, group.v.length, group.steps.length];
+  if (counts.some((c) => c !== count)) {
     throw new SolverError(
       'argument',
-      `fusedAdamGroupUpdate: got ${count} params, ${group.grads.length} grads, ${group.m.length} m, ${group.v.length} v; expected the same count`,
+      `fusedAdamGroupUpdate: got ${count} params, ${counts.join(', ')} grads, m, v, steps; expected the same count`,
     );
   }
   if (count === 0) {
@@ -370,8 +394,70 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
     inputs[`g${i}`] = group.grads[i] as tf.Tensor;
     inputs[`m${i}`] = group.m[i] as tf.Variable;
     inputs[`v${i}`] = group.v[i] as tf.Variable;
+    inputs[`s${i}`] = group.steps[i] as tf.Variable;
   });
-  inputs.step0 = group.step;
   const attrs = { count, ...hyper };
-  assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v, group.step]);
+  assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v, ...group.steps]);
 };
+
+/**
+ * Validates Adam's options: `betas` two numbers in [0, 1) (default PyTorch's [0.9, 0.999]),
+ * `eps` > 0 (default 1e-8).
+ * @throws SolverError('argument') naming the option.
+ */
+function adamOptions(decoupled: boolean): (options: RuleOptions) => AdamOptions {
+  return (options) => {
+    const [beta1, beta2] = checkBetas(options.betas ?? [0.9, 0.999]);
+    const eps = options.eps ?? 1e-8;
+    if (!(eps > 0 && Number.isFinite(eps))) throw new SolverError('argument', `eps: got ${eps}, expected a finite number > 0`);
+    return { beta1, beta2, eps, decoupled };
+  };
+}
+
+/**
+ * Checks a pair of betas (Adam's, Lion's): two numbers in [0, 1).
+ * @throws SolverError('argument') echoing the pair.
+ */
+export function checkBetas(betas: readonly number[]): readonly [number, number] {
+  const [b1, b2] = betas;
+  if (betas.length !== 2 || b1 === undefined || b2 === undefined || !betas.every((b) => b >= 0 && b < 1)) {
+    throw new SolverError('argument', `betas: got [${betas.join(', ')}], expected two numbers in [0, 1)`);
+  }
+  return [b1, b2];
+}
+
+/** The Adam rule's update on the generic group tensors: slots m, v, step. */
+function asAdam(update: AdamGroupUpdate): UpdateRule<AdamOptions>['update'] {
+  return (group, hyper, control) => {
+    const [m = [], v = [], steps = []] = group.slots;
+    update({ params: group.params, grads: group.grads, m, v, steps, hostSteps: group.steps }, hyper, control);
+  };
+}
+
+function adamLike(name: string, decoupled: boolean): UpdateRule<AdamOptions> {
+  return {
+    name,
+    resolve: adamOptions(decoupled),
+    fromConfig: (solver) => ({ betas: solver.BETAS, eps: solver.EPS }),
+    slots: () => [{ name: 'm' }, { name: 'v' }, { name: 'step', scalar: true }],
+    countsSteps: true,
+    update: asAdam(adamGroupUpdateOps),
+    fused: {
+      cpu: asAdam(fusedAdamGroupUpdate),
+      wasm: asAdam(fusedAdamGroupUpdate),
+      webgl: asAdam(fusedAdamGroupUpdate),
+      webgpu: asAdam(fusedAdamGroupUpdate),
+    },
+    kernels: [{ kernelName: ADAM_GROUP_KERNEL, make: adamGroupKernel }],
+    wasmFunctions: () => [adamFunction()],
+  };
+}
+
+/**
+ * Adam (Kingma & Ba), PyTorch's definition: weight decay added to the gradient. Config keys:
+ * `SOLVER.BETAS` (default [0.9, 0.999]), `SOLVER.EPS`. Slots: `m`, `v`, `step` (per parameter).
+ */
+export const adamRule: UpdateRule<AdamOptions> = adamLike('Adam', false);
+
+/** AdamW (Loshchilov & Hutter), PyTorch's definition: decoupled weight decay. Keys and slots as Adam. */
+export const adamWRule: UpdateRule<AdamOptions> = adamLike('AdamW', true);

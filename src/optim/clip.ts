@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
+import { fusedGradNorms } from './kernels/gradNorms.js';
+import { fusedKernelsReady } from './kernels/registry.js';
 
 /**
  * Per-step gradient statistics, as device scalars (reading them is the caller's choice of sync).
@@ -62,25 +64,6 @@ export interface ClipperOptions {
 }
 
 /**
- * The name of the first gradient holding a NaN or an infinity, or null when all are finite.
- *
- * NOTE: this waits on the device (one `dataSync` of one small vector); it runs only under the
- * `error` policy, which must name the parameter on the host.
- *
- * @param grads the gradients to inspect; not disposed.
- * @returns the offending variable name, or null.
- */
-export function findNonFinite(grads: tf.NamedTensorMap): string | null {
-  const names = Object.keys(grads);
-  if (names.length === 0) return null;
-  const flags = tf.tidy(() => tf.stack(names.map((n) => tf.all(tf.isFinite(grads[n] as tf.Tensor)).cast('int32'))));
-  const values = flags.dataSync();
-  flags.dispose();
-  const index = values.findIndex((v) => v === 0);
-  return index < 0 ? null : (names[index] ?? null);
-}
-
-/**
  * The p-norm of all elements of `x`: `(Σ|x|^p)^(1/p)`, or `max|x|` for `p = Infinity`.
  *
  * Why not `tf.norm`: it supports only p ∈ {1, 2, ∞} (NOTES §2.6) and detectron2's NORM_TYPE
@@ -131,26 +114,10 @@ export function validateClipperOptions(options: ClipperOptions): ResolvedClipper
   return { clipType, clipValue, normType, nonFinite };
 }
 
-/**
- * A full {@link Clipper} from its `analyse`: `clip` applies the outcome's `gradScale` (when there is
- * one) to every gradient, inside its own `tf.tidy`.
- *
- * Why: every built-in clipper decides once, in `analyse`, what the optimizer should apply; `clip`
- * is the same outcome materialised for callers that want clipped gradients (a custom loop, a test).
- *
- * @param analyse the clipper's analysis (call it inside `tf.tidy`).
- * @returns the clipper with both methods.
- */
-export function clipperFromAnalyse(analyse: (grads: tf.NamedTensorMap) => ClipOutcome): Required<Clipper> {
-  return {
-    analyse,
-    clip: (grads) =>
-      tf.tidy(() => {
-        const { grads: out, gradScale } = analyse(grads);
-        if (gradScale === null) return out;
-        return Object.fromEntries(Object.entries(out).map(([n, g]) => [n, tf.mul(g, gradScale)]));
-      }),
-  };
+/** Multiplies every gradient by `gradScale` (when there is one): an outcome's gradients materialised. */
+function materialise({ grads, gradScale }: ClipOutcome): tf.NamedTensorMap {
+  if (gradScale === null) return grads;
+  return Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, gradScale)]));
 }
 
 /** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
@@ -163,29 +130,52 @@ const NORM_EPS = 1e-6;
  * scales each parameter's gradient by `min(v / (‖g‖_p + 1e-6), 1)`; `full_model` (ext) does the
  * same with one norm over all gradients (the p-norm of the per-parameter norms) and hands the
  * coefficient to the update as a scale instead of copying the gradients; `none` (ext) clips
- * nothing but still measures and guards. No method waits on the device, except under
- * `nonFinite: 'error'`, which must read one flag per step to name the parameter on the host.
- * A zero gradient stays zero (no NaN). `skip` is carried out by the optimizer, from `stats.finite`.
+ * nothing but still measures. No method waits on the device. A zero gradient stays zero (no NaN).
+ * The non-finite policy is carried out by the optimizer from `stats.finite` (`skip` and `error`
+ * skip the step on the device; `error` then raises the error after the step).
+ *
+ * On the cpu and wasm backends the global norm of `full_model` and `none` is measured by one fused
+ * kernel pass per gradient (decided at each call, so a backend switch is followed); elsewhere, and
+ * with `fused` false, by plain ops. Both agree within float32 rounding.
  *
  * @param options clipType (`value`), clipValue (1), normType (2; any p >= 1 or Infinity),
  *   nonFinite (`skip`).
+ * @param settings `fused`: use the fused norm kernel where the backend has it. Default true.
  * @returns a {@link Clipper} with `clip` and `analyse`.
- * @throws SolverError('argument') for a bad option; the returned clipper throws
- *   SolverError('nonFinite') naming the parameter under the `error` policy.
+ * @throws SolverError('argument') for a bad option.
  * @example
  * ```ts
  * const clipper = buildGradientClipper({ clipType: 'norm', clipValue: 1 });
  * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) })); // w ≈ [0.6, 0.8]
  * ```
  */
-export function buildGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
+export function buildGradientClipper(options: ClipperOptions = {}, settings: { readonly fused?: boolean } = {}): Required<Clipper> {
   const resolved = validateClipperOptions(options);
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome => analyseGradients(grads, resolved);
-  return clipperFromAnalyse(analyse);
+  const fusable = (settings.fused ?? true) && (resolved.clipType === 'full_model' || resolved.clipType === 'none');
+  const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
+    fusable && fusedKernelsReady(tf.getBackend()) ? fusedOutcome(grads, resolved) : analyseGradients(grads, resolved);
+  return {
+    analyse,
+    clip: (grads) => tf.tidy(() => materialise(analyse(grads))),
+  };
+}
+
+/** `full_model` and `none` with the global norm from the fused kernel (one read per gradient). */
+function fusedOutcome(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions): ClipOutcome {
+  const norm = fusedGradNorms(Object.values(grads), opts.normType) as tf.Scalar;
+  return globalOutcome(grads, norm, opts);
+}
+
+/** The outcome of `full_model` (`gradScale = min(v / (‖g‖ + 1e-6), 1)`) or `none` from the global norm. */
+function globalOutcome(grads: tf.NamedTensorMap, norm: tf.Scalar, opts: ResolvedClipperOptions): ClipOutcome {
+  const finite = tf.cast<tf.Scalar>(tf.isFinite(norm), 'float32');
+  if (opts.clipType !== 'full_model') return { grads, gradScale: null, stats: { norm, finite, clipped: tf.scalar(0) } };
+  const coef: tf.Scalar = tf.div(opts.clipValue, tf.add(norm, NORM_EPS));
+  const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
+  return { grads, gradScale: tf.minimum<tf.Scalar>(coef, 1), stats: { norm, finite, clipped } };
 }
 
 function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions): ClipOutcome {
-  if (opts.nonFinite === 'error') throwIfNonFinite(grads);
   const names = Object.keys(grads);
   const tensors = names.map((n) => grads[n] as tf.Tensor);
   const norms = tensors.map((g) => pNorm(g, opts.normType));
@@ -195,7 +185,7 @@ function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions
   const zero = tf.scalar(0);
   switch (opts.clipType) {
     case 'none':
-      return { grads, gradScale: null, stats: { norm, finite, clipped: zero } };
+      return globalOutcome(grads, norm, opts);
     case 'value': {
       const out = mapGrads(names, tensors, (g) => tf.clipByValue(g, -v, v));
       const maxAbs = tensors.map((g) => (g.size === 0 ? zero : tf.max(tf.abs(g))));
@@ -208,26 +198,13 @@ function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions
       const clipped = coefs.length === 0 ? zero : tf.cast(tf.less(tf.min(tf.stack(coefs)), 1), 'float32');
       return { grads: out, gradScale: null, stats: { norm, finite, clipped: clipped as tf.Scalar } };
     }
-    case 'full_model': {
-      const coef = tf.div(v, tf.add(norm, NORM_EPS));
-      const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
-      return { grads, gradScale: tf.minimum<tf.Scalar>(coef, 1), stats: { norm, finite, clipped } };
-    }
+    case 'full_model':
+      return globalOutcome(grads, norm, opts);
   }
 }
 
 function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (g: tf.Tensor, i: number) => tf.Tensor): tf.NamedTensorMap {
   return Object.fromEntries(names.map((n, i) => [n, fn(tensors[i] as tf.Tensor, i)]));
-}
-
-function throwIfNonFinite(grads: tf.NamedTensorMap): void {
-  const bad = findNonFinite(grads);
-  if (bad !== null) {
-    throw new SolverError(
-      'nonFinite',
-      `gradient of '${bad}' is not finite (NaN or Infinity); CLIP_GRADIENTS.NONFINITE is 'error', so the step was not applied`,
-    );
-  }
 }
 
 /**
@@ -243,11 +220,13 @@ function throwIfNonFinite(grads: tf.NamedTensorMap): void {
  */
 export function withStats(clipper: Clipper, nonFinite: NonFinitePolicy): Required<Clipper> {
   if (clipper.analyse !== undefined) return clipper as Required<Clipper>;
+  // Built once, here: nothing is built inside a step.
   const guard = buildGradientClipper({ clipType: 'none', normType: 2, nonFinite });
+  const measure = buildGradientClipper({ clipType: 'none', nonFinite: 'none' });
   const analyse = (grads: tf.NamedTensorMap): ClipOutcome => {
     const { stats } = guard.analyse(grads);
     const out = clipper.clip(grads);
-    const outNorm = buildGradientClipper({ clipType: 'none', nonFinite: 'none' }).analyse(out).stats.norm;
+    const outNorm = measure.analyse(out).stats.norm;
     const clipped = tf.cast(tf.less<tf.Scalar>(outNorm, stats.norm), 'float32');
     return { grads: out, gradScale: null, stats: { ...stats, clipped } };
   };

@@ -1,83 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
+import type { KernelFunc } from '@tensorflow/tfjs';
+import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
-import { adamGroupUpdateOps, fusedAdamGroupUpdate } from './adam.js';
-import { GPU_KERNEL_BACKENDS, registerGpuKernels } from './kernels/gpu.js';
-import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from './kernels/registry.js';
-import { fusedSgdGroupUpdate, sgdGroupUpdateOps } from './sgd.js';
-import type { OptimizerAlgorithm, OptimizerGroup, ResolvedOptimizerOptions } from './SolverOptimizer.js';
+import { adamRule, adamWRule } from './adam.js';
+import type { KernelMemory } from './kernels/shared.js';
+import type { WasmFunction } from './kernels/wasm.js';
+import { lionRule } from './lion.js';
+import { sgdRule } from './sgd.js';
 
 /**
- * The seam between the optimizer shell and the arithmetic of one parameter group's update.
+ * What every group update receives besides its tensors and hyperparameters.
  *
- * Why a seam: the optimizer (`tf.Optimizer` subclass) decides *what* to update and with which
- * hyperparameters; a `GroupUpdate` implementation decides *how* the bytes move. The plain-ops
- * implementation works on every backend; fused kernels (one pass over param, grad and slots)
- * can replace it on backends that have them, and both must give the same numbers.
- *
- * Contract for every implementation:
- * - It is the only place that writes variables: it `assign`s new values to `params` and slots.
+ * Contract for every update (plain ops or fused):
+ * - It is the only place that writes variables: it `assign`s new values to params and slots.
  * - It never waits on the device (no `dataSync`/`arraySync`/`data`).
  * - It leaves no tensors behind except the variables' new values.
- * - `control.gradScale` (a scalar, or null for 1) multiplies every gradient before anything
- *   else: that is how a clip coefficient reaches the update without a sync.
- * - `control.apply` (a scalar 1 or 0, or null for 1): when 0, params and slots keep their old
- *   values exactly (a skipped step), decided on the device.
+ * - `gradScale` (a scalar, or null for 1) multiplies every gradient before anything else: that is
+ *   how a clip coefficient reaches the update without a sync.
+ * - `apply` (a scalar 1 or 0, or null for 1): when 0, params and slots keep their old values
+ *   exactly (a skipped step), decided on the device.
+ * - `stepsExact` (a boolean scalar, or null for true): whether the host's step counts
+ *   ({@link RuleGroupTensors.steps}) are exact. They are not when a step was skipped on the device
+ *   and the optimizer has not read that back yet; a rule that uses the counts then takes the
+ *   device's own count (a scalar slot) instead, decided on the device.
  */
 export interface StepControl {
   readonly gradScale: tf.Scalar | null;
   readonly apply: tf.Scalar | null;
+  readonly stepsExact?: tf.Scalar | null;
 }
-
-/** SGD hyperparameters of one group, PyTorch's definition (SPEC §5), dampening 0. */
-export interface SgdHyperparams {
-  readonly lr: number;
-  readonly momentum: number;
-  readonly nesterov: boolean;
-  readonly weightDecay: number;
-}
-
-/**
- * One group's tensors for SGD. `buffers[i]` is the momentum buffer of `params[i]`, created as
- * zeros (then `b ← μ·0 + g = g` on the first step, exactly PyTorch's `b ← g`); empty when
- * momentum is 0.
- */
-export interface SgdGroupTensors {
-  readonly params: readonly tf.Variable[];
-  readonly grads: readonly tf.Tensor[];
-  readonly buffers: readonly tf.Variable[];
-}
-
-/** Applies one SGD step to one group in place (see {@link StepControl} for the contract). */
-export type SgdGroupUpdate = (group: SgdGroupTensors, hyper: SgdHyperparams, control: StepControl) => void;
-
-/**
- * Adam/AdamW hyperparameters of one group, PyTorch's definition. `decoupled` true is AdamW
- * (`p ← p·(1 − lr·λ)`), false is Adam (`g ← g + λp`).
- */
-export interface AdamHyperparams {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly decoupled: boolean;
-}
-
-/**
- * One group's tensors for Adam/AdamW. `step` is a scalar variable counting the updates applied
- * to this group so far; the update increments it by `apply` (so a skipped step does not count)
- * and uses the incremented value for bias correction.
- */
-export interface AdamGroupTensors {
-  readonly params: readonly tf.Variable[];
-  readonly grads: readonly tf.Tensor[];
-  readonly m: readonly tf.Variable[];
-  readonly v: readonly tf.Variable[];
-  readonly step: tf.Variable;
-}
-
-/** Applies one Adam/AdamW step to one group in place (see {@link StepControl} for the contract). */
-export type AdamGroupUpdate = (group: AdamGroupTensors, hyper: AdamHyperparams, control: StepControl) => void;
 
 /** Picks `next` where the step applies and `previous` where it is skipped (see {@link appliedSelector}). */
 export type AppliedSelect = <T extends tf.Tensor>(next: T, previous: T) => T;
@@ -140,6 +91,122 @@ export function toGradientMap(
   return Object.fromEntries(entries.filter((e): e is [string, tf.Tensor] => e[1] !== null && e[1] !== undefined));
 }
 
+/** One slot a rule keeps per parameter: `<variable>/<name>`, shaped like the variable or a scalar. */
+export interface SlotSpec {
+  readonly name: string;
+  readonly scalar?: boolean;
+}
+
+/**
+ * One group's tensors for a rule's update: the parameters that have a gradient this step, their
+ * gradients, and for each of the rule's slots (in {@link UpdateRule.slots} order) one variable
+ * per parameter. `steps[i]` is the 1-based number of this step for parameter i as the host counts
+ * it (steps where it had a gradient and was not skipped); see {@link StepControl.stepsExact}.
+ */
+export interface RuleGroupTensors {
+  readonly names: readonly string[];
+  readonly params: readonly tf.Variable[];
+  readonly grads: readonly tf.Tensor[];
+  readonly slots: readonly (readonly tf.Variable[])[];
+  readonly steps: readonly number[];
+}
+
+/** What every rule's hyperparameters have per group: the group's current LR and weight decay. */
+export interface GroupHyperparams {
+  readonly lr: number;
+  readonly weightDecay: number;
+}
+
+/** Applies one step of a rule to one group in place (see {@link StepControl} for the contract). */
+export type GroupUpdate<H> = (group: RuleGroupTensors, hyper: H & GroupHyperparams, control: StepControl) => void;
+
+/**
+ * The rule-specific options the optimizer accepts, the union over all rules. Each rule reads the
+ * ones it uses and ignores the others. `betas` null (or absent) means the rule's own default.
+ */
+export interface RuleOptions {
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly betas?: readonly [number, number] | null;
+  readonly eps?: number;
+}
+
+/** A fused kernel a rule registers for the backends whose memory JavaScript can address (cpu, wasm). */
+export interface FusedKernel {
+  readonly kernelName: string;
+  readonly make: (memoryOf: (backend: unknown) => KernelMemory) => KernelFunc;
+}
+
+/**
+ * An update rule (SGD, Adam, AdamW, Lion, …) as one plugin: its hyperparameters and the config
+ * keys they come from, its slots, its plain-ops update, its optional fused updates per backend,
+ * and how its hyperparameters are stored.
+ *
+ * To add a rule: write one module exporting an `UpdateRule` and add it to {@link updateRules}.
+ * The optimizer finds it by `name` (`SOLVER.OPTIMIZER`, or the `algorithm` option).
+ *
+ * @typeParam H the rule's resolved hyperparameters (plain numbers and booleans: they are stored in
+ *   the optimizer's config as they are).
+ */
+export interface UpdateRule<H extends object = object> {
+  /** The name in `SOLVER.OPTIMIZER` and the optimizer's `algorithm` option. */
+  readonly name: string;
+  /**
+   * Validates the options this rule reads and fills in its defaults.
+   * @throws SolverError('argument') naming the option, echoing the value, stating the rule.
+   */
+  resolve(options: RuleOptions): H;
+  /** The options a config's `SOLVER` section gives this rule (the keys it reads). */
+  fromConfig(solver: SolverConfig['SOLVER']): RuleOptions;
+  /** The slots kept per parameter with these hyperparameters, in the order updates receive them. */
+  slots(hyper: H): readonly SlotSpec[];
+  /** True when the rule counts steps per parameter (then it keeps a scalar `step` slot). */
+  readonly countsSteps: boolean;
+  /** The plain-ops update: any backend, the reference the fused updates must match. */
+  readonly update: GroupUpdate<H>;
+  /** Fused updates by backend name (`cpu`, `wasm`; a `webgl`/`webgpu` one can be added). */
+  readonly fused: Readonly<Partial<Record<string, GroupUpdate<H>>>>;
+  /** The kernels `fused` runs on the cpu and wasm backends, registered with registerFusedKernels. */
+  readonly kernels: readonly FusedKernel[];
+  /** The rule's SIMD functions, assembled into the one wasm module the cpu and wasm kernels use. */
+  readonly wasmFunctions?: () => WasmFunction[];
+}
+
+/**
+ * Every update rule the optimizer knows, in the order they are listed in errors.
+ *
+ * NOTE: a function (not a constant) so that modules importing each other in a cycle
+ * (a rule imports this file for its types and helpers) never read a rule before it is defined.
+ *
+ * @returns the rules; adding a rule is one entry here.
+ */
+export function updateRules(): readonly UpdateRule[] {
+  return [erase(sgdRule), erase(adamRule), erase(adamWRule), erase(lionRule)];
+}
+
+/** A rule seen through the registry's type (its hyperparameters become opaque objects). */
+function erase<H extends object>(rule: UpdateRule<H>): UpdateRule {
+  return rule as unknown as UpdateRule;
+}
+
+/**
+ * The rule registered under `name`.
+ *
+ * @param name e.g. `SGD`, `AdamW`, `Lion`.
+ * @param what how the caller names the setting in errors, e.g. `algorithm` or `SOLVER.OPTIMIZER`.
+ * @throws SolverError('argument') for an unknown name, listing the known ones.
+ */
+export function ruleNamed(name: string, what = 'algorithm'): UpdateRule {
+  const rule = updateRules().find((r) => r.name === name);
+  if (rule === undefined) {
+    const known = updateRules()
+      .map((r) => r.name)
+      .join(', ');
+    throw new SolverError('argument', `${what}: got '${name}', expected one of ${known}`);
+  }
+  return rule;
+}
+
 /** One slot of optimizer state: its key in getWeights and the variable whose shape it has (null: scalar). */
 export interface SlotName {
   readonly key: string;
@@ -150,29 +217,23 @@ export interface SlotName {
 export const SKIPPED_KEY = 'tfjs-solver/skipped_steps';
 
 /**
- * Every slot the optimizer keeps, in getWeights order, keyed by variable name: SGD
- * `<var>/momentum` (when momentum ≠ 0); Adam/AdamW `<var>/m`, `<var>/v` and one
- * `<first var of the group>/step` per group; always the skipped-steps counter.
+ * Every slot the optimizer keeps, in getWeights order, keyed by variable name: for each group and
+ * each of the rule's slots, `<var>/<slot>` for every variable of the group (e.g. SGD
+ * `<var>/momentum`; Adam `<var>/m`, `<var>/v`, `<var>/step`); always the skipped-steps counter.
  *
- * @param algorithm the update rule.
- * @param groups the optimizer's groups.
- * @param momentum SGD momentum.
+ * @param slots the rule's slots.
+ * @param groups the optimizer's groups (their variable names).
  * @returns the slots.
  */
-export function slotNames(algorithm: OptimizerAlgorithm, groups: readonly OptimizerGroup[], momentum: number): SlotName[] {
-  const slots: SlotName[] = [];
+export function slotNames(slots: readonly SlotSpec[], groups: readonly { readonly names: readonly string[] }[]): SlotName[] {
+  const out: SlotName[] = [];
   for (const group of groups) {
-    if (algorithm === 'SGD') {
-      if (momentum !== 0) slots.push(...group.names.map((n) => ({ key: `${n}/momentum`, like: n })));
-      continue;
+    for (const slot of slots) {
+      out.push(...group.names.map((n) => ({ key: `${n}/${slot.name}`, like: slot.scalar === true ? null : n })));
     }
-    slots.push(...group.names.map((n) => ({ key: `${n}/m`, like: n })));
-    slots.push(...group.names.map((n) => ({ key: `${n}/v`, like: n })));
-    const first = group.names[0];
-    if (first !== undefined) slots.push({ key: `${first}/step`, like: null });
   }
-  slots.push({ key: SKIPPED_KEY, like: null });
-  return slots;
+  out.push({ key: SKIPPED_KEY, like: null });
+  return out;
 }
 
 /**
@@ -247,76 +308,4 @@ export function validateState(
 
 function list(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
-}
-
-/** The SGD and Adam update implementations the optimizer uses on one backend. */
-export interface GroupUpdates {
-  readonly sgd: SgdGroupUpdate;
-  readonly adam: AdamGroupUpdate;
-}
-
-/**
- * Picks the group-update implementations for a backend: the one place where fused kernels
- * replace the plain-ops updates (both give the same numbers within float32 rounding; see
- * test/optim/kernels/fusedVsOps.spec.ts).
- *
- * Why per backend: the fused kernels read and write tensor memory directly, which only the `cpu`
- * (JavaScript typed arrays) and `wasm` (the wasm heap) backends allow; `tensorflow`, `webgl`,
- * `webgpu` keep the plain ops. On cpu and wasm it registers the fused kernels first (idempotent,
- * a few map lookups), so nothing is registered merely by importing the library.
- *
- * @param backendName `tf.getBackend()` at the time of the step, e.g. `cpu`, `wasm`.
- * @returns the fused updates on `cpu` and `wasm`, the plain-ops updates elsewhere.
- * @example
- * ```ts
- * const { sgd } = selectGroupUpdates(tf.getBackend());
- * ```
- */
-export function selectGroupUpdates(backendName: string): GroupUpdates {
-  if (FUSED_KERNEL_BACKENDS.includes(backendName)) {
-    registerFusedKernels();
-    return { sgd: fusedSgdGroupUpdate, adam: fusedAdamGroupUpdate };
-  }
-  if (GPU_KERNEL_BACKENDS.includes(backendName)) {
-    registerGpuKernels();
-    return { sgd: fusedSgdGroupUpdate, adam: fusedAdamGroupUpdate };
-  }
-  return { sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps };
-}
-
-/**
- * Runs one group's update through the GroupUpdate seam: the group's variables that have a
- * gradient this step, their slots (created as zeros on first use), the group's current LR and
- * weight decay. Call inside `tf.tidy`.
- *
- * @param group the group, with its current hyperparameters.
- * @param grads the (clipped) gradients by variable name.
- * @param control the clip scale and the on-device apply flag.
- * @param updates the implementations for the active backend.
- * @param opts the optimizer's options (rule, momentum, betas, eps).
- * @param slots the optimizer's state variables.
- */
-export function updateGroup(
-  group: OptimizerGroup,
-  grads: tf.NamedTensorMap,
-  control: StepControl,
-  updates: GroupUpdates,
-  opts: ResolvedOptimizerOptions,
-  slots: OptimizerSlots,
-): void {
-  const names = group.names.filter((n) => grads[n] !== undefined);
-  if (names.length === 0) return;
-  const params = names.map(lookupVariable);
-  const g = names.map((n) => grads[n] as tf.Tensor);
-  const { momentum, nesterov, betas, eps, algorithm } = opts;
-  if (algorithm === 'SGD') {
-    const buffers = momentum === 0 ? [] : names.map((n) => slots.get({ key: `${n}/momentum`, like: n }));
-    updates.sgd({ params, grads: g, buffers }, { lr: group.lr, momentum, nesterov, weightDecay: group.weightDecay }, control);
-    return;
-  }
-  const m = names.map((n) => slots.get({ key: `${n}/m`, like: n }));
-  const v = names.map((n) => slots.get({ key: `${n}/v`, like: n }));
-  const step = slots.get({ key: `${group.names[0] ?? ''}/step`, like: null });
-  const hyper = { lr: group.lr, beta1: betas[0], beta2: betas[1], eps, weightDecay: group.weightDecay, decoupled: algorithm === 'AdamW' };
-  updates.adam({ params, grads: g, m, v, step }, hyper, control);
 }

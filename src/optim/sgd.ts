@@ -6,20 +6,48 @@ import {
   F32,
   f32x4Add,
   f32x4Mul,
-  f32x4Splat,
   f32x4Sub,
   I32,
   load,
   localGet,
   localSet,
   runStaged,
+  simdExport,
   type SimdStaging,
+  splatLocal,
   store,
   V128,
   vectorLoop,
   type WasmFunction,
+  wasmFunction,
 } from './kernels/wasm.js';
-import { appliedSelector, type SgdGroupUpdate, type SgdHyperparams } from './rule.js';
+import { appliedSelector, type RuleOptions, type StepControl, type UpdateRule } from './rule.js';
+
+/** SGD's own hyperparameters (PyTorch's definition, dampening 0): momentum μ and Nesterov. */
+export interface SgdOptions {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+}
+
+/** SGD hyperparameters of one group, PyTorch's definition (SPEC §5), dampening 0. */
+export interface SgdHyperparams extends SgdOptions {
+  readonly lr: number;
+  readonly weightDecay: number;
+}
+
+/**
+ * One group's tensors for SGD. `buffers[i]` is the momentum buffer of `params[i]`, created as
+ * zeros (then `b ← μ·0 + g = g` on the first step, exactly PyTorch's `b ← g`); empty when
+ * momentum is 0.
+ */
+export interface SgdGroupTensors {
+  readonly params: readonly tf.Variable[];
+  readonly grads: readonly tf.Tensor[];
+  readonly buffers: readonly tf.Variable[];
+}
+
+/** Applies one SGD step to one group in place (see {@link StepControl} for the contract). */
+export type SgdGroupUpdate = (group: SgdGroupTensors, hyper: SgdHyperparams, control: StepControl) => void;
 
 /**
  * One SGD step for one group with plain tfjs ops, PyTorch's definition (SPEC §5): per
@@ -112,69 +140,63 @@ export function sgdLoop(a: SgdArrays, k: SgdConstants, from: number, to: number)
   }
 }
 
-/** Splats f32 parameter `param` into v128 local `into`. */
-export function splat(param: number, into: number): number[] {
-  return [...localGet(param), ...f32x4Splat, ...localSet(into)];
-}
-
 /**
  * `sgd(pIn, pOut, g, nBytes, lr, wd, scale)`: `p ← p − lr·(scale·g + wd·p)` (momentum 0, SPEC §5).
- * Locals: 7 counter, 8 lr, 9 wd, 10 scale, 11 p, 12 d (the decayed, scaled gradient).
+ * `d` is the decayed, scaled gradient.
  */
 export function sgdFunction(): WasmFunction {
-  const [pIn, pOut, g, n, counter, lr, wd, scale, p, d] = [0, 1, 2, 3, 7, 8, 9, 10, 11, 12];
-  const body = [
-    ...load(pIn, counter),
-    ...localSet(p),
-    ...load(g, counter),
-    ...localGet(scale),
-    ...f32x4Mul,
-    ...localGet(wd),
-    ...localGet(p),
-    ...f32x4Mul,
-    ...f32x4Add,
-    ...localSet(d),
-    ...store(pOut, counter, [...localGet(p), ...localGet(lr), ...localGet(d), ...f32x4Mul, ...f32x4Sub]),
-  ];
-  return {
-    exportName: 'sgd',
-    params: [I32, I32, I32, I32, F32, F32, F32],
-    results: [],
-    locals: [I32, V128, V128, V128, V128, V128],
-    body: [...splat(4, lr), ...splat(5, wd), ...splat(6, scale), ...vectorLoop(counter, n, body)],
-  };
+  const params = { pIn: I32, pOut: I32, g: I32, nBytes: I32, lrIn: F32, wdIn: F32, scaleIn: F32 };
+  const locals = { counter: I32, lr: V128, wd: V128, scale: V128, p: V128, d: V128 };
+  return wasmFunction('sgd', params, locals, [], (at) => {
+    const body = [
+      ...load(at.pIn, at.counter),
+      ...localSet(at.p),
+      ...load(at.g, at.counter),
+      ...localGet(at.scale),
+      ...f32x4Mul,
+      ...localGet(at.wd),
+      ...localGet(at.p),
+      ...f32x4Mul,
+      ...f32x4Add,
+      ...localSet(at.d),
+      ...store(at.pOut, at.counter, [...localGet(at.p), ...localGet(at.lr), ...localGet(at.d), ...f32x4Mul, ...f32x4Sub]),
+    ];
+    const splats = [...splatLocal(at.lrIn, at.lr), ...splatLocal(at.wdIn, at.wd), ...splatLocal(at.scaleIn, at.scale)];
+    return [...splats, ...vectorLoop(at.counter, at.nBytes, body)];
+  });
 }
 
 /**
  * `sgdMomentum(pIn, pOut, g, bIn, bOut, nBytes, lr, mu, wd, scale)` (SPEC §5, dampening 0):
  * `d = scale·g + wd·p; b ← mu·b + d; p ← p − lr·(nesterov ? d + mu·b : b)`.
- * Locals: 10 counter, 11 lr, 12 mu, 13 wd, 14 scale, 15 p, 16 d, 17 b.
  */
 export function sgdMomentumFunction(nesterov: boolean): WasmFunction {
-  const [pIn, pOut, g, bIn, bOut, n] = [0, 1, 2, 3, 4, 5];
-  const [counter, lr, mu, wd, scale, p, d, b] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const direction = nesterov ? [...localGet(d), ...localGet(mu), ...localGet(b), ...f32x4Mul, ...f32x4Add] : localGet(b);
-  const body = [
-    ...load(pIn, counter),
-    ...localSet(p),
-    ...load(g, counter),
-    ...localGet(scale),
-    ...f32x4Mul,
-    ...localGet(wd),
-    ...localGet(p),
-    ...f32x4Mul,
-    ...f32x4Add,
-    ...localSet(d),
-    ...store(bOut, counter, [...localGet(mu), ...load(bIn, counter), ...f32x4Mul, ...localGet(d), ...f32x4Add], b),
-    ...store(pOut, counter, [...localGet(p), ...localGet(lr), ...direction, ...f32x4Mul, ...f32x4Sub]),
-  ];
-  return {
-    exportName: nesterov ? 'sgdNesterov' : 'sgdMomentum',
-    params: [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32],
-    results: [],
-    locals: [I32, V128, V128, V128, V128, V128, V128, V128],
-    body: [...splat(6, lr), ...splat(7, mu), ...splat(8, wd), ...splat(9, scale), ...vectorLoop(counter, n, body)],
-  };
+  const params = { pIn: I32, pOut: I32, g: I32, bIn: I32, bOut: I32, nBytes: I32, lrIn: F32, muIn: F32, wdIn: F32, scaleIn: F32 };
+  const locals = { counter: I32, lr: V128, mu: V128, wd: V128, scale: V128, p: V128, d: V128, b: V128 };
+  return wasmFunction(nesterov ? 'sgdNesterov' : 'sgdMomentum', params, locals, [], (at) => {
+    const direction = nesterov ? [...localGet(at.d), ...localGet(at.mu), ...localGet(at.b), ...f32x4Mul, ...f32x4Add] : localGet(at.b);
+    const body = [
+      ...load(at.pIn, at.counter),
+      ...localSet(at.p),
+      ...load(at.g, at.counter),
+      ...localGet(at.scale),
+      ...f32x4Mul,
+      ...localGet(at.wd),
+      ...localGet(at.p),
+      ...f32x4Mul,
+      ...f32x4Add,
+      ...localSet(at.d),
+      ...store(at.bOut, at.counter, [...localGet(at.mu), ...load(at.bIn, at.counter), ...f32x4Mul, ...localGet(at.d), ...f32x4Add], at.b),
+      ...store(at.pOut, at.counter, [...localGet(at.p), ...localGet(at.lr), ...direction, ...f32x4Mul, ...f32x4Sub]),
+    ];
+    const splats = [
+      ...splatLocal(at.lrIn, at.lr),
+      ...splatLocal(at.muIn, at.mu),
+      ...splatLocal(at.wdIn, at.wd),
+      ...splatLocal(at.scaleIn, at.scale),
+    ];
+    return [...splats, ...vectorLoop(at.counter, at.nBytes, body)];
+  });
 }
 
 /** Attributes of the fused SGD group kernel (the group's {@link SgdHyperparams} plus the count). */
@@ -231,9 +253,9 @@ function runOne(mem: KernelMemory, k: SgdConstants, [p, pOut, g, b, bOut]: Slots
   if (simd !== null && whole > 0) {
     const at = mem.offset;
     if (b === undefined || bOut === undefined) {
-      simd.sgd(at(p), at(pOut), at(g), whole * 4, k.lr, k.weightDecay, k.scale);
+      simdExport(simd, 'sgd')(at(p), at(pOut), at(g), whole * 4, k.lr, k.weightDecay, k.scale);
     } else {
-      const fn = k.nesterov ? simd.sgdNesterov : simd.sgdMomentum;
+      const fn = simdExport(simd, k.nesterov ? 'sgdNesterov' : 'sgdMomentum');
       fn(at(p), at(pOut), at(g), at(b), at(bOut), whole * 4, k.lr, k.momentum, k.weightDecay, k.scale);
     }
   }
@@ -257,13 +279,13 @@ function runStagedSgd(st: SimdStaging, k: SgdConstants, a: SgdArrays, n: number)
       [[0, a.pOut]],
       n,
       (nBytes) => {
-        st.simd.sgd(slot(0), slot(0), slot(1), nBytes, k.lr, k.weightDecay, k.scale);
+        simdExport(st.simd, 'sgd')(slot(0), slot(0), slot(1), nBytes, k.lr, k.weightDecay, k.scale);
       },
       tail,
     );
     return;
   }
-  const fn = k.nesterov ? st.simd.sgdNesterov : st.simd.sgdMomentum;
+  const fn = simdExport(st.simd, k.nesterov ? 'sgdNesterov' : 'sgdMomentum');
   runStaged(
     st,
     [a.p, a.g, a.b],
@@ -323,4 +345,48 @@ export const fusedSgdGroupUpdate: SgdGroupUpdate = (group, hyper, control) => {
   });
   const attrs = { count, lr: hyper.lr, momentum: hyper.momentum, nesterov: hyper.nesterov, weightDecay: hyper.weightDecay };
   assignOutputs(SGD_GROUP_KERNEL, inputs, attrs, [...group.params, ...(withMomentum ? group.buffers : [])]);
+};
+
+/**
+ * Validates SGD's options (`momentum` >= 0, default 0; `nesterov` needs momentum > 0, default false).
+ * @throws SolverError('argument') naming the option.
+ */
+function resolveSgd(options: RuleOptions): SgdOptions {
+  const momentum = options.momentum ?? 0;
+  const nesterov = options.nesterov ?? false;
+  if (!(momentum >= 0 && Number.isFinite(momentum))) {
+    throw new SolverError('argument', `momentum: got ${momentum}, expected a finite number >= 0`);
+  }
+  if (nesterov && momentum === 0) {
+    throw new SolverError('argument', 'nesterov: got true with momentum 0, Nesterov momentum needs momentum > 0');
+  }
+  return { momentum, nesterov };
+}
+
+/** The SGD rule's update on the generic group tensors: slot 0 is the momentum buffer (when μ ≠ 0). */
+function asSgd(update: SgdGroupUpdate): UpdateRule<SgdOptions>['update'] {
+  return (group, hyper, control) => {
+    update({ params: group.params, grads: group.grads, buffers: group.slots[0] ?? [] }, hyper, control);
+  };
+}
+
+/**
+ * SGD with momentum, Nesterov and weight decay, PyTorch's definition (dampening 0): detectron2's
+ * default rule. Config keys: `SOLVER.MOMENTUM`, `SOLVER.NESTEROV`. Slot: `momentum` (when μ ≠ 0).
+ */
+export const sgdRule: UpdateRule<SgdOptions> = {
+  name: 'SGD',
+  resolve: resolveSgd,
+  fromConfig: (solver) => ({ momentum: solver.MOMENTUM, nesterov: solver.NESTEROV }),
+  slots: (hyper) => (hyper.momentum === 0 ? [] : [{ name: 'momentum' }]),
+  countsSteps: false,
+  update: asSgd(sgdGroupUpdateOps),
+  fused: {
+    cpu: asSgd(fusedSgdGroupUpdate),
+    wasm: asSgd(fusedSgdGroupUpdate),
+    webgl: asSgd(fusedSgdGroupUpdate),
+    webgpu: asSgd(fusedSgdGroupUpdate),
+  },
+  kernels: [{ kernelName: SGD_GROUP_KERNEL, make: sgdGroupKernel }],
+  wasmFunctions: () => [sgdFunction(), sgdMomentumFunction(false), sgdMomentumFunction(true)],
 };

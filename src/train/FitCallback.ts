@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import type { Hook } from '../hooks/Hook.js';
+import { settleOptimizer } from '../optim/SolverOptimizer.js';
 import { TrainingRun } from './Trainer.js';
 
 type UnresolvedLogs = Parameters<tf.Callback['onBatchEnd']>[1];
@@ -65,6 +66,7 @@ export class FitCallback extends tf.Callback {
   public override async onBatchEnd(_batch: number, logs?: UnresolvedLogs): Promise<void> {
     const run: TrainingRun = this.active();
     try {
+      await settleOptimizer(this.model.optimizer, this.model);
       await run.afterStep(lossOf(logs));
     } catch (error: unknown) {
       // fit disposes the batch's log tensors only when onBatchEnd returns; free them on failure.

@@ -3,7 +3,7 @@ import { translateBackendError } from '../backend/translateBackendError.js';
 import { SolverError } from '../errors.js';
 import { type Hook, type HookContext, HookList } from '../hooks/Hook.js';
 import { EventStorage } from '../hooks/metrics.js';
-import type { ClipOutcome, Clipper } from '../optim/clip.js';
+import { settleOptimizer } from '../optim/SolverOptimizer.js';
 import type { Batch } from './data.js';
 
 /**
@@ -35,36 +35,6 @@ export const identityReducer: GradientReducer = Object.freeze({
     return grads;
   },
 });
-
-const passThrough: Clipper = Object.freeze({
-  clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
-    return grads;
-  },
-});
-
-function analyses(clipper: Clipper): clipper is Clipper & Required<Pick<Clipper, 'analyse'>> {
-  return clipper.analyse !== undefined;
-}
-
-/**
- * A {@link Clipper} that first reduces the gradients (all-reduce across workers) and then clips
- * them: the one place the gradient reducer runs, for both the `Trainer` and `model.fit`.
- *
- * Why inside the clipper: `model.fit` hands gradients straight to the optimizer's
- * `applyGradients`, whose first stage is the clipper, so this is the only point where both loops
- * can reduce between backward and clip. With the identity reducer, pass the clipper as is.
- *
- * @param reducer the gradient reducer.
- * @param clipper the clipper to run after it; none: no clipping.
- * @returns a clipper that keeps `clipper.analyse` (statistics, skip on non-finite) when it has one.
- */
-export function reducingClipper(reducer: GradientReducer, clipper: Clipper = passThrough): Clipper {
-  const reduced: Clipper = {
-    clip: (grads: tf.NamedTensorMap): tf.NamedTensorMap => clipper.clip(reducer.reduce(grads)),
-  };
-  if (!analyses(clipper)) return reduced;
-  return { ...reduced, analyse: (grads: tf.NamedTensorMap): ClipOutcome => clipper.analyse(reducer.reduce(grads)) };
-}
 
 /**
  * The {@link Trainer}'s `loss` for a `tf.LayersModel`: runs the model in training mode
@@ -250,6 +220,7 @@ export class Trainer<B> {
         await run.beforeStep();
         const loss: tf.Scalar = await this.runStep(run);
         try {
+          await settleOptimizer(this.options.optimizer);
           await run.afterStep(loss);
         } finally {
           loss.dispose();

@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../src/errors.js';
-import { adamGroupUpdateOps } from '../../src/optim/adam.js';
-import { buildGradientClipper } from '../../src/optim/clip.js';
-import type { GroupUpdates } from '../../src/optim/rule.js';
-import { sgdGroupUpdateOps } from '../../src/optim/sgd.js';
 import { SolverOptimizer, type SolverOptimizerOptions } from '../../src/optim/SolverOptimizer.js';
 
 /**
@@ -27,13 +23,11 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   sgdNesterov: { algorithm: 'SGD', momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
   adam: { algorithm: 'Adam', weightDecay: 1e-3 },
   adamw: { algorithm: 'AdamW', betas: [0.9, 0.999], weightDecay: 0.05 },
+  lion: { algorithm: 'Lion', weightDecay: 0.1 },
 };
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
-export const PLAIN: Pick<SolverOptimizerOptions, 'selectUpdates' | 'clipperFactory'> = {
-  selectUpdates: (): GroupUpdates => ({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps }),
-  clipperFactory: buildGradientClipper,
-};
+export const PLAIN: Pick<SolverOptimizerOptions, 'fused'> = { fused: false };
 
 /** A trainable variable holding `values` (its initial tensor released, so nothing is left behind). */
 export function variableOf(values: Float32Array, shape: number[], name: string, scale = 1): tf.Variable {
@@ -210,8 +204,8 @@ export const NORM_SHAPES: readonly number[][] = [[37, 1], [1, 29], [3, 1, 5], [2
 /** fusedGradNorms of gradients of {@link NORM_SHAPES} for p = 1, 2, 3, ∞, global and per tensor, from three producers. */
 export async function normRun(): Promise<Record<string, number[]>> {
   const { fusedGradNorms } = await import('../../src/optim/kernels/gradNorms.js');
-  const { selectGroupUpdates } = await import('../../src/optim/rule.js');
-  selectGroupUpdates(tf.getBackend());
+  const { fusedKernelsReady } = await import('../../src/optim/kernels/registry.js');
+  fusedKernelsReady(tf.getBackend());
   const before = tf.memory().numTensors;
   const raw = NORM_SHAPES.map((s, i) =>
     tf.tensor(

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { AdamGroupAttrs } from '../adam.js';
+import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import type { GradNormsAttrs } from './gradNorms.js';
 import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL } from './shared.js';
@@ -60,15 +61,6 @@ export interface AdamUniforms {
   readonly lnBeta2: number;
 }
 
-/** Attributes of the fused Lion group kernel (as the cpu/wasm Lion kernel takes them). */
-export interface LionGroupAttrs {
-  readonly count: number;
-  readonly lr: number;
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-}
-
 /** Lion's per-group numbers as a GPU program receives them, computed in float64. */
 export interface LionUniforms {
   readonly lr: number;
@@ -78,9 +70,6 @@ export interface LionUniforms {
   readonly oneMinusBeta2: number;
   readonly decayMul: number;
 }
-
-/** The name of the fused Lion kernel in tfjs's kernel registry (the cpu/wasm kernel's name). */
-export const LION_KERNEL_NAME = 'TfjsSolverLionGroup';
 
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
@@ -101,7 +90,7 @@ export interface GpuPrograms {
   adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
-  /** The group's next step count: `step + apply` (apply absent: + 1). */
+  /** A parameter's next step count: `step + apply` (apply absent: + 1). */
   step(step: TensorInfo, apply: TensorInfo | undefined): TensorInfo;
   /**
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
@@ -191,7 +180,11 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
   };
 }
 
-/** The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v, then the step. */
+/**
+ * The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v, then each
+ * parameter's next step count. Inputs `p_i, g_i, m_i, v_i` and `s_i` (parameter i's step count, a
+ * scalar on the device: its bias corrections are computed from it in the program).
+ */
 export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
@@ -200,7 +193,7 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const gs = groupInputs(inputs, 'g', a.count);
     const ms = groupInputs(inputs, 'm', a.count);
     const vs = groupInputs(inputs, 'v', a.count);
-    const step = groupInputs(inputs, 'step', 1)[0] as TensorInfo;
+    const ss = groupInputs(inputs, 's', a.count);
     checkGroup(ps, { g: gs, m: ms, v: vs });
     const prepared = gpu.prepareControls(controls(inputs));
     const control = prepared.control;
@@ -210,13 +203,13 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
       g: gs[i] as TensorInfo,
       m: ms[i],
       v: vs[i],
-      step,
+      step: ss[i],
       ...control,
     });
     const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms)));
-    const nextStep = gpu.step(step, control.apply);
+    const nextSteps = ss.map((s) => gpu.step(s, control.apply));
     prepared.release();
-    return [...outs.flat(), nextStep];
+    return [...outs.flat(), ...nextSteps];
   };
 }
 
@@ -323,7 +316,7 @@ export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [stri
   return [
     [SGD_GROUP_KERNEL, gpuSgdKernel(programsOf)],
     [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
-    [LION_KERNEL_NAME, gpuLionKernel(programsOf)],
+    [LION_GROUP_KERNEL, gpuLionKernel(programsOf)],
     [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
   ];
 }

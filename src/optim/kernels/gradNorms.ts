@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
-import {
-  buildGradientClipper,
-  type ClipOutcome,
-  type Clipper,
-  clipperFromAnalyse,
-  type ClipperOptions,
-  validateClipperOptions,
-} from '../clip.js';
 import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf } from './shared.js';
 import {
   F32,
@@ -33,6 +25,7 @@ import {
   V128,
   vectorLoop,
   type WasmFunction,
+  wasmFunction,
 } from './wasm.js';
 
 /**
@@ -96,62 +89,40 @@ function term(kind: PowerSumKind, tmp: number): number[] {
 /**
  * `kind(ptr, nBytes) → f64`: Σ |x|^p for p = 1, 2, 3. Each float32 term is widened to float64
  * before it is added (two f64x2 accumulators), so the sum over 25M terms keeps ~1e-12 relative error.
- * Locals: 2 counter, 3-4 accumulators, 5 the float32 terms, 6 scratch.
  */
 export function powerSumFunction(kind: PowerSumKind): WasmFunction {
-  const [ptr, n, counter, acc0, acc1, x, tmp] = [0, 1, 2, 3, 4, 5, 6];
-  const body = [
-    ...load(ptr, counter),
-    ...term(kind, tmp),
-    ...localSet(x),
-    ...localGet(acc0),
-    ...localGet(x),
-    ...f64x2PromoteLow,
-    ...f64x2Add,
-    ...localSet(acc0),
-    ...localGet(acc1),
-    ...localGet(x),
-    ...localGet(x),
-    ...shuffleHighToLow,
-    ...f64x2PromoteLow,
-    ...f64x2Add,
-    ...localSet(acc1),
-  ];
-  const total = [
-    ...localGet(acc0),
-    ...f64x2ExtractLane(0),
-    ...localGet(acc0),
-    ...f64x2ExtractLane(1),
-    ...f64Add,
-    ...localGet(acc1),
-    ...f64x2ExtractLane(0),
-    ...f64Add,
-    ...localGet(acc1),
-    ...f64x2ExtractLane(1),
-    ...f64Add,
-  ];
-  return {
-    exportName: kind,
-    params: [I32, I32],
-    results: [F64],
-    locals: [I32, V128, V128, V128, V128],
-    body: [...vectorLoop(counter, n, body), ...total],
-  };
+  return wasmFunction(kind, { ptr: I32, nBytes: I32 }, { counter: I32, acc0: V128, acc1: V128, x: V128, tmp: V128 }, [F64], (at) => {
+    const body = [
+      ...load(at.ptr, at.counter),
+      ...term(kind, at.tmp),
+      ...localSet(at.x),
+      ...localGet(at.acc0),
+      ...localGet(at.x),
+      ...f64x2PromoteLow,
+      ...f64x2Add,
+      ...localSet(at.acc0),
+      ...localGet(at.acc1),
+      ...localGet(at.x),
+      ...localGet(at.x),
+      ...shuffleHighToLow,
+      ...f64x2PromoteLow,
+      ...f64x2Add,
+      ...localSet(at.acc1),
+    ];
+    const lane = (acc: number, i: number): number[] => [...localGet(acc), ...f64x2ExtractLane(i)];
+    const total = [...lane(at.acc0, 0), ...lane(at.acc0, 1), ...f64Add, ...lane(at.acc1, 0), ...f64Add, ...lane(at.acc1, 1), ...f64Add];
+    return [...vectorLoop(at.counter, at.nBytes, body), ...total];
+  });
 }
 
 /** `maxAbs(ptr, nBytes) → f32`: the largest |x| (NaN if any element is NaN, as wasm's max propagates it). */
 export function maxAbsFunction(): WasmFunction {
-  const [ptr, n, counter, acc] = [0, 1, 2, 3];
-  const body = [...localGet(acc), ...load(ptr, counter), ...f32x4Abs, ...f32x4Max, ...localSet(acc)];
-  const lanes = [0, 1, 2, 3].map((lane) => [...localGet(acc), ...f32x4ExtractLane(lane)]);
-  const total = [...(lanes[0] ?? []), ...(lanes[1] ?? []), ...f32Max, ...(lanes[2] ?? []), ...f32Max, ...(lanes[3] ?? []), ...f32Max];
-  return {
-    exportName: 'maxAbs',
-    params: [I32, I32],
-    results: [F32],
-    locals: [I32, V128],
-    body: [...vectorLoop(counter, n, body), ...total],
-  };
+  return wasmFunction('maxAbs', { ptr: I32, nBytes: I32 }, { counter: I32, acc: V128 }, [F32], (at) => {
+    const body = [...localGet(at.acc), ...load(at.ptr, at.counter), ...f32x4Abs, ...f32x4Max, ...localSet(at.acc)];
+    const lane = (i: number): number[] => [...localGet(at.acc), ...f32x4ExtractLane(i)];
+    const total = [...lane(0), ...lane(1), ...f32Max, ...lane(2), ...f32Max, ...lane(3), ...f32Max];
+    return [...vectorLoop(at.counter, at.nBytes, body), ...total];
+  });
 }
 
 /**
@@ -271,52 +242,4 @@ export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = 
   });
   const attrs = { count: grads.length, p, global };
   return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
-}
-
-/** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
-const NORM_EPS = 1e-6;
-
-/**
- * The clipper of {@link buildGradientClipper} with the global norm computed by the fused p-norm
- * kernel: one read per gradient instead of abs + power + sum per tensor. Same outcome (SPEC §4:
- * `gradScale = min(v / (‖g‖ + 1e-6), 1)` for `full_model`; statistics `norm`, `clipped`, `finite`)
- * within float32 rounding.
- *
- * Why a wrapper: the fused path applies only where it helps and is exact — `full_model` and
- * `none` (which still measures the norm for the non-finite guard), policy not `error`, on a
- * backend with the kernel (decided at each call, so a backend switch is followed). Everything
- * else (`value`, `norm`, the `error` policy, other backends) goes to buildGradientClipper's clipper.
- *
- * @param options as buildGradientClipper: clipType (`value`), clipValue (1), normType (2), nonFinite (`skip`).
- * @returns a {@link Clipper} with `clip` and `analyse`; like buildGradientClipper's, call them inside `tf.tidy`.
- * @throws SolverError('argument') for a bad option (from buildGradientClipper's validation).
- * @example
- * ```ts
- * registerFusedKernels();
- * const optimizer = new SolverOptimizer({ groups, momentum: 0.9,
- *   clipper: fusedGradientClipper({ clipType: 'full_model', clipValue: 1 }) });
- * ```
- */
-export function fusedGradientClipper(options: ClipperOptions = {}): Required<Clipper> {
-  const resolved = validateClipperOptions(options);
-  const base = buildGradientClipper(options);
-  const fusable = (resolved.clipType === 'full_model' || resolved.clipType === 'none') && resolved.nonFinite !== 'error';
-  const useFused = (): boolean =>
-    fusable && (tf.getKernel(GRAD_NORMS_KERNEL, tf.getBackend()) as tf.KernelConfig | undefined) !== undefined;
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
-    useFused() ? fusedOutcome(grads, resolved.clipType === 'full_model', resolved.clipValue, resolved.normType) : base.analyse(grads);
-  return clipperFromAnalyse(analyse);
-}
-
-function fusedOutcome(grads: tf.NamedTensorMap, clip: boolean, clipValue: number, p: number): ClipOutcome {
-  const norm = fusedGradNorms(Object.values(grads), p) as tf.Scalar;
-  const finite = tf.cast<tf.Scalar>(tf.isFinite(norm), 'float32');
-  if (!clip) {
-    return { grads, gradScale: null, stats: { norm, finite, clipped: tf.scalar(0) } };
-  }
-  const shifted: tf.Scalar = tf.add(norm, NORM_EPS);
-  const coef: tf.Scalar = tf.div(clipValue, shifted);
-  const clipped = tf.cast(tf.less(coef, 1), 'float32') as tf.Scalar;
-  const gradScale = tf.minimum<tf.Scalar>(coef, 1);
-  return { grads, gradScale, stats: { norm, finite, clipped } };
 }

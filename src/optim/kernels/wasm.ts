@@ -1,5 +1,4 @@
-import { adamFunction } from '../adam.js';
-import { sgdFunction, sgdMomentumFunction } from '../sgd.js';
+import { updateRules } from '../rule.js';
 import { maxAbsFunction, powerSumFunction } from './gradNorms.js';
 
 /** A `WebAssembly.Memory`, as far as the kernels use it. */
@@ -94,6 +93,40 @@ export interface WasmFunction {
   readonly body: readonly number[];
 }
 
+/**
+ * Builds a {@link WasmFunction} whose parameters and locals are named: `params` and `locals` map
+ * names to value types, in order (parameters take indices 0…, locals follow), and `body` receives
+ * the index of every name. No instruction refers to a hand-numbered local.
+ *
+ * @example
+ * ```ts
+ * wasmFunction('twice', { x: F32 }, { y: F32 }, [F32], (at) => [...localGet(at.x), ...localGet(at.x), 0x92]);
+ * ```
+ */
+export function wasmFunction<P extends string, L extends string>(
+  exportName: string,
+  params: Readonly<Record<P, number>>,
+  locals: Readonly<Record<L, number>>,
+  results: readonly number[],
+  body: (at: Readonly<Record<P | L, number>>) => number[],
+): WasmFunction {
+  const paramNames = Object.keys(params) as P[];
+  const localNames = Object.keys(locals) as L[];
+  const at = Object.fromEntries([...paramNames, ...localNames].map((n, i) => [n, i])) as Record<P | L, number>;
+  return {
+    exportName,
+    params: paramNames.map((n) => params[n]),
+    results,
+    locals: localNames.map((n) => locals[n]),
+    body: body(at),
+  };
+}
+
+/** Splats the f32 in local `from` into the v128 local `into` (a constant used by every lane). */
+export function splatLocal(from: number, into: number): number[] {
+  return [...localGet(from), ...f32x4Splat, ...localSet(into)];
+}
+
 /** Encodes a function body: locals grouped one per entry, the instructions, then `end`. */
 export function codeEntry(fn: WasmFunction): number[] {
   const locals = vec(fn.locals.map((type) => [1, type]));
@@ -116,6 +149,8 @@ export const i32Add: number[] = [0x6a];
 export const i32GeU: number[] = [0x4f];
 export const f64Add: number[] = [0xa0];
 export const f32Max: number[] = [0x97];
+/** f32.const with the IEEE 754 bytes of `v`, little-endian. */
+export const f32Const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
 export const blockVoid: number[] = [0x02, 0x40];
 export const loopVoid: number[] = [0x03, 0x40];
 export const end: number[] = [0x0b];
@@ -137,6 +172,10 @@ export const f32x4Mul: number[] = simd(0xe6);
 export const f32x4Div: number[] = simd(0xe7);
 export const f32x4Max: number[] = simd(0xe9);
 export const f64x2Add: number[] = simd(0xf0);
+export const f32x4Lt: number[] = simd(0x43);
+export const f32x4Gt: number[] = simd(0x44);
+export const v128And: number[] = simd(0x4e);
+export const v128Or: number[] = simd(0x50);
 /** i8x16.shuffle moving lanes 2 and 3 of an f32x4 to lanes 0 and 1. */
 export const shuffleHighToLow: number[] = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
 
@@ -176,69 +215,35 @@ export function store(base: number, counter: number, value: readonly number[], k
   return [...localGet(base), ...localGet(counter), ...i32Add, ...value, ...tee, ...v128Store];
 }
 
+/** One exported SIMD function: pointers are byte offsets into the memory, then counts and floats. */
+export type SimdFunction = (...args: number[]) => number;
+
 /**
- * The exports of the SIMD kernel module (see `buildSimdModule`). Pointers are byte offsets into
- * the backend's wasm memory; `nBytes` is a multiple of 16 (whole 4-float vectors).
+ * The exports of the SIMD kernel module (see `buildSimdModule`), by export name: each update
+ * rule's functions (e.g. `sgd`, `adam`, `lion`) and the p-norm sums. Pointers are byte offsets
+ * into the backend's wasm memory; byte counts are multiples of 16 (whole 4-float vectors).
  */
 export interface SimdKernels {
-  readonly sgd: (pIn: number, pOut: number, g: number, nBytes: number, lr: number, wd: number, scale: number) => void;
-  readonly sgdMomentum: (
-    pIn: number,
-    pOut: number,
-    g: number,
-    bIn: number,
-    bOut: number,
-    nBytes: number,
-    lr: number,
-    mu: number,
-    wd: number,
-    scale: number,
-  ) => void;
-  readonly sgdNesterov: (
-    pIn: number,
-    pOut: number,
-    g: number,
-    bIn: number,
-    bOut: number,
-    nBytes: number,
-    lr: number,
-    mu: number,
-    wd: number,
-    scale: number,
-  ) => void;
-  readonly adam: (
-    pIn: number,
-    pOut: number,
-    g: number,
-    mIn: number,
-    mOut: number,
-    vIn: number,
-    vOut: number,
-    nBytes: number,
-    stepSize: number,
-    b1: number,
-    c1: number,
-    b2: number,
-    c2: number,
-    eps: number,
-    invSqrtBc2: number,
-    decayMul: number,
-    coupledWd: number,
-    scale: number,
-  ) => void;
   readonly sumAbs: (ptr: number, nBytes: number) => number;
   readonly sumSquares: (ptr: number, nBytes: number) => number;
   readonly sumCubes: (ptr: number, nBytes: number) => number;
   readonly maxAbs: (ptr: number, nBytes: number) => number;
+  readonly [exportName: string]: SimdFunction;
+}
+
+/** The export `name` of a SIMD module; a missing export is a programming error. */
+export function simdExport(kernels: SimdKernels, exportName: string): SimdFunction {
+  const fn = kernels[exportName];
+  if (fn === undefined) throw new Error(`SIMD module has no export '${exportName}'`);
+  return fn;
 }
 
 /** The functions of the SIMD kernel module, in export order. */
 export function simdKernelFunctions(): WasmFunction[] {
+  // Rules may share functions (Adam and AdamW both use `adam`): one export per name.
+  const ruleFunctions = new Map(updateRules().flatMap((rule) => (rule.wasmFunctions?.() ?? []).map((f) => [f.exportName, f] as const)));
   return [
-    sgdFunction(),
-    sgdMomentumFunction(false),
-    sgdMomentumFunction(true),
-    adamFunction(),
+    ...ruleFunctions.values(),
     powerSumFunction('sumAbs'),
     powerSumFunction('sumSquares'),
     powerSumFunction('sumCubes'),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamGroupUpdate } from '../../../src/optim/adam.js';
 import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
-import type { AdamHyperparams } from '../../../src/optim/rule.js';
+import type { AdamHyperparams } from '../../../src/optim/adam.js';
 import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 import { adamReference } from './referenceUpdates.js';
 
@@ -19,16 +19,16 @@ function runFused(hyper: AdamHyperparams, applies: readonly (number | null)[], s
   const grads = tensors(SHAPES, randomArrays(SHAPES, 12));
   const m = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
   const v = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
-  const step = tf.tidy(() => tf.variable(tf.scalar(0)));
+  const steps = SHAPES.map(() => tf.tidy(() => tf.variable(tf.scalar(0))));
   const gradScale = scale === null ? null : tf.scalar(scale);
   const flags = applies.map((a) => (a === null ? null : tf.scalar(a)));
   const syncs = countSyncs(() => {
     flags.forEach((apply) => {
-      fusedAdamGroupUpdate({ params, grads, m, v, step }, hyper, { gradScale, apply });
+      fusedAdamGroupUpdate({ params, grads, m, v, steps, hostSteps: steps.map(() => 1) }, hyper, { gradScale, apply });
     });
   });
-  const out = { params: params.map((p) => Array.from(p.dataSync())), step: step.dataSync()[0], syncs };
-  tf.dispose([...params, ...grads, ...m, ...v, step, ...flags.filter((f) => f !== null), ...(gradScale === null ? [] : [gradScale])]);
+  const out = { params: params.map((p) => Array.from(p.dataSync())), step: steps[0]?.dataSync()[0], syncs };
+  tf.dispose([...params, ...grads, ...m, ...v, ...steps, ...flags.filter((f) => f !== null), ...(gradScale === null ? [] : [gradScale])]);
   return { ...out, leaked: tf.memory().numTensors - before };
 }
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { buildGradientClipper, type ClipperOptions } from '../../../src/optim/clip.js';
-import { fusedGradientClipper } from '../../../src/optim/kernels/gradNorms.js';
 import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
 import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors } from './kernelTestKit.js';
 
@@ -15,7 +14,7 @@ const OPTIONS: ClipperOptions[] = [
 
 /** analyse() of a clipper as plain numbers: gradients, scale and statistics. */
 function outcome(options: ClipperOptions, fused: boolean): { values: number[]; syncs: number } {
-  const clipper = fused ? fusedGradientClipper(options) : buildGradientClipper(options);
+  const clipper = buildGradientClipper(options, { fused });
   const grads = Object.fromEntries(tensors(SHAPES, randomArrays(SHAPES, 41)).map((t, i) => [`w${i}`, t]));
   let held: tf.Tensor[] = [];
   const syncs = countSyncs(() => {
@@ -30,7 +29,7 @@ function outcome(options: ClipperOptions, fused: boolean): { values: number[]; s
   return { values, syncs };
 }
 
-describe.each(BACKENDS)('fusedGradientClipper on %s', (backendName) => {
+describe.each(BACKENDS)('buildGradientClipper with the fused norm on %s', (backendName) => {
   beforeAll(async () => {
     registerFusedKernels();
     await tf.setBackend(backendName);
@@ -40,7 +39,7 @@ describe.each(BACKENDS)('fusedGradientClipper on %s', (backendName) => {
   });
 
   describe.each(OPTIONS)('having options %j', (options) => {
-    it('should give the same gradients, scale and statistics as buildGradientClipper, with no sync and no leak', () => {
+    it('should give the same gradients, scale and statistics as the plain-ops clipper, with no sync and no leak', () => {
       const before = tf.memory().numTensors;
       const fused = outcome(options, true);
       const reference = outcome(options, false);

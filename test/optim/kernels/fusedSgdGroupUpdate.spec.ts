@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { registerFusedKernels } from '../../../src/optim/kernels/registry.js';
-import type { SgdHyperparams, StepControl } from '../../../src/optim/rule.js';
+import type { StepControl } from '../../../src/optim/rule.js';
+import type { SgdHyperparams } from '../../../src/optim/sgd.js';
 import { fusedSgdGroupUpdate } from '../../../src/optim/sgd.js';
 import { BACKENDS, countSyncs, maxRelDiff, randomArrays, SHAPES, tensors, variables } from './kernelTestKit.js';
 import { sgdReference } from './referenceUpdates.js';

@@ -40,12 +40,13 @@ describe.each(BACKENDS)('fused kernels on %s with tensors larger than a staging 
     const run = (update: typeof adamGroupUpdateOps): number[] => {
       const params = variables(BIG, randomArrays(BIG, 53));
       const [m, v] = [0, 1].map(() => BIG.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))))) as [tf.Variable[], tf.Variable[]];
-      const step = tf.tidy(() => tf.variable(tf.scalar(0)));
+      const steps = BIG.map(() => tf.tidy(() => tf.variable(tf.scalar(0))));
       const grads = tensors(BIG, randomArrays(BIG, 54));
       const hyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled: true };
-      for (let i = 0; i < 2; i++) update({ params, grads, m, v, step }, hyper, { gradScale: null, apply: null });
+      for (let i = 0; i < 2; i++)
+        update({ params, grads, m, v, steps, hostSteps: steps.map(() => i + 1) }, hyper, { gradScale: null, apply: null });
       const out = [...params, ...m, ...v].flatMap((x) => Array.from(x.dataSync()));
-      tf.dispose([...params, ...m, ...v, step, ...grads]);
+      tf.dispose([...params, ...m, ...v, ...steps, ...grads]);
       return out;
     };
     expect(maxRelDiff(run(fusedAdamGroupUpdate), run(adamGroupUpdateOps))).toBeLessThan(1e-5);

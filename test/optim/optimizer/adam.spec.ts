@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import type { GroupUpdates } from '../../../src/optim/rule.js';
 import { SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
-let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
+let fused: boolean = IMPLEMENTATIONS[0]![1];
 
 let numTensors = 0;
 beforeEach(() => {
@@ -42,7 +41,7 @@ function torchAdam(
 function runOurs(algorithm: 'Adam' | 'AdamW', grads: readonly number[], wd: number): number[] {
   const p = tf.tidy(() => tf.variable(tf.scalar(1), true, `adam_${algorithm}_${wd}`));
   const optimizer = new SolverOptimizer({
-    selectUpdates,
+    fused,
     algorithm,
     groups: [{ params: [p], lr: 0.1, weightDecay: wd }],
     betas: [0.9, 0.999],
@@ -63,7 +62,7 @@ const GRADS = [0.5, -0.2, 1.0];
 
 describe.each(IMPLEMENTATIONS)('SolverOptimizer (Adam, AdamW) with %s', (_label, select) => {
   beforeEach(() => {
-    selectUpdates = select;
+    fused = select;
   });
   describe.each<['Adam' | 'AdamW', boolean]>([
     ['Adam', false],

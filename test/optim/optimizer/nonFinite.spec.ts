@@ -2,12 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../../src/errors.js';
 import type { NonFinitePolicy } from '../../../src/optim/clip.js';
-import type { GroupUpdates } from '../../../src/optim/rule.js';
 import { type OptimizerAlgorithm, SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
-let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
+let fused: boolean = IMPLEMENTATIONS[0]![1];
 
 let numTensors = 0;
 beforeEach(() => {
@@ -17,12 +16,28 @@ afterEach(() => {
   expect(tf.memory().numTensors).toBe(numTensors);
 });
 
+/** How many times `fn` read tensor data from the backend (`readSync`/`read`: every dataSync and data goes through them). */
+function countReads(fn: () => void): number {
+  const backend = tf.backend() as unknown as { readSync: (...a: unknown[]) => unknown; read: (...a: unknown[]) => unknown };
+  const { readSync, read } = backend;
+  let count = 0;
+  backend.readSync = (...a) => ((count += 1), readSync.apply(backend, a));
+  backend.read = (...a) => ((count += 1), read.apply(backend, a));
+  try {
+    fn();
+  } finally {
+    backend.readSync = readSync;
+    backend.read = read;
+  }
+  return count;
+}
+
 /** Two variables, one good step, then a step where `nf_w` gets `bad`. */
 async function scenario(algorithm: OptimizerAlgorithm, nonFinite: NonFinitePolicy, bad: number) {
   const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `nf_w_${algorithm}_${nonFinite}_${bad}`));
   const b = tf.tidy(() => tf.variable(tf.tensor1d([3]), true, `nf_b_${algorithm}_${nonFinite}_${bad}`));
   const optimizer = new SolverOptimizer({
-    selectUpdates,
+    fused,
     algorithm,
     groups: [{ params: [w, b] }],
     lr: 0.1,
@@ -42,7 +57,7 @@ async function scenario(algorithm: OptimizerAlgorithm, nonFinite: NonFinitePolic
 
 describe.each(IMPLEMENTATIONS)('SolverOptimizer non-finite gradients with %s', (_label, select) => {
   beforeEach(() => {
-    selectUpdates = select;
+    fused = select;
   });
   describe.each<[OptimizerAlgorithm, number]>([
     ['SGD', NaN],
@@ -81,15 +96,24 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer non-finite gradients with %s', (
     describe('when a gradient is NaN', () => {
       it('should throw SolverError(nonFinite) naming the variable, weights untouched', async () => {
         const s = await scenario('SGD', 'error', NaN);
+        let syncs = -1;
+        // The step itself neither throws nor reads the device: it is skipped on the device.
+        syncs = countReads(() => {
+          s.apply([1, 1], [NaN]);
+        });
+        expect(syncs).toBe(0);
         let error: unknown;
         try {
-          s.apply([1, 1], [NaN]);
+          await s.optimizer.settle((n) => `layer:${n}`);
         } catch (e) {
           error = e;
         }
         expect(SolverError.is(error, 'nonFinite')).toBe(true);
-        expect((error as Error).message).toContain(`gradient of '${s.b.name}' is not finite`);
+        expect((error as Error).message).toContain(`gradient of 'layer:${s.b.name}' is not finite`);
         expect([Array.from(s.w.dataSync()), Array.from(s.b.dataSync())]).toEqual(s.params);
+        // Raised once: the next settle after a finite step passes.
+        s.apply([1, 1], [1]);
+        await s.optimizer.settle();
         s.optimizer.dispose();
         tf.dispose([s.w, s.b]);
       });
@@ -112,7 +136,7 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer non-finite gradients with %s', (
     describe('when a gradient is NaN', () => {
       it('should still skip by default (the guard runs without clipping)', () => {
         const w = tf.tidy(() => tf.variable(tf.tensor1d([1]), true, 'guard_only'));
-        const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [w] }], lr: 0.1 });
+        const optimizer = new SolverOptimizer({ fused, groups: [{ params: [w] }], lr: 0.1 });
         tf.tidy(() => {
           optimizer.applyGradients({ guard_only: tf.tensor1d([NaN]) });
         });

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import type { GroupUpdates } from '../../../src/optim/rule.js';
 import { SolverOptimizer } from '../../../src/optim/SolverOptimizer.js';
 import { IMPLEMENTATIONS } from './implementations.js';
 
 /** The implementation the current describe.each block runs with (set in its beforeEach). */
-let selectUpdates: (backendName: string) => GroupUpdates = IMPLEMENTATIONS[0]![1];
+let fused: boolean = IMPLEMENTATIONS[0]![1];
 
 let numTensors = 0;
 beforeEach(() => {
@@ -18,7 +17,7 @@ afterEach(() => {
 /** Applies a constant gradient `g` to one scalar variable for each LR in `lrs`; returns p after each step. */
 function runScalar(options: { momentum: number; nesterov?: boolean; weightDecay?: number }, lrs: readonly number[], g = 1): number[] {
   const p = tf.tidy(() => tf.variable(tf.scalar(1), true, `p_${Math.random()}`));
-  const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [p], lr: lrs[0]! }], ...options });
+  const optimizer = new SolverOptimizer({ fused, groups: [{ params: [p], lr: lrs[0]! }], ...options });
   const out: number[] = [];
   for (const lr of lrs) {
     optimizer.setLearningRates([lr]);
@@ -34,7 +33,7 @@ function runScalar(options: { momentum: number; nesterov?: boolean; weightDecay?
 
 describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select) => {
   beforeEach(() => {
-    selectUpdates = select;
+    fused = select;
   });
   describe('having momentum 0.9 and a constant gradient 1', () => {
     describe('when the LR drops from 0.1 to 0.01 after two steps', () => {
@@ -94,7 +93,7 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
         const ours = tf.variable(init, true, `ours_${nesterov}`);
         const ref = tf.variable(init, true, `ref_${nesterov}`);
         const loss = (w: tf.Variable) => () => tf.sum<tf.Scalar>(tf.square(tf.sub(tf.mul(w, w), target)));
-        const optimizer = new SolverOptimizer({ selectUpdates, groups: [{ params: [ours] }], lr: 0.01, momentum: 0.9, nesterov });
+        const optimizer = new SolverOptimizer({ fused, groups: [{ params: [ours] }], lr: 0.01, momentum: 0.9, nesterov });
         const reference = tf.train.momentum(0.01, 0.9, nesterov);
         for (let i = 0; i < 20; i++) {
           optimizer.minimize(loss(ours), false, [ours]);
@@ -121,7 +120,7 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
         const a = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_a'));
         const b = tf.tidy(() => tf.variable(tf.scalar(1), true, 'group_b'));
         const optimizer = new SolverOptimizer({
-          selectUpdates,
+          fused,
           groups: [
             { params: [a], lr: 0.1 },
             { params: ['group_b'], lr: 0.2, weightDecay: 0.5 },
@@ -152,7 +151,7 @@ describe.each(IMPLEMENTATIONS)('SolverOptimizer (SGD) with %s', (_label, select)
     it('should never read a tensor back from the device', () => {
       const p = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'nosync'));
       const optimizer = new SolverOptimizer({
-        selectUpdates,
+        fused,
         groups: [{ params: [p] }],
         lr: 0.1,
         momentum: 0.9,

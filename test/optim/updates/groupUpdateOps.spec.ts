@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { adamGroupUpdateOps } from '../../../src/optim/adam.js';
-import { selectGroupUpdates } from '../../../src/optim/rule.js';
 import { sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 
 let numTensors = 0;
@@ -63,7 +62,7 @@ describe(adamGroupUpdateOps, () => {
         const step = tf.tidy(() => tf.variable(tf.scalar(0)));
         tf.tidy(() => {
           adamGroupUpdateOps(
-            { params: [p], grads: [tf.tensor1d([3])], m: [m], v: [v], step },
+            { params: [p], grads: [tf.tensor1d([3])], m: [m], v: [v], steps: [step], hostSteps: [1] },
             { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true },
             { gradScale: null, apply: tf.scalar(0) },
           );
@@ -81,7 +80,7 @@ describe(adamGroupUpdateOps, () => {
         const step = tf.tidy(() => tf.variable(tf.scalar(0)));
         tf.tidy(() => {
           adamGroupUpdateOps(
-            { params: [p], grads: [tf.tensor1d([4])], m: [m], v: [v], step },
+            { params: [p], grads: [tf.tensor1d([4])], m: [m], v: [v], steps: [step], hostSteps: [1] },
             { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false },
             { gradScale: tf.scalar(0.5), apply: null },
           );
@@ -92,14 +91,6 @@ describe(adamGroupUpdateOps, () => {
         expect(p.dataSync()[0]).toBeCloseTo(0.9, 6);
         tf.dispose([p, m, v, step]);
       });
-    });
-  });
-});
-
-describe(selectGroupUpdates, () => {
-  describe('having a backend without its own kernels', () => {
-    it('should give the plain-ops updates', () => {
-      expect(selectGroupUpdates('webgl')).toEqual({ sgd: sgdGroupUpdateOps, adam: adamGroupUpdateOps });
     });
   });
 });

@@ -1,7 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
 import type { DataId, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { KernelMemory } from './shared.js';
 import { isWasmMemory, type SimdKernels, type SimdStaging, type WasmMemory } from './wasm.js';
+
+/**
+ * Every private tfjs internal the fused kernels use is in this file: the cpu backend's data store
+ * (`backend.data.get(dataId).values`), the wasm backend's heap (`wasm.HEAPU8`, `wasm.asm.memory`),
+ * its `dataIdMap` (byte offsets), `makeOutput`, and the backends' `incRef`/`refCount`. They were
+ * read from tfjs 4.22; another version may move them, so the fused kernels run only on the
+ * version below and every other version takes the plain-ops path (with one warning).
+ */
+export const TFJS_INTERNALS_VERSION = '4.22.';
+
+/**
+ * Where the running tfjs versions are read (`tf.version`: tfjs-core and tfjs-backend-cpu).
+ * A seam for tests, which replace `read` to fake another version.
+ */
+export const tfjsVersions: { read: () => Readonly<Record<string, string>> } = {
+  read: () => {
+    const all = tf.version as Readonly<Record<string, string | undefined>>;
+    return { 'tfjs-core': tf.version_core, 'tfjs-backend-cpu': all['tfjs-backend-cpu'] ?? tf.version_core };
+  },
+};
+
+let warned = false;
+
+/**
+ * True when the running tfjs is the version the internals above were written for (4.22.x).
+ * Otherwise logs one warning (once per process) and returns false: the caller then runs the
+ * plain-ops path, which uses only public tfjs API.
+ */
+export function tfjsInternalsSupported(): boolean {
+  const other = Object.entries(tfjsVersions.read()).filter(([, v]) => !v.startsWith(TFJS_INTERNALS_VERSION));
+  if (other.length === 0) return true;
+  if (!warned) {
+    warned = true;
+    console.warn(
+      `tfjs-solver: fused optimizer kernels are written for tfjs ${TFJS_INTERNALS_VERSION}x, found ` +
+        `${other.map(([k, v]) => `${k} ${v}`).join(', ')}; using the plain-ops updates (slower, same results)`,
+    );
+  }
+  return false;
+}
 
 /** The reference counting every tfjs backend implements (`KernelBackend.incRef`/`refCount`). */
 export interface RefCounted {
