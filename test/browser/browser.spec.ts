@@ -98,13 +98,10 @@ suite('the solver in headless Chromium', () => {
 
     beforeAll(async () => {
       try {
-        r = (await page.page.evaluate(
-          async ([name, errorPolicy]) => {
-            const api = (globalThis as unknown as { solverTest: { runAll(b: string, e: boolean): Promise<unknown> } }).solverTest;
-            return api.runAll(name, errorPolicy);
-          },
-          [backend, backend !== 'webgpu'] as const,
-        )) as PageResults;
+        r = (await page.page.evaluate(async (name) => {
+          const api = (globalThis as unknown as { solverTest: { runAll(b: string): Promise<unknown> } }).solverTest;
+          return api.runAll(name);
+        }, backend)) as PageResults;
       } catch (e) {
         throw new Error(`${String(e)}\npage log:\n${page.log.join('\n')}`);
       }
@@ -152,8 +149,6 @@ suite('the solver in headless Chromium', () => {
       expect([n.skipSkipped, n.skipTotal]).toEqual([1, 1]);
       expect(n.skipResumed).toBe(true);
       expect(n.tensorsAfter).toBe(n.tensorsBefore);
-      // webgpu's `error` policy is checked last, on its own (see the end of this file).
-      if (backend === 'webgpu') return;
       expect(n.errorFiniteOk).toBe('ok');
       expect(n.errorKind).toBe('nonFinite');
       expect(n.errorMessage).toMatch(/nonfinite\d+\/w/);
@@ -185,25 +180,4 @@ suite('the solver in headless Chromium', () => {
       expect(m.fused.tensorGrowth).toBe(0);
     });
   });
-
-  // KNOWN BUG (the `error` policy reads its flag with dataSync, which on webgpu in Chromium returns
-  // zeros, so a finite step throws; later the WebGPU instance is lost). Runs last because it breaks
-  // the page's GPU state. `it.failing` passes while the bug is there and fails once it is fixed:
-  // then turn it into a plain `it`.
-  it.failing(
-    'should refuse a NaN step under `error` on webgpu and accept a finite one',
-    async () => {
-      const n = await page.page.evaluate(async () => {
-        const api = (
-          globalThis as unknown as { solverTest: { useBackend(b: string): Promise<string>; nonFiniteRun(): Promise<NonFiniteResult> } }
-        ).solverTest;
-        await api.useBackend('webgpu');
-        return api.nonFiniteRun();
-      });
-      expect(n.errorFiniteOk).toBe('ok');
-      expect(n.errorKind).toBe('nonFinite');
-      expect(n.errorKeptState).toBe(true);
-    },
-    120_000,
-  );
 });

@@ -92,11 +92,11 @@ async function trainAll(): Promise<Record<string, { losses: number[]; tensors: n
 }
 
 /** Everything the test checks on one backend, in one call. */
-async function runAll(backend: string, errorPolicy: boolean): Promise<object> {
+async function runAll(backend: string): Promise<object> {
   const active = await useBackend(backend);
   const fixed = await fixedAll(false);
   const train = await trainAll();
-  const nonFinite = await nonFiniteRun(errorPolicy);
+  const nonFinite = await nonFiniteRun();
   const norms = await normRun();
   const measure = await measureStep(5, 3);
   return { active, fixed, train, nonFinite, norms, measure };
