@@ -185,8 +185,23 @@ function sameBits(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 }
 
-/** Shapes the norm kernel must read right: packed layouts differ by rank and by dimensions of size 1. */
-export const NORM_SHAPES: readonly number[][] = [[37, 1], [1, 29], [3, 1, 5], [2, 3, 4, 5], [7], [], [130, 9], [3000]];
+/**
+ * Shapes the norm kernel must read right: packed layouts differ by rank and by dimensions of size 1.
+ * Ten tensors: more than one reduction program takes (8 on webgl, 7 on webgpu), so the second level
+ * and the per-tensor concatenation run too.
+ */
+export const NORM_SHAPES: readonly number[][] = [
+  [37, 1],
+  [1, 29],
+  [3, 1, 5],
+  [2, 3, 4, 5],
+  [7],
+  [],
+  [130, 9],
+  [3000],
+  [5, 5],
+  [2, 2, 2, 1],
+];
 
 /** fusedGradNorms of gradients of {@link NORM_SHAPES} for p = 1, 2, 3, ∞, global and per tensor, from three producers. */
 export async function normRun(): Promise<Record<string, number[]>> {
