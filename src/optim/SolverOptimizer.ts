@@ -1,21 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { optimizerConfig, optionsFromConfig } from './buildOptimizer.js';
-import { buildGradientClipper, type Clipper, type ClipperOptions, type NonFinitePolicy, withStats } from './clip.js';
+import { optimizerConfig, optionsFromConfig, type ResolvedOptimizerOptions, resolveOptimizerOptions } from './buildOptimizer.js';
+import type { Clipper, ClipperOptions, NonFinitePolicy } from './clip.js';
 import type { ParamGroup } from './groups.js';
 import { fusedKernelsReady } from './kernels/registry.js';
-import {
-  lookupVariable,
-  OptimizerSlots,
-  type RuleOptions,
-  ruleNamed,
-  SKIPPED_KEY,
-  slotNames,
-  type StepControl,
-  toGradientMap,
-  type UpdateRule,
-  validateState,
-} from './rule.js';
+import { scalarInMemory } from './kernels/tfjsInternals.js';
+import { lookupVariable, OptimizerSlots, SKIPPED_KEY, slotNames, type StepControl, toGradientMap, validateState } from './rule.js';
 
 /** One parameter group as the optimizer holds it: variable names and current hyperparameters. */
 export interface OptimizerGroup {
@@ -89,73 +79,6 @@ export interface SolverOptimizerOptions {
   readonly fused?: boolean;
 }
 
-/** Everything SolverOptimizer needs, validated, with defaults filled in. */
-export interface ResolvedOptimizerOptions {
-  readonly algorithm: string;
-  readonly rule: UpdateRule;
-  /** The rule's hyperparameters (without the per-group LR and decay). */
-  readonly hyper: object;
-  /** The rule options as given, stored in the config. */
-  readonly ruleOptions: RuleOptions;
-  readonly groups: OptimizerGroup[];
-  readonly clip: ClipperOptions | null;
-  /** The policy the step follows: the clip options' when given, else `nonFinite` (default `skip`). */
-  readonly nonFinite: NonFinitePolicy;
-  readonly clipper: Required<Clipper>;
-  readonly reducer: GradientReducerLike | null;
-  readonly fused: boolean;
-}
-
-/**
- * Validates SolverOptimizer's options and fills in the defaults.
- *
- * @throws SolverError('argument') naming the option or group, echoing the value, stating the rule.
- */
-export function resolveOptimizerOptions(options: SolverOptimizerOptions): ResolvedOptimizerOptions {
-  const algorithm: string = options.algorithm ?? 'SGD';
-  const rule = ruleNamed(algorithm);
-  const ruleOptions: RuleOptions = {
-    ...(options.momentum === undefined ? {} : { momentum: options.momentum }),
-    ...(options.nesterov === undefined ? {} : { nesterov: options.nesterov }),
-    ...(options.betas === undefined || options.betas === null ? {} : { betas: options.betas }),
-    ...(options.eps === undefined ? {} : { eps: options.eps }),
-  };
-  const hyper = rule.resolve(ruleOptions);
-  const clip = options.clip ?? null;
-  const nonFinite = (options.clipper === undefined ? clip?.nonFinite : undefined) ?? options.nonFinite ?? 'skip';
-  const fused = options.fused ?? true;
-  // Built once: the clipper measures the global norm with the fused kernel on cpu/wasm (unless
-  // `fused` is false) and with plain ops elsewhere, decided at each call.
-  const base = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite }, { fused });
-  const clipper = withStats(base, nonFinite);
-  const groups = resolveGroups(options);
-  return { algorithm, rule, hyper, ruleOptions, groups, clip, nonFinite, clipper, reducer: options.reducer ?? null, fused };
-}
-
-function resolveGroups(options: SolverOptimizerOptions): OptimizerGroup[] {
-  const seen = new Set<string>();
-  return options.groups.map((group, i) => {
-    const lr = group.lr ?? options.lr;
-    const weightDecay = group.weightDecay ?? options.weightDecay ?? 0;
-    if (lr === undefined || !(Number.isFinite(lr) && lr >= 0)) {
-      fail(`groups[${i}].lr: got ${String(lr)}, expected a finite number >= 0 (set it on the group or pass lr)`);
-    }
-    if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) {
-      fail(`groups[${i}].weightDecay: got ${weightDecay}, expected a finite number >= 0`);
-    }
-    const names = group.params.map((p) => (typeof p === 'string' ? p : p.name));
-    for (const name of names) {
-      if (seen.has(name)) fail(`groups[${i}]: variable '${name}' is already in an earlier group; each variable belongs to one group`);
-      seen.add(name);
-    }
-    return { names, baseLr: lr, lr, weightDecay };
-  });
-}
-
-function fail(message: string): never {
-  throw new SolverError('argument', message);
-}
-
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
 /** The brand every SolverOptimizer carries, shared by every copy of this library in a process. */
@@ -204,6 +127,8 @@ export class SolverOptimizer extends tf.Optimizer {
   private readonly hostSteps = new Map<string, number>();
   /** Saved variable name → current one, for state saved before a model was reloaded (fromConfig). */
   private renames = new Map<string, string>();
+  /** True when fused steps advanced the host's counts but not the device's step slots. */
+  private deviceStepsStale = false;
   /** Skipped steps the host counts have accounted for (see settle). */
   private knownSkipped = 0;
   /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
@@ -287,7 +212,7 @@ export class SolverOptimizer extends tf.Optimizer {
    * @throws SolverError('nonFinite') under the `error` policy.
    */
   public async settle(displayName: (variableName: string) => string = (n) => n): Promise<void> {
-    if (this.opts.rule.countsSteps && this.stats !== null) await this.settleSteps();
+    if (this.opts.rule.countsSteps && this.stats !== null && !this.deviceStepsStale) await this.settleSteps();
     const seen = this.nonFiniteSeen;
     if (seen === null) return;
     const flags = await seen.data();
@@ -311,6 +236,7 @@ export class SolverOptimizer extends tf.Optimizer {
    */
   public override async getWeights(): Promise<NamedTensor[]> {
     const slots = this.slotNames();
+    this.writeDeviceSteps();
     this.savedIterations?.tensor.dispose();
     this.savedIterations = await this.saveIterations();
     return [this.savedIterations, ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
@@ -365,7 +291,8 @@ export class SolverOptimizer extends tf.Optimizer {
   private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
     const { rule, hyper, nonFinite } = this.opts;
     const backendName = tf.getBackend();
-    const update = (this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined) ?? rule.update;
+    const fused = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
+    const update = fused ?? rule.update;
     const reduced = this.opts.reducer === null ? grads : this.opts.reducer.reduce(grads);
     if (nonFinite === 'error') this.recordNonFinite(reduced);
     const outcome = this.opts.clipper.analyse(reduced);
@@ -373,18 +300,25 @@ export class SolverOptimizer extends tf.Optimizer {
     const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });
     const newTotal = tf.add(total, skipped);
-    const stepsExact = rule.countsSteps && apply !== null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
+    // On cpu/wasm the flag is in memory already (not a device sync): the host's counts stay exact.
+    const applied = !rule.countsSteps || fused === undefined || apply === null ? null : scalarInMemory(apply) !== 0;
+    if (rule.countsSteps && fused === undefined) this.writeDeviceSteps();
+    const stepsExact = rule.countsSteps && apply !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
     const control: StepControl = { gradScale: outcome.gradScale, apply, stepsExact };
     const slotSpecs = rule.slots(hyper);
     for (const group of this.opts.groups) {
       const names = group.names.filter((n) => outcome.grads[n] !== undefined);
       if (names.length === 0) continue;
       const steps = names.map((n) => (this.hostSteps.get(n) ?? 0) + 1);
-      const slots = slotSpecs.map((s) => names.map((n) => this.slots.get({ key: `${n}/${s.name}`, like: s.scalar === true ? null : n })));
+      // The fused updates keep no device step counts (the host's are exact): no slot for them.
+      const specs = fused === undefined ? slotSpecs : slotSpecs.filter((s) => s.scalar !== true);
+      const slots = specs.map((s) => names.map((n) => this.slots.get({ key: `${n}/${s.name}`, like: s.scalar === true ? null : n })));
       const tensors = { names, params: names.map(lookupVariable), grads: names.map((n) => outcome.grads[n] as tf.Tensor), slots, steps };
       update(tensors, { ...hyper, lr: group.lr, weightDecay: group.weightDecay }, control);
-      if (rule.countsSteps) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
+      if (rule.countsSteps && applied !== false) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
     }
+    if (applied !== null) this.deviceStepsStale = true;
+    if (applied === false) this.knownSkipped += 1;
     total.assign(newTotal);
     return { gradNorm: outcome.stats.norm, clipped: outcome.stats.clipped, skipped };
   }
@@ -410,6 +344,15 @@ export class SolverOptimizer extends tf.Optimizer {
     await this.readSteps();
   }
 
+  /** After fused steps: writes the host's counts into the step slots (uploads, no sync). */
+  private writeDeviceSteps(): void {
+    if (!this.deviceStepsStale) return;
+    this.deviceStepsStale = false;
+    tf.tidy(() => {
+      for (const name of this.covered) this.slots.get({ key: `${name}/step`, like: null }).assign(tf.scalar(this.hostSteps.get(name) ?? 0));
+    });
+  }
+
   /** Sets the host's step counts (and the skipped count they reflect) from the device's. */
   private async readSteps(): Promise<void> {
     const names = [...this.covered];
@@ -420,6 +363,7 @@ export class SolverOptimizer extends tf.Optimizer {
     steps.dispose();
     names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
     this.knownSkipped = values[names.length] ?? 0;
+    this.deviceStepsStale = false;
   }
 
   /** A slot key `<saved variable>/<slot>` with the variable's current name. */

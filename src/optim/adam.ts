@@ -44,10 +44,12 @@ export interface AdamHyperparams extends AdamOptions {
 
 /**
  * One group's tensors for Adam/AdamW. Steps are counted per parameter, as PyTorch does: a
- * parameter without a gradient on a step does not advance its own count. `steps[i]` is the
- * scalar variable counting the updates applied to `params[i]`; the update adds `apply` to it (a
- * skipped step does not count). `hostSteps[i]` is the host's count after this step (1-based),
- * from which the bias corrections are computed in float64; see {@link StepControl.stepsExact}.
+ * parameter without a gradient on a step does not advance its own count. `hostSteps[i]` is the
+ * host's number for this step of `params[i]` (1-based), from which the bias corrections are
+ * computed in float64. `steps[i]` is the scalar variable counting on the device; the plain-ops
+ * update adds `apply` to it and uses it only when `control.stepsExact` says the host's count may
+ * be off. The fused update does not touch it: on cpu and wasm the optimizer knows at once whether
+ * a step applied, so the host's count is always exact there.
  */
 export interface AdamGroupTensors {
   readonly params: readonly tf.Variable[];
@@ -189,33 +191,13 @@ export function adamLoop(a: AdamArrays, k: AdamConstants, from: number, to: numb
  */
 export function adamFunction(): WasmFunction {
   const pointers = { pIn: I32, pOut: I32, g: I32, mIn: I32, mOut: I32, vIn: I32, vOut: I32, nBytes: I32 };
-  const floats = {
-    stepSizeIn: F32,
-    b1In: F32,
-    c1In: F32,
-    b2In: F32,
-    c2In: F32,
-    epsIn: F32,
-    invSqrtBc2In: F32,
-    decayMulIn: F32,
-    coupledWdIn: F32,
-    scaleIn: F32,
-  };
-  const constants = {
-    stepSize: V128,
-    b1: V128,
-    c1: V128,
-    b2: V128,
-    c2: V128,
-    eps: V128,
-    invSqrtBc2: V128,
-    decayMul: V128,
-    coupledWd: V128,
-    scale: V128,
-  };
+  const names = ['stepSize', 'b1', 'c1', 'b2', 'c2', 'eps', 'invSqrtBc2', 'decayMul', 'coupledWd', 'scale'] as const;
+  type Name = (typeof names)[number];
+  const floats = Object.fromEntries(names.map((n) => [`${n}In`, F32])) as Record<`${Name}In`, number>;
+  const constants = Object.fromEntries(names.map((n) => [n, V128])) as Record<Name, number>;
   const locals = { counter: I32, ...constants, p: V128, d: V128, m: V128, v: V128 };
   return wasmFunction('adam', { ...pointers, ...floats }, locals, [], (at) => {
-    const splats = (Object.keys(constants) as (keyof typeof constants)[]).flatMap((c) => splatLocal(at[`${c}In`], at[c]));
+    const splats = names.flatMap((c) => splatLocal(at[`${c}In`], at[c]));
     const mul = (a: number, b: number): number[] => [...localGet(a), ...localGet(b), ...f32x4Mul];
     const counter = at.counter;
     const body = [
@@ -251,16 +233,17 @@ export function adamFunction(): WasmFunction {
   });
 }
 
-/** Attributes of the fused Adam group kernel (the group's {@link AdamHyperparams} plus the count). */
+/** Attributes of the fused Adam group kernel: the group's {@link AdamHyperparams}, the count, each parameter's step number. */
 export interface AdamGroupAttrs extends AdamHyperparams {
   readonly count: number;
+  readonly steps: readonly number[];
 }
 
 /**
- * The fused Adam/AdamW kernel: inputs `p_i, g_i, m_i, v_i` and each parameter's step count `s_i`
- * (a scalar), optional scalars `gradScale` and `apply`; outputs new params, m, v, then the new
- * counts (`s_i + 1`). Each count is read from memory, so the bias corrections are computed per
- * parameter in float64. `apply` = 0 returns every input unchanged, the counts included.
+ * The fused Adam/AdamW kernel: inputs `p_i, g_i, m_i, v_i`, optional scalars `gradScale` and
+ * `apply`; attribute `steps[i]`, parameter i's step number if this step applies; outputs new
+ * params, m, v. The bias corrections are computed per parameter in float64. `apply` = 0 returns
+ * every input unchanged.
  *
  * @param memoryOf how this backend's tensors are read and written.
  */
@@ -272,26 +255,20 @@ export function adamGroupKernel(memoryOf: (backend: unknown) => KernelMemory): K
     const gs = groupInputs(inputs, 'g', a.count);
     const ms = groupInputs(inputs, 'm', a.count);
     const vs = groupInputs(inputs, 'v', a.count);
-    const ss = groupInputs(inputs, 's', a.count);
     checkGroup(ps, { g: gs, m: ms, v: vs });
     const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
     const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
     if (apply === 0) {
-      return [...ps, ...ms, ...vs, ...ss].map((t) => mem.alias(t));
+      return [...ps, ...ms, ...vs].map((t) => mem.alias(t));
     }
     const outs = [ps, ms, vs].map((list) => list.map((x) => mem.updated(x)));
     const [pOuts, mOuts, vOuts] = outs as [TensorInfo[], TensorInfo[], TensorInfo[]];
-    const stepOuts = ss.map((stepInfo, i) => {
-      // Each parameter's own step count, read from memory: the bias corrections use it in float64.
-      const t = mem.scalar(stepInfo) + 1;
-      const slot = [ps[i], gs[i], ms[i], vs[i], pOuts[i], mOuts[i], vOuts[i]];
-      if (slot.every((x) => x !== undefined)) {
-        runOne(mem, adamConstants(a, t, scale), slot);
-      }
-      const dtype = stepInfo.dtype === 'int32' ? 'int32' : 'float32';
-      return mem.create([], dtype, dtype === 'int32' ? Int32Array.of(t) : Float32Array.of(t));
+    ps.forEach((p, i) => {
+      // Each parameter's own step number (counted by the optimizer): bias corrections in float64.
+      const slot = [p, gs[i], ms[i], vs[i], pOuts[i], mOuts[i], vOuts[i]];
+      if (slot.every((x) => x !== undefined)) runOne(mem, adamConstants(a, a.steps[i] ?? 1, scale), slot);
     });
-    return [...pOuts, ...mOuts, ...vOuts, ...stepOuts];
+    return [...pOuts, ...mOuts, ...vOuts];
   };
 }
 
@@ -378,11 +355,11 @@ function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: numb
  */
 export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => {
   const count = group.params.length;
-  const counts = [group.grads.length, group.m.length, group.v.length, group.steps.length];
+  const counts = [group.grads.length, group.m.length, group.v.length, group.hostSteps.length];
   if (counts.some((c) => c !== count)) {
     throw new SolverError(
       'argument',
-      `fusedAdamGroupUpdate: got ${count} params, ${counts.join(', ')} grads, m, v, steps; expected the same count`,
+      `fusedAdamGroupUpdate: got ${count} params, ${counts.join(', ')} grads, m, v, host steps; expected the same count`,
     );
   }
   if (count === 0) {
@@ -394,10 +371,9 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
     inputs[`g${i}`] = group.grads[i] as tf.Tensor;
     inputs[`m${i}`] = group.m[i] as tf.Variable;
     inputs[`v${i}`] = group.v[i] as tf.Variable;
-    inputs[`s${i}`] = group.steps[i] as tf.Variable;
   });
-  const attrs = { count, ...hyper };
-  assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v, ...group.steps]);
+  const attrs = { count, ...hyper, steps: [...group.hostSteps] };
+  assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v]);
 };
 
 /**

@@ -1,9 +1,16 @@
-import type { SolverConfig } from '../config/schema.js';
 import * as tf from '@tensorflow/tfjs';
-import type { Clipper, ClipperOptions, ClipType, NonFinitePolicy } from './clip.js';
+import type { SolverConfig } from '../config/schema.js';
+import { SolverError } from '../errors.js';
+import { buildGradientClipper, type Clipper, type ClipperOptions, type ClipType, type NonFinitePolicy, withStats } from './clip.js';
 import { type DefaultOptimizerParamsOptions, getDefaultOptimizerParams, type ModuleData } from './groups.js';
-import { type RuleOptions, ruleNamed } from './rule.js';
-import { type OptimizerAlgorithm, type ResolvedOptimizerOptions, SolverOptimizer, type SolverOptimizerOptions } from './SolverOptimizer.js';
+import { type RuleOptions, ruleNamed, type UpdateRule } from './rule.js';
+import {
+  type GradientReducerLike,
+  type OptimizerAlgorithm,
+  type OptimizerGroup,
+  SolverOptimizer,
+  type SolverOptimizerOptions,
+} from './SolverOptimizer.js';
 
 /** Extra inputs of buildOptimizer that a YAML config cannot express. */
 export interface BuildOptimizerOptions {
@@ -179,4 +186,71 @@ function current(saved: string): string {
   const names = Object.keys(tf.engine().registeredVariables);
   const matches = names.filter((n) => n === saved || n === base || (n.startsWith(`${base}_`) && /^\d+$/.test(n.slice(base.length + 1))));
   return matches.at(-1) ?? saved;
+}
+
+/** Everything SolverOptimizer needs, validated, with defaults filled in. */
+export interface ResolvedOptimizerOptions {
+  readonly algorithm: string;
+  readonly rule: UpdateRule;
+  /** The rule's hyperparameters (without the per-group LR and decay). */
+  readonly hyper: object;
+  /** The rule options as given, stored in the config. */
+  readonly ruleOptions: RuleOptions;
+  readonly groups: OptimizerGroup[];
+  readonly clip: ClipperOptions | null;
+  /** The policy the step follows: the clip options' when given, else `nonFinite` (default `skip`). */
+  readonly nonFinite: NonFinitePolicy;
+  readonly clipper: Required<Clipper>;
+  readonly reducer: GradientReducerLike | null;
+  readonly fused: boolean;
+}
+
+/**
+ * Validates SolverOptimizer's options and fills in the defaults.
+ *
+ * @throws SolverError('argument') naming the option or group, echoing the value, stating the rule.
+ */
+export function resolveOptimizerOptions(options: SolverOptimizerOptions): ResolvedOptimizerOptions {
+  const algorithm: string = options.algorithm ?? 'SGD';
+  const rule = ruleNamed(algorithm);
+  const ruleOptions: RuleOptions = {
+    ...(options.momentum === undefined ? {} : { momentum: options.momentum }),
+    ...(options.nesterov === undefined ? {} : { nesterov: options.nesterov }),
+    ...(options.betas === undefined || options.betas === null ? {} : { betas: options.betas }),
+    ...(options.eps === undefined ? {} : { eps: options.eps }),
+  };
+  const hyper = rule.resolve(ruleOptions);
+  const clip = options.clip ?? null;
+  const nonFinite = (options.clipper === undefined ? clip?.nonFinite : undefined) ?? options.nonFinite ?? 'skip';
+  const fused = options.fused ?? true;
+  // Built once: the clipper measures the global norm with the fused kernel on cpu/wasm (unless
+  // `fused` is false) and with plain ops elsewhere, decided at each call.
+  const base = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite }, { fused });
+  const clipper = withStats(base, nonFinite);
+  const groups = resolveGroups(options);
+  return { algorithm, rule, hyper, ruleOptions, groups, clip, nonFinite, clipper, reducer: options.reducer ?? null, fused };
+}
+
+function resolveGroups(options: SolverOptimizerOptions): OptimizerGroup[] {
+  const seen = new Set<string>();
+  return options.groups.map((group, i) => {
+    const lr = group.lr ?? options.lr;
+    const weightDecay = group.weightDecay ?? options.weightDecay ?? 0;
+    if (lr === undefined || !(Number.isFinite(lr) && lr >= 0)) {
+      fail(`groups[${i}].lr: got ${String(lr)}, expected a finite number >= 0 (set it on the group or pass lr)`);
+    }
+    if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) {
+      fail(`groups[${i}].weightDecay: got ${weightDecay}, expected a finite number >= 0`);
+    }
+    const names = group.params.map((p) => (typeof p === 'string' ? p : p.name));
+    for (const name of names) {
+      if (seen.has(name)) fail(`groups[${i}]: variable '${name}' is already in an earlier group; each variable belongs to one group`);
+      seen.add(name);
+    }
+    return { names, baseLr: lr, lr, weightDecay };
+  });
+}
+
+function fail(message: string): never {
+  throw new SolverError('argument', message);
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, type SolverConfig, type SolverSection } from '../../src/config/schema.js';
 import { buildOptimizer } from '../../src/optim/buildOptimizer.js';
-import { buildGradientClipper, type Clipper } from '../../src/optim/clip.js';
+import type { Clipper } from '../../src/optim/clip.js';
 import type { ModuleData } from '../../src/optim/groups.js';
 
 let numTensors = 0;
@@ -140,7 +140,7 @@ describe('buildOptimizer reducer', () => {
   describe('having a reducer that halves every gradient', () => {
     describe('when the optimizer steps', () => {
       it('should apply the reduced gradient before clipping (SGD lr 0.1: 1 − 0.1·(4/2) = 0.8)', () => {
-        const w = tf.variable(tf.scalar(1), true, 'reducer_w');
+        const w = tf.tidy(() => tf.variable(tf.scalar(1), true, 'reducer_w'));
         const optimizer = buildOptimizer(
           config({ BASE_LR: 0.1, MOMENTUM: 0, WEIGHT_DECAY: 0 }),
           [{ name: 'lin', type: 'Linear', params: [{ name: 'weight', value: w }] }],
@@ -148,7 +148,6 @@ describe('buildOptimizer reducer', () => {
             reducer: { reduce: (grads) => Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.div(g, 2)])) },
           },
         );
-        const before = tf.memory().numTensors;
         tf.tidy(() => {
           optimizer.applyGradients({ reducer_w: tf.scalar(4) });
         });

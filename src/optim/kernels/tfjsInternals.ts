@@ -171,3 +171,28 @@ export function wasmKernelMemory(backend: unknown, simdFor: (memory: WasmMemory)
     create: (shape, dtype, data) => backend.makeOutput(shape, dtype, undefined, data),
   };
 }
+
+/**
+ * The first element of a tensor on the `cpu` or `wasm` backend, read from the memory where the
+ * backend keeps it. Not a device sync: on these backends every op has run when it returns.
+ *
+ * @returns the value, or null on any other backend (or another tfjs version): the caller then
+ *   must not rely on knowing it.
+ */
+export function scalarInMemory(t: tf.Tensor): number | null {
+  const backend: unknown = tf.backend();
+  if (!tfjsInternalsSupported()) return null;
+  if (isCpuBackend(backend)) {
+    const values = backend.data.get(t.dataId)?.values;
+    return ArrayBuffer.isView(values) ? ((values as unknown as ArrayLike<number>)[0] ?? null) : null;
+  }
+  if (isWasmBackend(backend)) {
+    const at = backend.dataIdMap.get(t.dataId)?.memoryOffset;
+    if (at === undefined) return null;
+    const buffer = backend.wasm.HEAPU8.buffer;
+    if (t.dtype === 'int32') return new Int32Array(buffer, at, 1)[0] ?? null;
+    if (t.dtype === 'bool') return new Uint8Array(buffer, at, 1)[0] ?? null;
+    return new Float32Array(buffer, at, 1)[0] ?? null;
+  }
+  return null;
+}

@@ -147,7 +147,7 @@ describe.each(['cpu', 'wasm'])('Adam/AdamW step counts on %s', (backendName) => 
 });
 
 describe('AdamW on a backend whose pow loses precision (as webgl’s: 5e-5 relative)', () => {
-  const original = tf.getKernel('Pow', 'cpu') as tf.KernelConfig;
+  const original = tf.getKernel('Pow', 'cpu');
   beforeAll(async () => {
     await tf.setBackend('cpu');
     tf.unregisterKernel('Pow', 'cpu');

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { adamGroupUpdateOps } from '../../../src/optim/adam.js';
 import { buildGradientClipper, type Clipper } from '../../../src/optim/clip.js';
 import { getDefaultOptimizerParams } from '../../../src/optim/groups.js';
-import { sgdGroupUpdateOps } from '../../../src/optim/sgd.js';
 import { SolverOptimizer, type SolverOptimizerOptions } from '../../../src/optim/SolverOptimizer.js';
 
 let numTensors = 0;

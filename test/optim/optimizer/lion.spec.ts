@@ -166,7 +166,7 @@ describe('Lion from a YAML config', () => {
       // y = 2·x0 − x1 + 0.5: every weight starts at 0, so Lion's sign steps move each by ±0.01 per batch.
       const xs = tf.tensor2d([1, 0, 0, 1, 1, 1, 2, 1], [4, 2]);
       const ys = tf.tensor2d([2.5, -0.5, 1.5, 3.5], [4, 1]);
-      const history = await model.fit(xs, ys, { epochs: 20, batchSize: 4, verbose: 0, shuffle: false });
+      const history = await model.fit(xs, ys, { epochs: 20, batchSize: 4, shuffle: false });
       const losses = history.history.loss as number[];
       expect(losses[19]).toBeLessThan((losses[0] as number) * 0.8);
       // First step: every gradient is negative for the kernel's positive-target direction, so
