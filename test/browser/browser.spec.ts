@@ -21,7 +21,7 @@ const suite = haveBrowser ? describe : describe.skip;
 
 interface PageResults {
   readonly active: string;
-  readonly fixed: Record<string, { w: number[]; b: number[]; growth: number }>;
+  readonly fixed: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
   readonly nonFinite: NonFiniteResult;
   readonly norms: Record<string, number[]>;
@@ -44,7 +44,7 @@ function relativeError(a: readonly number[], b: readonly number[]): number {
 suite('the solver in headless Chromium', () => {
   let page: TestPage;
   const reference: {
-    fixed: Record<string, { w: number[]; b: number[]; growth: number }>;
+    fixed: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
     train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
     norms: Record<string, number[]>;
   } = { fixed: {}, train: {}, norms: {} };
@@ -118,6 +118,17 @@ suite('the solver in headless Chromium', () => {
         expect(relativeError(got.w, want.w)).toBeLessThanOrEqual(1e-5);
         expect(relativeError(got.b, want.b)).toBeLessThanOrEqual(1e-5);
         expect(got.growth).toBe(0);
+      }
+    });
+
+    it('should run the fused kernels (Adam with a skip flag: plain ops on webgl/webgpu, which keep its step counts on the device)', () => {
+      const fusedName: Record<string, string> = { sgd: 'TfjsSolverSgdGroup', adam: 'TfjsSolverAdamGroup', lion: 'TfjsSolverLionGroup' };
+      for (const rule of Object.keys(RULES)) {
+        const kind = rule.startsWith('sgd') ? 'sgd' : rule.startsWith('lion') ? 'lion' : 'adam';
+        const guarded = kind === 'adam' && !rule.endsWith('NoGuard');
+        const want = !(guarded && GPU.has(backend));
+        expect([rule, r.fixed[rule]!.kernels.includes(fusedName[kind]!)]).toEqual([rule, want]);
+        expect([rule, r.fixed[rule]!.kernels.includes('TfjsSolverGradNorms')]).toEqual([rule, true]);
       }
     });
 

@@ -79,8 +79,8 @@ async function useBackend(name: string): Promise<string> {
   return tf.getBackend();
 }
 
-async function fixedAll(plain: boolean): Promise<Record<string, { w: number[]; b: number[] }>> {
-  const out: Record<string, { w: number[]; b: number[] }> = {};
+async function fixedAll(plain: boolean): Promise<Record<string, { w: number[]; b: number[]; kernels: string[] }>> {
+  const out: Record<string, { w: number[]; b: number[]; kernels: string[] }> = {};
   for (const rule of Object.keys(RULES)) out[rule] = await fixedGradientRun(rule, plain);
   return out;
 }

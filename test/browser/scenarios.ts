@@ -24,6 +24,10 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   adam: { algorithm: 'Adam', weightDecay: 1e-3 },
   adamw: { algorithm: 'AdamW', betas: [0.9, 0.999], weightDecay: 0.05 },
   lion: { algorithm: 'Lion', weightDecay: 0.1 },
+  // Without a skip flag Adam runs its fused kernel on webgl/webgpu too (with one, the plain ops
+  // there keep the per-parameter step counts on the device).
+  adamNoGuard: { algorithm: 'Adam', weightDecay: 1e-3, nonFinite: 'none' },
+  adamwNoGuard: { algorithm: 'AdamW', weightDecay: 0.05, nonFinite: 'none' },
 };
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
@@ -38,7 +42,11 @@ let serial = 0;
 const unique = (tag: string): string => `${tag}${String((serial += 1))}`;
 
 /** Parameters after 60 steps with fixed gradients (two groups, full_model clipping active), per rule. */
-export async function fixedGradientRun(rule: string, plain: boolean, steps = 60): Promise<{ w: number[]; b: number[]; growth: number }> {
+export async function fixedGradientRun(
+  rule: string,
+  plain: boolean,
+  steps = 60,
+): Promise<{ w: number[]; b: number[]; kernels: string[]; growth: number }> {
   const options = RULES[rule];
   if (options === undefined) throw new Error(`unknown rule ${rule}`);
   const before = tf.memory().numTensors;
@@ -58,8 +66,11 @@ export async function fixedGradientRun(rule: string, plain: boolean, steps = 60)
     // The gradients' norm is about 18: the clip coefficient (about 1/9) applies on every step.
     clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
   });
-  for (let i = 0; i < steps; i++) optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
-  const out = { w: Array.from(await w.data()), b: Array.from(await b.data()) };
+  for (let i = 0; i < steps - 1; i++) optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
+  const profile = await tf.profile(() => {
+    optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
+  });
+  const out = { w: Array.from(await w.data()), b: Array.from(await b.data()), kernels: profile.kernelNames };
   optimizer.dispose();
   tf.dispose([w, b, gw, gb]);
   return { ...out, growth: tf.memory().numTensors - before };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
-import type { AdamGroupAttrs } from '../adam.js';
+import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import type { GradNormsAttrs } from './gradNorms.js';
@@ -27,10 +27,9 @@ export interface UpdateInputs {
   readonly g: TensorInfo;
   /** SGD: the momentum buffer (absent when momentum is 0). */
   readonly b?: TensorInfo;
-  /** Adam: first and second moments and the group's step counter. */
+  /** Adam: first and second moments; Lion: its momentum (`m`). */
   readonly m?: TensorInfo;
   readonly v?: TensorInfo;
-  readonly step?: TensorInfo;
   readonly scale?: TensorInfo;
   readonly apply?: TensorInfo;
 }
@@ -43,13 +42,12 @@ export type LionTarget = 'p' | 'm';
 export type AdamTarget = 'p' | 'm' | 'v';
 
 /**
- * Adam's per-group numbers as a GPU program receives them (float32 uniforms). The bias
- * corrections are computed in the program from the on-device step `t` as `1 − β^t = −expm1(t·ln β)`
- * (see {@link negExpm1Terms}), so a skipped step still does not advance them and nothing waits on
- * the device; `ln β` is computed here in float64.
+ * Adam's numbers for one parameter as a GPU program receives them (float32 uniforms), PyTorch's
+ * bias corrections folded in on the host in float64 from the parameter's own step number `t`:
+ * `stepSize = lr / (1 − β1^t)`, `invSqrtBc2 = 1 / √(1 − β2^t)`, `decayMul = 1 − lr·λ` (AdamW, else
+ * 1), `coupledWd = λ` (Adam, else 0).
  */
 export interface AdamUniforms {
-  readonly lr: number;
   readonly beta1: number;
   readonly oneMinusBeta1: number;
   readonly beta2: number;
@@ -57,8 +55,8 @@ export interface AdamUniforms {
   readonly eps: number;
   readonly decayMul: number;
   readonly coupledWd: number;
-  readonly lnBeta1: number;
-  readonly lnBeta2: number;
+  readonly stepSize: number;
+  readonly invSqrtBc2: number;
 }
 
 /** Lion's per-group numbers as a GPU program receives them, computed in float64. */
@@ -90,8 +88,6 @@ export interface GpuPrograms {
   adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
-  /** A parameter's next step count: `step + apply` (apply absent: + 1). */
-  step(step: TensorInfo, apply: TensorInfo | undefined): TensorInfo;
   /**
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
    * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
@@ -112,33 +108,10 @@ export interface GpuPrograms {
   concat(parts: readonly TensorInfo[]): TensorInfo;
 }
 
-/** Coefficients of the Taylor series of `−expm1(x)` used for |x| < 1/2 (x ≤ 0), nine terms. */
-export const NEG_EXPM1_TERMS = 9;
-
-/**
- * `1 − e^x` for x ≤ 0 without the cancellation of `1 − exp(x)` near 0 (β2 = 0.999 at step 1:
- * x = −0.0010005): below |x| < 1/2 the series `−x(1 + x/2(1 + x/3(…)))` (error < 1e-9 relative, far below float32's 6e-8),
- * else `1 − exp(x)` (result ≥ 0.39, no cancellation). A JavaScript twin of the shader code, for
- * tests and documentation.
- */
-export function negExpm1Terms(x: number): number {
-  if (x > -0.5) {
-    let s = 1;
-    for (let k = NEG_EXPM1_TERMS; k >= 2; k--) s = 1 + (x / k) * s;
-    return -x * s;
-  }
-  return 1 - Math.exp(x);
-}
-
-/** ln β clamped to −80 (β = 0 gives −∞, which shaders need not support; e^(−80·t) is 0 in float32 anyway). */
-function safeLog(beta: number): number {
-  return Math.max(Math.log(beta), -80);
-}
-
-/** The uniforms of one Adam/AdamW group update, computed in float64 from its attributes. */
-export function adamUniforms(a: AdamGroupAttrs): AdamUniforms {
+/** The uniforms of one parameter's Adam/AdamW update at its step number `t` (1-based), in float64. */
+export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
+  const { stepSize, bc2Sqrt } = adamBiasCorrections(a, t);
   return {
-    lr: a.lr,
     beta1: a.beta1,
     oneMinusBeta1: 1 - a.beta1,
     beta2: a.beta2,
@@ -146,8 +119,8 @@ export function adamUniforms(a: AdamGroupAttrs): AdamUniforms {
     eps: a.eps,
     decayMul: a.decoupled ? 1 - a.lr * a.weightDecay : 1,
     coupledWd: a.decoupled ? 0 : a.weightDecay,
-    lnBeta1: safeLog(a.beta1),
-    lnBeta2: safeLog(a.beta2),
+    stepSize,
+    invSqrtBc2: 1 / bc2Sqrt,
   };
 }
 
@@ -181,9 +154,9 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
 }
 
 /**
- * The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v, then each
- * parameter's next step count. Inputs `p_i, g_i, m_i, v_i` and `s_i` (parameter i's step count, a
- * scalar on the device: its bias corrections are computed from it in the program).
+ * The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v. Inputs
+ * `p_i, g_i, m_i, v_i`; attribute `steps[i]` is parameter i's step number as the optimizer counts
+ * it (the bias corrections are computed from it on the host, in float64).
  */
 export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -193,23 +166,13 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const gs = groupInputs(inputs, 'g', a.count);
     const ms = groupInputs(inputs, 'm', a.count);
     const vs = groupInputs(inputs, 'v', a.count);
-    const ss = groupInputs(inputs, 's', a.count);
     checkGroup(ps, { g: gs, m: ms, v: vs });
     const prepared = gpu.prepareControls(controls(inputs));
-    const control = prepared.control;
-    const uniforms = adamUniforms(a);
-    const each = (i: number): UpdateInputs => ({
-      p: ps[i] as TensorInfo,
-      g: gs[i] as TensorInfo,
-      m: ms[i],
-      v: vs[i],
-      step: ss[i],
-      ...control,
-    });
-    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms)));
-    const nextSteps = ss.map((s) => gpu.step(s, control.apply));
+    const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
+    const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
+    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms[i] as AdamUniforms)));
     prepared.release();
-    return [...outs.flat(), ...nextSteps];
+    return outs.flat();
   };
 }
 

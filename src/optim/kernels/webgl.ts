@@ -8,7 +8,6 @@ import {
   type GpuPrograms,
   type LionTarget,
   type LionUniforms,
-  NEG_EXPM1_TERMS,
   type ReduceMode,
   type SgdTarget,
   type UpdateInputs,
@@ -94,14 +93,6 @@ function packedTexelReader(name: string, shape: readonly number[]): string {
 }`;
 }
 
-/** GLSL of `1 − e^x` for x ≤ 0 (see negExpm1Terms), on four lanes. */
-const negExpm1Glsl = (): string => `
-vec4 negExpm1(vec4 x) {
-  vec4 s = vec4(1.0);
-  ${Array.from({ length: NEG_EXPM1_TERMS - 1 }, (_, k) => `s = 1.0 + (x / ${NEG_EXPM1_TERMS - k}.0) * s;`).join('\n  ')}
-  return mix(1.0 - exp(x), -x * s, vec4(greaterThan(x, vec4(-0.5))));
-}`;
-
 /** Input list and GLSL names of an update's optional scalars (packed: the value is lane x). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
   const names: string[] = [];
@@ -159,7 +150,6 @@ void main() {
 }
 
 const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
-  'lr',
   'beta1',
   'oneMinusBeta1',
   'beta2',
@@ -167,43 +157,39 @@ const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
   'eps',
   'decayMul',
   'coupledWd',
-  'lnBeta1',
-  'lnBeta2',
+  'stepSize',
+  'invSqrtBc2',
 ];
 
 function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
-  const { m, v, step } = inputs;
-  if (m === undefined || v === undefined || step === undefined) {
-    throw new SolverError('argument', 'webgl Adam program: inputs m, v and step are required');
+  const { m, v } = inputs;
+  if (m === undefined || v === undefined) {
+    throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
   const results: Record<AdamTarget, string> = {
     m: 'm',
     v: 'v',
-    p: 'decayMul * p - (lr / bc.x) * m / (sqrt(v) / sqrt(bc.y) + eps)',
+    p: 'decayMul * p - stepSize * m / (sqrt(v) * invSqrtBc2 + eps)',
   };
   const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
   const userCode = `
-${negExpm1Glsl()}
 void main() {
   vec4 p = getPAtOutCoords();
   vec4 d = getGAtOutCoords()${c.scale} + coupledWd * p;
-  float apply = ${c.apply};
-  float t = getStep().x + apply;
-  vec4 bc = negExpm1(vec4(t * lnBeta1, t * lnBeta2, 0.0, 0.0));
   vec4 m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
   vec4 v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
   vec4 next = ${results[target]};
-  setOutput(apply != 0.0 ? next : ${previous[target]});
+  setOutput(${c.apply} != 0.0 ? next : ${previous[target]});
 }`;
   const program: WebGLProgramSpec = {
-    variableNames: ['P', 'G', 'M', 'V', 'Step', ...c.names],
+    variableNames: ['P', 'G', 'M', 'V', ...c.names],
     outputShape: [...inputs.p.shape],
     userCode,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [inputs.p, inputs.g, m, v, step, ...c.infos] };
+  return { program, infos: [inputs.p, inputs.g, m, v, ...c.infos] };
 }
 
 const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
@@ -333,13 +319,6 @@ void main() {
   return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
 }
 
-/** The next step count, packed like the Adam programs' inputs (the value in every lane). */
-function stepProgram(apply: TensorInfo | undefined): WebGLProgramSpec {
-  const names = ['Step', ...(apply === undefined ? [] : ['Apply'])];
-  const add = apply === undefined ? '1.0' : 'getApply().x';
-  return { variableNames: names, outputShape: [], userCode: `void main() { setOutput(vec4(getStep().x + ${add})); }`, ...PACKED };
-}
-
 /**
  * {@link GpuPrograms} on tfjs's `webgl` backend.
  *
@@ -385,7 +364,6 @@ export function webglPrograms(backend: unknown): GpuPrograms {
         lionProgram(target, inputs),
         LION_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
-    step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),

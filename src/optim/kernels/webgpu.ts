@@ -7,7 +7,6 @@ import {
   type GpuPrograms,
   type LionTarget,
   type LionUniforms,
-  NEG_EXPM1_TERMS,
   type ReduceMode,
   type SgdTarget,
   type UpdateInputs,
@@ -84,7 +83,7 @@ function program(
 /** The update programs work on four values per invocation when the size allows it (as tfjs's own elementwise programs do). */
 function elementwise(key: string, names: string[], shape: number[], code: string, uniforms: string): WebGPUProgramSpec {
   const size = shape.reduce((a, b) => a * b, 1);
-  const scalars = new Set(['Scale', 'Apply', 'Step']);
+  const scalars = new Set(['Scale', 'Apply']);
   const components = size % 4 === 0 && size > 0 ? names.map((n) => (scalars.has(n) ? 1 : 4)) : null;
   return program(key, names, shape, code, uniforms, size, components);
 }
@@ -131,7 +130,6 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean):
 }
 
 const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
-  'lr',
   'beta1',
   'oneMinusBeta1',
   'beta2',
@@ -139,45 +137,35 @@ const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
   'eps',
   'decayMul',
   'coupledWd',
-  'lnBeta1',
-  'lnBeta2',
+  'stepSize',
+  'invSqrtBc2',
 ];
 
-/** WGSL of `1 − e^x` for x ≤ 0 (see negExpm1Terms), inlined as a block computing `name`. */
-function negExpm1(name: string, x: string): string {
-  const steps = Array.from({ length: NEG_EXPM1_TERMS - 1 }, (_, k) => `s = 1.0 + (x / ${NEG_EXPM1_TERMS - k}.0) * s;`).join(' ');
-  return `var ${name} : f32; { let x = ${x}; if (x > -0.5) { var s = 1.0; ${steps} ${name} = -x * s; } else { ${name} = 1.0 - exp(x); } }`;
-}
-
 function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
-  const { m, v, step } = inputs;
-  if (m === undefined || v === undefined || step === undefined) {
-    throw new SolverError('argument', 'webgpu Adam program: inputs m, v and step are required');
+  const { m, v } = inputs;
+  if (m === undefined || v === undefined) {
+    throw new SolverError('argument', 'webgpu Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
   const u = (k: keyof AdamUniforms): string => `uniforms.${k}`;
   const results: Record<AdamTarget, string> = {
     m: 'mv',
     v: 'vv',
-    p: `${u('decayMul')} * pv - (${u('lr')} / bc1) * mv / (sqrt(vv) / sqrt(bc2) + ${u('eps')})`,
+    p: `${u('decayMul')} * pv - ${u('stepSize')} * mv / (sqrt(vv) * ${u('invSqrtBc2')} + ${u('eps')})`,
   };
   const previous: Record<AdamTarget, string> = { m: 'M[index]', v: 'V[index]', p: 'pv' };
   const code = `
     let pv = P[index];
     let dv = G[index]${c.scale} + ${u('coupledWd')} * pv;
-    let apply = ${c.apply};
-    let tv = f32(Step[0]) + apply;
     let mv = ${u('beta1')} * M[index] + ${u('oneMinusBeta1')} * dv;
     let vv = ${u('beta2')} * V[index] + ${u('oneMinusBeta2')} * dv * dv;
-    ${target === 'p' ? negExpm1('bc1', `tv * ${u('lnBeta1')}`) : ''}
-    ${target === 'p' ? negExpm1('bc2', `tv * ${u('lnBeta2')}`) : ''}
     var chosen = ${results[target]};
-    if (apply == 0.0) { chosen = ${previous[target]}; }
+    if (${c.apply} == 0.0) { chosen = ${previous[target]}; }
     setOutputAtIndex(index, chosen);`;
   const uniforms = ADAM_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
   return {
-    program: elementwise(`adam_${target}`, ['P', 'G', 'M', 'V', 'Step', ...c.names], [...inputs.p.shape], code, uniforms),
-    infos: [inputs.p, inputs.g, m, v, step, ...c.infos],
+    program: elementwise(`adam_${target}`, ['P', 'G', 'M', 'V', ...c.names], [...inputs.p.shape], code, uniforms),
+    infos: [inputs.p, inputs.g, m, v, ...c.infos],
   };
 }
 
@@ -254,12 +242,6 @@ function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGPUPro
   return program(`finish_${global ? 'global' : 'rows'}_p${String(p)}`, ['Parts'], global ? [] : [rows], code, 'rows : i32, cols : i32,');
 }
 
-function stepProgram(apply: TensorInfo | undefined): WebGPUProgramSpec {
-  const names = ['Step', ...(apply === undefined ? [] : ['Apply'])];
-  const add = apply === undefined ? '1.0' : 'f32(Apply[0])';
-  return program('step', names, [], `    setOutputAtIndex(index, f32(Step[0]) + ${add});`, '');
-}
-
 /**
  * {@link GpuPrograms} on tfjs's `webgpu` backend.
  *
@@ -288,7 +270,6 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
         lionProgram(target, inputs),
         LION_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
-    step: (step, apply) => run({ program: stepProgram(apply), infos: apply === undefined ? [step] : [step, apply] }),
     units: (x) => size(x),
     partials: (xs, mode, chunk, blocks) =>
       run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...xs.map((x) => i32(size(x))), i32(chunk), i32(blocks)]),
