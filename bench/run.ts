@@ -27,7 +27,17 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const allCases = [floorCase, tfSgdCase, tfMomentumCase, tfAdamCase, naiveClipCase, oursFullStepCase, oursPlainOpsCase, oursAdamWCase, oursLionCase];
+const allCases = [
+  floorCase,
+  tfSgdCase,
+  tfMomentumCase,
+  tfAdamCase,
+  naiveClipCase,
+  oursFullStepCase,
+  oursPlainOpsCase,
+  oursAdamWCase,
+  oursLionCase,
+];
 const caseKeys = flag('--cases')?.split(',');
 const cases = allCases.filter((c) => caseKeys?.includes(c.key) ?? true);
 
