@@ -35,7 +35,7 @@ export interface StepStats {
   readonly skippedTotal: tf.Scalar;
 }
 
-/** The update rule's name: `SGD` (SPEC §5), `Adam`, `AdamW` (decoupled decay), `Lion`, or a registered rule's. */
+/** The update rule's name: `SGD`, `Adam`, `AdamW` (decoupled decay), `Lion`, or another registered rule's. */
 export type OptimizerAlgorithm = 'SGD' | 'Adam' | 'AdamW' | 'Lion';
 
 /** Combines gradients across workers before clipping (an all-reduce); see the Trainer's GradientReducer. */
@@ -86,7 +86,7 @@ const BRAND = Symbol.for('tfjs-solver.SolverOptimizer');
 
 /**
  * A `tf.Optimizer` that owns detectron2-style parameter groups and applies one update rule to
- * each (SGD with momentum, Nesterov and weight decay, SPEC §5; Adam; AdamW; Lion), each group
+ * each (SGD with momentum, Nesterov and weight decay; Adam; AdamW; Lion), each group
  * with its own LR and weight decay, clipping first.
  *
  * Why a real `tf.Optimizer`: `model.compile({ optimizer })` + `fit`/`fitDataset` use it unchanged,
@@ -198,21 +198,17 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   /**
-   * Reads back, asynchronously, what the device decided in the steps since the last call, and
-   * raises the `error` policy's error. The fit callback and the Trainer await it after every step;
-   * call it yourself in a custom loop (it never blocks the device).
-   *
-   * - Under `nonFinite: 'error'`: throws SolverError('nonFinite') naming the first variable
-   *   whose gradient held a NaN or an infinity (that step was not applied).
-   * - For rules that count steps per parameter (Adam, AdamW): brings the host's counts in line
-   *   after skipped steps, so the bias corrections are again computed on the host.
+   * Raises, after the step, the `error` policy's error: one asynchronous read of one flag per
+   * variable, only under `nonFinite: 'error'` (otherwise it returns at once, reading nothing). The
+   * fit callback and the Trainer await it after every step; in a custom loop, await it yourself
+   * after `applyGradients`. The step itself never waits on the device.
    *
    * @param displayName how to print a variable name (e.g. a layer's `hidden1/kernel` for the
    *   unique `hidden1/kernel_1`). Default: the name itself.
-   * @throws SolverError('nonFinite') under the `error` policy.
+   * @throws SolverError('nonFinite') naming every variable whose gradient held a NaN or an
+   *   infinity since the last call (that step was not applied).
    */
   public async settle(displayName: (variableName: string) => string = (n) => n): Promise<void> {
-    if (this.opts.rule.countsSteps && this.stats !== null && !this.deviceStepsStale) await this.settleSteps();
     const seen = this.nonFiniteSeen;
     if (seen === null) return;
     const flags = await seen.data();
@@ -338,10 +334,14 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   /**
-   * Aligns the host's per-variable step counts with the device's after skipped steps: one
-   * asynchronous read of the skipped-steps counter, and of the counts only when it moved.
+   * For rules that count steps per parameter (Adam, AdamW) on backends without fused kernels:
+   * after a skipped step, the host's counts are ahead until this reads the device's back (one
+   * asynchronous read of the skipped-steps counter, and of the counts only when it moved). Until
+   * then those parameters' bias corrections use the device's count (exact) with a float32 power.
+   * Not needed on cpu and wasm, where the host's counts are always exact.
    */
-  private async settleSteps(): Promise<void> {
+  public async syncStepCounts(): Promise<void> {
+    if (!this.opts.rule.countsSteps || this.deviceStepsStale) return;
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });
     const [skipped] = await total.data();
     if (skipped === undefined || skipped === this.knownSkipped) return;

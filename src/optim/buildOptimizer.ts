@@ -27,7 +27,7 @@ export interface BuildOptimizerOptions {
 }
 
 /**
- * Builds the optimizer a config describes, as detectron2's `build_optimizer` (SPEC §2).
+ * Builds the optimizer a config describes, as detectron2's `build_optimizer`.
  *
  * Why: one call turns the `SOLVER` section into groups (`BASE_LR`, `WEIGHT_DECAY_NORM`,
  * `BIAS_LR_FACTOR`, `WEIGHT_DECAY_BIAS`) and an optimizer with the update rule `OPTIMIZER` names

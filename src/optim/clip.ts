@@ -41,7 +41,7 @@ export interface Clipper {
   analyse?(grads: tf.NamedTensorMap): ClipOutcome;
 }
 
-/** How gradients are clipped (SPEC §4); `none` (ext) only guards against non-finite gradients. */
+/** How gradients are clipped; `none` (ext) only guards against non-finite gradients. */
 export type ClipType = 'value' | 'norm' | 'full_model' | 'none';
 
 /**
@@ -66,7 +66,7 @@ export interface ClipperOptions {
 /**
  * The p-norm of all elements of `x`: `(Σ|x|^p)^(1/p)`, or `max|x|` for `p = Infinity`.
  *
- * Why not `tf.norm`: it supports only p ∈ {1, 2, ∞} (NOTES §2.6) and detectron2's NORM_TYPE
+ * Why not `tf.norm`: it supports only p ∈ {1, 2, ∞} and detectron2's NORM_TYPE
  * may be any p >= 1. A zero tensor gives 0 (no NaN). Call inside `tf.tidy`.
  *
  * @param x any tensor.
@@ -120,13 +120,13 @@ function materialise({ grads, gradScale }: ClipOutcome): tf.NamedTensorMap {
   return Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, gradScale)]));
 }
 
-/** SPEC §4's epsilon in `c = v / (n + 1e-6)`. */
+/** The epsilon in `c = v / (n + 1e-6)`. */
 const NORM_EPS = 1e-6;
 
 /**
- * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes (SPEC §4).
+ * Builds the gradient clipper detectron2's `CLIP_GRADIENTS` describes.
  *
- * Why: tfjs has no norm clipping (NOTES §0.1). `value` clamps every element to [−v, v]; `norm`
+ * Why: tfjs has no norm clipping. `value` clamps every element to [−v, v]; `norm`
  * scales each parameter's gradient by `min(v / (‖g‖_p + 1e-6), 1)`; `full_model` (ext) does the
  * same with one norm over all gradients (the p-norm of the per-parameter norms) and hands the
  * coefficient to the update as a scale instead of copying the gradients; `none` (ext) clips

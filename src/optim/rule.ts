@@ -56,7 +56,7 @@ export function appliedSelector(apply: tf.Scalar | null, like: tf.Tensor): Appli
 }
 
 /**
- * The `tf.Variable` registered under a unique name (the key of gradient maps, NOTES §2.5).
+ * The `tf.Variable` registered under a unique name (the key of gradient maps).
  *
  * Why by name: the optimizer keys groups and state by name, so it can be rebuilt from a config
  * (fromConfig) and never mixes variables up by position.
@@ -276,7 +276,7 @@ export class OptimizerSlots {
  * variable names) and, for per-variable slots, the variable's shape.
  *
  * Why: built-in tfjs optimizers restore by position, so state saved for another model silently
- * lands on the wrong variables (NOTES §5.5); here it is an error naming what differs.
+ * lands on the wrong variables; here it is an error naming what differs.
  *
  * @param state the saved slots, without the leading iteration count.
  * @param expected the slots this optimizer keeps.

@@ -29,7 +29,7 @@ export interface SgdOptions {
   readonly nesterov: boolean;
 }
 
-/** SGD hyperparameters of one group, PyTorch's definition (SPEC §5), dampening 0. */
+/** SGD hyperparameters of one group, PyTorch's definition, dampening 0. */
 export interface SgdHyperparams extends SgdOptions {
   readonly lr: number;
   readonly weightDecay: number;
@@ -50,7 +50,7 @@ export interface SgdGroupTensors {
 export type SgdGroupUpdate = (group: SgdGroupTensors, hyper: SgdHyperparams, control: StepControl) => void;
 
 /**
- * One SGD step for one group with plain tfjs ops, PyTorch's definition (SPEC §5): per
+ * One SGD step for one group with plain tfjs ops, PyTorch's definition: per
  * parameter `g ← s·g + λp`; `b ← μb + g` (b starts at zero, so the first step gives `b = g`);
  * `g ← g + μb` (nesterov) or `g ← b`; `p ← p − lr·g`. The LR stays outside the buffer, so an LR
  * change takes effect at once.

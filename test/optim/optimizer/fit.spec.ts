@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../../../src/errors.js';
+import { HookList } from '../../../src/hooks/Hook.js';
 import { buildGradientClipper, type Clipper } from '../../../src/optim/clip.js';
 import { getDefaultOptimizerParams } from '../../../src/optim/groups.js';
 import { SolverOptimizer, type SolverOptimizerOptions } from '../../../src/optim/SolverOptimizer.js';
+import { FitCallback } from '../../../src/train/FitCallback.js';
 
 let numTensors = 0;
 beforeEach(() => {
@@ -212,6 +215,40 @@ describe('SolverOptimizer inside model.fit', () => {
         model.dispose();
         optimizer.dispose();
       });
+    });
+  });
+});
+
+describe('NONFINITE error through model.fit with the solver callback', () => {
+  describe('having a layer whose variables tfjs renamed (hidden1/kernel_N) and a NaN input', () => {
+    it('should skip the step on the device and raise after it, naming the layer weight hidden1/kernel', async () => {
+      const make = (): tf.LayersModel =>
+        tf.sequential({ layers: [tf.layers.dense({ name: 'hidden1', units: 1, inputShape: [2], kernelInitializer: 'ones' })] });
+      const first = make(); // takes the names hidden1/kernel and hidden1/bias
+      const model = make(); // gets hidden1/kernel_1 (or a higher suffix)
+      expect(model.weights[0]?.name).not.toBe('hidden1/kernel');
+      const optimizer = new SolverOptimizer({ groups: getDefaultOptimizerParams(model), lr: 0.1, nonFinite: 'error' });
+      model.compile({ optimizer, loss: 'meanSquaredError' });
+      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const [x, y] = [tf.tensor2d([[NaN, 1]]), tf.tensor2d([[1]])];
+      const callback = new FitCallback(new HookList([]), { maxIter: 5 });
+      let error: unknown;
+      try {
+        await callback.guard(model.fit(x, y, { epochs: 1, batchSize: 1, callbacks: callback }));
+      } catch (e) {
+        error = e;
+      }
+      expect(SolverError.is(error, 'nonFinite')).toBe(true);
+      expect((error as Error).message).toContain("gradient of 'hidden1/kernel', 'hidden1/bias' is not finite");
+      expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      model.dispose();
+      first.dispose();
+      // tfjs's fit disposes its batch slices (x and y) only after onBatchEnd returns; when a callback
+      // throws they stay. Nothing else may remain.
+      expect(tf.memory().numTensors - numTensors).toBe(2);
+      numTensors = tf.memory().numTensors;
     });
   });
 });
