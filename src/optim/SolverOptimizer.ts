@@ -294,12 +294,16 @@ export class SolverOptimizer extends tf.Optimizer {
   private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
     const { rule, hyper, nonFinite } = this.opts;
     const backendName = tf.getBackend();
-    const fused = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
-    const update = fused ?? rule.update;
+    const candidate = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
     const reduced = this.opts.reducer === null ? grads : this.opts.reducer.reduce(grads);
     if (nonFinite === 'error') this.recordNonFinite(reduced);
     const outcome = this.opts.clipper.analyse(reduced);
     const apply = nonFinite === 'none' ? null : outcome.stats.finite;
+    // A rule that counts steps runs fused only where the skip flag can be read without waiting
+    // (cpu, wasm) or there is none (policy `none`); on webgl/webgpu its plain-ops update keeps the
+    // device's own counts, so a skipped step never makes the host's counts drift.
+    const fused = rule.countsSteps && apply !== null && candidate !== undefined && scalarInMemory(apply) === null ? undefined : candidate;
+    const update = fused ?? rule.update;
     const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
     const total = this.slots.get({ key: SKIPPED_KEY, like: null });
     const newTotal = tf.add(total, skipped);

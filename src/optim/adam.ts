@@ -419,7 +419,12 @@ function adamLike(name: string, decoupled: boolean): UpdateRule<AdamOptions> {
     slots: () => [{ name: 'm' }, { name: 'v' }, { name: 'step', scalar: true }],
     countsSteps: true,
     update: asAdam(adamGroupUpdateOps),
-    fused: { cpu: asAdam(fusedAdamGroupUpdate), wasm: asAdam(fusedAdamGroupUpdate) },
+    fused: {
+      cpu: asAdam(fusedAdamGroupUpdate),
+      wasm: asAdam(fusedAdamGroupUpdate),
+      webgl: asAdam(fusedAdamGroupUpdate),
+      webgpu: asAdam(fusedAdamGroupUpdate),
+    },
     kernels: [{ kernelName: ADAM_GROUP_KERNEL, make: adamGroupKernel }],
     wasmFunctions: () => [adamFunction()],
   };

@@ -305,7 +305,7 @@ export const lionRule: UpdateRule<LionOptions> = {
   slots: () => [{ name: 'm' }],
   countsSteps: false,
   update: lionGroupUpdateOps,
-  fused: { cpu: fusedLionGroupUpdate, wasm: fusedLionGroupUpdate },
+  fused: { cpu: fusedLionGroupUpdate, wasm: fusedLionGroupUpdate, webgl: fusedLionGroupUpdate, webgpu: fusedLionGroupUpdate },
   kernels: [{ kernelName: LION_GROUP_KERNEL, make: lionGroupKernel }],
   wasmFunctions: () => [lionFunction()],
 };

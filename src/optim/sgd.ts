@@ -382,7 +382,12 @@ export const sgdRule: UpdateRule<SgdOptions> = {
   slots: (hyper) => (hyper.momentum === 0 ? [] : [{ name: 'momentum' }]),
   countsSteps: false,
   update: asSgd(sgdGroupUpdateOps),
-  fused: { cpu: asSgd(fusedSgdGroupUpdate), wasm: asSgd(fusedSgdGroupUpdate) },
+  fused: {
+    cpu: asSgd(fusedSgdGroupUpdate),
+    wasm: asSgd(fusedSgdGroupUpdate),
+    webgl: asSgd(fusedSgdGroupUpdate),
+    webgpu: asSgd(fusedSgdGroupUpdate),
+  },
   kernels: [{ kernelName: SGD_GROUP_KERNEL, make: sgdGroupKernel }],
   wasmFunctions: () => [sgdFunction(), sgdMomentumFunction(false), sgdMomentumFunction(true)],
 };

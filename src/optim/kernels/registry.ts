@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { type FusedKernel, updateRules } from '../rule.js';
+import { GPU_KERNEL_BACKENDS, registerGpuKernels } from './gpu.js';
 import { gradNormsKernel } from './gradNorms.js';
 import { GRAD_NORMS_KERNEL, type KernelMemory } from './shared.js';
 import { cpuKernelMemory, tfjsInternalsSupported, wasmKernelMemory } from './tfjsInternals.js';
@@ -58,7 +59,8 @@ export function registerFusedKernels(): number {
 }
 
 /**
- * Whether the fused kernels can run on `backendName`: it is `cpu` or `wasm` and the running tfjs
+ * Whether the fused kernels can run on `backendName`: it is `cpu`, `wasm`, `webgl` or `webgpu` (the
+ * GPU kernels: registerGpuKernels) and the running tfjs
  * is the version the kernels' internals were written for. When they can, makes sure they are
  * registered (cheap once they are: a few map lookups), so no caller depends on another having
  * registered them first.
@@ -67,7 +69,9 @@ export function registerFusedKernels(): number {
  * @returns true when the fused path may be used.
  */
 export function fusedKernelsReady(backendName: string): boolean {
-  if (!FUSED_KERNEL_BACKENDS.includes(backendName) || !tfjsInternalsSupported()) return false;
-  registerFusedKernels();
+  const gpu = GPU_KERNEL_BACKENDS.includes(backendName);
+  if (!(gpu || FUSED_KERNEL_BACKENDS.includes(backendName)) || !tfjsInternalsSupported()) return false;
+  if (gpu) registerGpuKernels();
+  else registerFusedKernels();
   return true;
 }

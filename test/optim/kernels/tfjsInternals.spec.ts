@@ -17,11 +17,13 @@ afterEach(() => {
 
 describe('the tfjs version the kernels’ internals were written for', () => {
   describe('having the installed tfjs (4.22.x)', () => {
-    it('should allow the fused kernels on cpu and wasm only', () => {
+    it('should allow the fused kernels on cpu, wasm, webgl and webgpu only', () => {
       expect(tfjsInternalsSupported()).toBe(true);
       expect(fusedKernelsReady('cpu')).toBe(true);
       expect(fusedKernelsReady('wasm')).toBe(true);
-      expect(fusedKernelsReady('webgl')).toBe(false);
+      expect(fusedKernelsReady('webgl')).toBe(true);
+      expect(fusedKernelsReady('webgpu')).toBe(true);
+      expect(fusedKernelsReady('tensorflow')).toBe(false);
     });
   });
 

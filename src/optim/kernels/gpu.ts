@@ -1,0 +1,321 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
+import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
+import type { SgdGroupAttrs } from '../sgd.js';
+import type { GradNormsAttrs } from './gradNorms.js';
+import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL } from './shared.js';
+import { webglPrograms } from './webgl.js';
+import { webgpuPrograms } from './webgpu.js';
+
+/**
+ * The fused optimizer kernels for GPU backends (`webgl`, `webgpu`), written once against
+ * {@link GpuPrograms}: each backend module supplies the shader programs, this module decides
+ * which programs a group update or a norm needs and in what order.
+ *
+ * Why programs and not memory: on a GPU backend the tensors live in textures or GPU buffers that
+ * JavaScript cannot address, and reading them back would wait on the device. The fused update is
+ * one elementwise program per output tensor (the new parameter, each new slot), which reads the
+ * clip coefficient and the skip flag from the device itself; the norm is a two-level reduction
+ * over all gradients at once. Nothing here waits on the device.
+ */
+
+/** The tensors one elementwise update program reads. `scale` and `apply` are optional scalars. */
+export interface UpdateInputs {
+  readonly p: TensorInfo;
+  readonly g: TensorInfo;
+  /** SGD: the momentum buffer (absent when momentum is 0). */
+  readonly b?: TensorInfo;
+  /** Adam: first and second moments; Lion: its momentum (`m`). */
+  readonly m?: TensorInfo;
+  readonly v?: TensorInfo;
+  readonly scale?: TensorInfo;
+  readonly apply?: TensorInfo;
+}
+
+/** Which tensor an update program writes. */
+export type SgdTarget = 'p' | 'b';
+/** See {@link SgdTarget}. */
+export type LionTarget = 'p' | 'm';
+/** See {@link SgdTarget}. */
+export type AdamTarget = 'p' | 'm' | 'v';
+
+/**
+ * Adam's numbers for one parameter as a GPU program receives them (float32 uniforms), PyTorch's
+ * bias corrections folded in on the host in float64 from the parameter's own step number `t`:
+ * `stepSize = lr / (1 − β1^t)`, `invSqrtBc2 = 1 / √(1 − β2^t)`, `decayMul = 1 − lr·λ` (AdamW, else
+ * 1), `coupledWd = λ` (Adam, else 0).
+ */
+export interface AdamUniforms {
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly eps: number;
+  readonly decayMul: number;
+  readonly coupledWd: number;
+  readonly stepSize: number;
+  readonly invSqrtBc2: number;
+}
+
+/** Lion's per-group numbers as a GPU program receives them, computed in float64. */
+export interface LionUniforms {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly decayMul: number;
+}
+
+/**
+ * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
+ * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
+ */
+export interface ReduceMode {
+  readonly p: number;
+  readonly first: boolean;
+}
+
+/** The shader programs one GPU backend provides. Each call runs one program and returns its output. */
+export interface GpuPrograms {
+  /** The most tensors one reduction program may read (texture units or storage bindings). */
+  readonly maxInputs: number;
+  /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
+  sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
+  /** Adam/AdamW for one tensor: writes the new `target`. */
+  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
+  /** Lion for one tensor: writes the new `target`. */
+  lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
+  /**
+   * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
+   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
+   */
+  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
+  /** How many items (values, or texels of four) the partials program iterates over for `x`. */
+  units(x: TensorInfo, mode: ReduceMode): number;
+  /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
+  finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
+  /**
+   * Puts the optional scalars in the form the update programs read best, once per kernel call
+   * (webgl: packed textures); `release` frees whatever it made.
+   */
+  prepareControls(control: Pick<UpdateInputs, 'scale' | 'apply'>): { control: Pick<UpdateInputs, 'scale' | 'apply'>; release: () => void };
+  /** Releases an intermediate result. */
+  dispose(info: TensorInfo): void;
+  /** Concatenates 1-D results (tfjs's own Concat kernel of the backend). */
+  concat(parts: readonly TensorInfo[]): TensorInfo;
+}
+
+/** The uniforms of one parameter's Adam/AdamW update at its step number `t` (1-based), in float64. */
+export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
+  const { stepSize, bc2Sqrt } = adamBiasCorrections(a, t);
+  return {
+    beta1: a.beta1,
+    oneMinusBeta1: 1 - a.beta1,
+    beta2: a.beta2,
+    oneMinusBeta2: 1 - a.beta2,
+    eps: a.eps,
+    decayMul: a.decoupled ? 1 - a.lr * a.weightDecay : 1,
+    coupledWd: a.decoupled ? 0 : a.weightDecay,
+    stepSize,
+    invSqrtBc2: 1 / bc2Sqrt,
+  };
+}
+
+function controls(inputs: NamedTensorInfoMap): Pick<UpdateInputs, 'scale' | 'apply'> {
+  return {
+    ...(inputs.gradScale === undefined ? {} : { scale: inputs.gradScale }),
+    ...(inputs.apply === undefined ? {} : { apply: inputs.apply }),
+  };
+}
+
+/** The fused SGD group kernel on a GPU backend: one program per new parameter and one per new buffer. */
+export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const bs = a.momentum !== 0 ? groupInputs(inputs, 'b', a.count) : [];
+    checkGroup(ps, { g: gs, b: bs });
+    const prepared = gpu.prepareControls(controls(inputs));
+    const control = prepared.control;
+    const each = (i: number): UpdateInputs => {
+      const b = bs[i];
+      return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
+    };
+    const pOuts = ps.map((_, i) => gpu.sgd('p', each(i), a));
+    const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
+    prepared.release();
+    return [...pOuts, ...bOuts];
+  };
+}
+
+/**
+ * The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v. Inputs
+ * `p_i, g_i, m_i, v_i`; attribute `steps[i]` is parameter i's step number as the optimizer counts
+ * it (the bias corrections are computed from it on the host, in float64).
+ */
+export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const ms = groupInputs(inputs, 'm', a.count);
+    const vs = groupInputs(inputs, 'v', a.count);
+    checkGroup(ps, { g: gs, m: ms, v: vs });
+    const prepared = gpu.prepareControls(controls(inputs));
+    const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
+    const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
+    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms[i] as AdamUniforms)));
+    prepared.release();
+    return outs.flat();
+  };
+}
+
+/**
+ * The fused Lion group kernel on a GPU backend (`c = β1·m + (1−β1)·s·g; p ← (1 − lr·λ)·p − lr·sign(c);
+ * m ← β2·m + (1−β2)·s·g`): one program per new parameter and one per new moment.
+ */
+export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as LionGroupAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const ps = groupInputs(inputs, 'p', a.count);
+    const gs = groupInputs(inputs, 'g', a.count);
+    const ms = groupInputs(inputs, 'm', a.count);
+    checkGroup(ps, { g: gs, m: ms });
+    const prepared = gpu.prepareControls(controls(inputs));
+    const uniforms: LionUniforms = {
+      lr: a.lr,
+      beta1: a.beta1,
+      oneMinusBeta1: 1 - a.beta1,
+      beta2: a.beta2,
+      oneMinusBeta2: 1 - a.beta2,
+      decayMul: 1 - a.lr * a.weightDecay,
+    };
+    const each = (i: number): UpdateInputs => ({
+      p: ps[i] as TensorInfo,
+      g: gs[i] as TensorInfo,
+      m: ms[i],
+      ...prepared.control,
+    });
+    const outs = (['p', 'm'] as const).map((target) => ps.map((_, i) => gpu.lion(target, each(i), uniforms)));
+    prepared.release();
+    return outs.flat();
+  };
+}
+
+/** Elements each reduction invocation reads: at least 256, more for large tensors so that ≤ 1024 blocks remain. */
+export function chunkFor(largest: number): number {
+  return Math.max(256, Math.ceil(largest / 1024));
+}
+
+function inGroups<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One level: a partials program per group of at most maxInputs tensors. */
+function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode): TensorInfo[] {
+  return inGroups(xs, gpu.maxInputs).map((group) => {
+    const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
+    const chunk = chunkFor(largest);
+    const blocks = Math.max(1, Math.ceil(largest / chunk));
+    return gpu.partials(group, mode, chunk, blocks);
+  });
+}
+
+/**
+ * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
+ * per program, reduced level by level until one tensor of partials remains, then one program sums
+ * it and takes the root. A model whose gradients fit one program (maxInputs tensors) costs two
+ * programs, whatever their sizes. Accumulates in float32 (GPUs have no float64): the global norm
+ * differs from the cpu kernel's float64 sum by float32 rounding.
+ */
+export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    if (gs.length === 0) {
+      throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
+    }
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true });
+    if (!a.global) {
+      const rows = first.map((part) => gpu.finish(part, a.p, false));
+      first.forEach((t) => {
+        gpu.dispose(t);
+      });
+      if (rows.length === 1) return rows[0] as TensorInfo;
+      const joined = gpu.concat(rows);
+      rows.forEach((t) => {
+        gpu.dispose(t);
+      });
+      return joined;
+    }
+    let parts = first;
+    while (parts.length > 1) {
+      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
+      parts.forEach((t) => {
+        gpu.dispose(t);
+      });
+      parts = next;
+    }
+    const only = parts[0] as TensorInfo;
+    const norm = gpu.finish(only, a.p, true);
+    gpu.dispose(only);
+    return norm;
+  };
+}
+
+/** The kernels one GPU backend gets, by name. */
+export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [string, KernelFunc][] {
+  return [
+    [SGD_GROUP_KERNEL, gpuSgdKernel(programsOf)],
+    [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
+    [LION_GROUP_KERNEL, gpuLionKernel(programsOf)],
+    [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
+  ];
+}
+
+/**
+ * Registers the three fused kernels for one GPU backend name; kernels already registered are
+ * left alone. Registering for a backend that is not loaded is harmless (the registry is keyed by name).
+ *
+ * @returns the number of kernels newly registered.
+ */
+export function registerGpuKernelsFor(backendName: string, programsOf: (backend: unknown) => GpuPrograms): number {
+  let added = 0;
+  for (const [kernelName, kernelFunc] of gpuKernels(programsOf)) {
+    if ((tf.getKernel(kernelName, backendName) as KernelConfig | undefined) === undefined) {
+      tf.registerKernel({ kernelName, backendName, kernelFunc });
+      added += 1;
+    }
+  }
+  return added;
+}
+
+/** The GPU backends the fused kernels exist for. */
+export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
+
+/**
+ * Registers the fused SGD, Adam and p-norm kernels for the `webgl` and `webgpu` backends in
+ * tfjs's kernel registry. Explicit, like the cpu/wasm registration: importing the library
+ * registers nothing. Idempotent and cheap once done.
+ *
+ * @returns the number of kernels newly registered (0 when all were there).
+ * @example
+ * ```ts
+ * registerGpuKernels();
+ * await tf.setBackend('webgl');
+ * ```
+ */
+export function registerGpuKernels(): number {
+  return registerGpuKernelsFor('webgl', webglPrograms) + registerGpuKernelsFor('webgpu', webgpuPrograms);
+}

@@ -1,0 +1,390 @@
+import type { TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { SolverError } from '../../errors.js';
+import type { SgdGroupAttrs } from '../sgd.js';
+import {
+  type AdamTarget,
+  type AdamUniforms,
+  type GpuPrograms,
+  type LionTarget,
+  type LionUniforms,
+  type ReduceMode,
+  type SgdTarget,
+  type UpdateInputs,
+} from './gpu.js';
+
+/**
+ * The fused kernels' shader programs for tfjs's `webgl` backend (WebGL 2, GLSL ES 3.00 fragment
+ * shaders run through the backend's `runWebGLProgram`). Each program writes one unpacked texture;
+ * tfjs compiles a program once per source and input shapes and caches it, so the hyperparameters
+ * that change from step to step (LR, decay) are uniforms, never part of the source.
+ */
+
+/** A program as tfjs-backend-webgl 4.22 runs it (its `GPGPUProgram`). */
+interface WebGLProgramSpec {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly userCode: string;
+  readonly customUniforms?: { name: string; type: 'float' | 'int' }[];
+  readonly packedInputs?: boolean;
+  readonly packedOutput?: boolean;
+}
+
+/** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
+interface WebGLBackendShape {
+  runWebGLProgram(
+    program: WebGLProgramSpec,
+    inputs: TensorInfo[],
+    outputDtype: 'float32',
+    customUniformValues?: number[][] | null,
+    preventEagerUnpackingOfOutput?: boolean,
+  ): TensorInfo;
+  disposeData(dataId: object): boolean;
+  packTensor(input: TensorInfo): TensorInfo;
+  readonly texData: { get(dataId: object): { isPacked?: boolean; texture?: unknown } | undefined };
+}
+
+function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
+  const b = backend as Partial<WebGLBackendShape>;
+  return (
+    typeof b.runWebGLProgram === 'function' &&
+    typeof b.disposeData === 'function' &&
+    typeof b.packTensor === 'function' &&
+    typeof b.texData?.get === 'function'
+  );
+}
+
+/** `get<Name>` as tfjs names the sampler of an input. */
+const getter = (name: string): string => `get${name}`;
+
+/**
+ * The texel layout of a packed input: a texel holds a 2×2 block of the last two dimensions, lanes
+ * x, y, z, w = (row, col), (row, col+1), (row+1, col), (row+1, col+1); a 1-D tensor is one row
+ * (lanes x, y), a scalar lane x. `batch` are the leading dimensions.
+ */
+function texelLayout(shape: readonly number[]): { batch: number[]; rows: number; cols: number; texels: number } {
+  const rank = shape.length;
+  const rows = rank >= 2 ? (shape[rank - 2] as number) : 1;
+  const cols = rank >= 1 ? (shape[rank - 1] as number) : 1;
+  const batch = shape.slice(0, Math.max(0, rank - 2));
+  const texels = batch.reduce((a, b) => a * b, 1) * Math.ceil(rows / 2) * Math.ceil(cols / 2);
+  return { batch, rows, cols, texels };
+}
+
+/**
+ * GLSL `vec4 texel<name>(int q, out bvec4 valid)`: texel `q` (row-major over batch, texel rows,
+ * texel cols) of the packed input `name`, with the lanes that hold elements of the tensor.
+ */
+function packedTexelReader(name: string, shape: readonly number[]): string {
+  const { batch, rows, cols } = texelLayout(shape);
+  const tRows = Math.ceil(rows / 2);
+  const tCols = Math.ceil(cols / 2);
+  const batchStrides = batch.map((_, k) => batch.slice(k + 1).reduce((a, b) => a * b, 1));
+  const batchCoords = batchStrides.map((st, k) => `int b${k} = bi / ${st}; bi -= b${k} * ${st};`).join(' ');
+  const rank = shape.length;
+  const args = rank === 0 ? '' : rank === 1 ? 'col' : [...batch.map((_, k) => `b${k}`), 'row', 'col'].join(', ');
+  return `vec4 texel${name}(int q, out bvec4 valid) {
+  int bi = q / ${tRows * tCols}; int rem = q - bi * ${tRows * tCols};
+  int tr = rem / ${tCols}; int row = 2 * tr; int col = 2 * (rem - tr * ${tCols});
+  ${batchCoords}
+  bool right = col + 1 < ${cols}; bool down = row + 1 < ${rows};
+  valid = bvec4(true, right, down, right && down);
+  return ${getter(name)}(${args});
+}`;
+}
+
+/** Input list and GLSL names of an update's optional scalars (packed: the value is lane x). */
+function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
+  const names: string[] = [];
+  const infos: TensorInfo[] = [];
+  if (inputs.scale !== undefined) {
+    names.push('Scale');
+    infos.push(inputs.scale);
+  }
+  if (inputs.apply !== undefined) {
+    names.push('Apply');
+    infos.push(inputs.apply);
+  }
+  return {
+    names,
+    infos,
+    scale: inputs.scale === undefined ? '' : ' * getScale().x',
+    apply: inputs.apply === undefined ? '1.0' : 'getApply().x',
+  };
+}
+
+const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
+  { name: 'lr', type: 'float' },
+  { name: 'mu', type: 'float' },
+  { name: 'wd', type: 'float' },
+];
+
+/**
+ * Update programs read and write packed textures (four values per texel), the layout tfjs's
+ * matMul and most of its webgl kernels produce and consume: no pack/unpack program runs between
+ * the backward pass, the update and the next forward pass.
+ */
+const PACKED = { packedInputs: true, packedOutput: true } as const;
+
+function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const c = controlPart(inputs);
+  const b = inputs.b;
+  const withMomentum = b !== undefined;
+  const direction = withMomentum ? (nesterov ? 'd + mu * b' : 'b') : 'd';
+  const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
+  const previous = target === 'b' ? 'getBAtOutCoords()' : 'p';
+  const userCode = `
+void main() {
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale} + wd * p;
+  ${withMomentum ? 'vec4 b = mu * getBAtOutCoords() + d;' : ''}
+  vec4 next = ${next};
+  setOutput(${c.apply} != 0.0 ? next : ${previous});
+}`;
+  const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
+  const infos = [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  return {
+    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
+    infos,
+  };
+}
+
+const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'eps',
+  'decayMul',
+  'coupledWd',
+  'stepSize',
+  'invSqrtBc2',
+];
+
+function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const { m, v } = inputs;
+  if (m === undefined || v === undefined) {
+    throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
+  }
+  const c = controlPart(inputs);
+  const results: Record<AdamTarget, string> = {
+    m: 'm',
+    v: 'v',
+    p: 'decayMul * p - stepSize * m / (sqrt(v) * invSqrtBc2 + eps)',
+  };
+  const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
+  const userCode = `
+void main() {
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale} + coupledWd * p;
+  vec4 m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
+  vec4 v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
+  vec4 next = ${results[target]};
+  setOutput(${c.apply} != 0.0 ? next : ${previous[target]});
+}`;
+  const program: WebGLProgramSpec = {
+    variableNames: ['P', 'G', 'M', 'V', ...c.names],
+    outputShape: [...inputs.p.shape],
+    userCode,
+    customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
+    ...PACKED,
+  };
+  return { program, infos: [inputs.p, inputs.g, m, v, ...c.infos] };
+}
+
+const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
+
+function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+  const { m } = inputs;
+  if (m === undefined) throw new SolverError('argument', 'webgl Lion program: input m is required');
+  const c = controlPart(inputs);
+  const next = target === 'p' ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
+  const userCode = `
+void main() {
+  vec4 p = getPAtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale};
+  vec4 m = getMAtOutCoords();
+  vec4 next = ${next};
+  setOutput(${c.apply} != 0.0 ? next : ${target === 'p' ? 'p' : 'm'});
+}`;
+  const program: WebGLProgramSpec = {
+    variableNames: ['P', 'G', 'M', ...c.names],
+    outputShape: [...inputs.p.shape],
+    userCode,
+    customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
+    ...PACKED,
+  };
+  return { program, infos: [inputs.p, inputs.g, m, ...c.infos] };
+}
+
+/** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
+function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
+  const inf = mode.p === Infinity;
+  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${glslFloat(mode.p)})`;
+  const fold = inf ? 'acc = (isnan(acc) || isnan(y)) ? (isnan(acc) ? acc : y) : max(acc, y);' : 'acc += y;';
+  return { term, fold };
+}
+
+/** A float literal GLSL accepts (always with a decimal point or exponent). */
+function glslFloat(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+/**
+ * Partial reductions: the first level reads the gradients as packed textures (as the backward
+ * pass left them), a texel (four values) per iteration; later levels read this program's own
+ * unpacked output, a value per iteration. Output unpacked, `[xs.length, blocks]`; `chunk` counts
+ * texels at the first level, values later.
+ */
+function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
+  const names = xs.map((_, t) => `X${t}`);
+  const { term, fold } = reduceSnippets(mode);
+  const inf = mode.p === Infinity;
+  const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
+  const fold4 = inf ? ['x', 'y', 'z', 'w'].map((l) => `{ float y = y4.${l}; ${fold} }`).join(' ') : 'acc += (y4.x + y4.y) + (y4.z + y4.w);';
+  const parts = xs
+    .map((x, t) => {
+      if (mode.first) {
+        const { texels } = texelLayout(x.shape);
+        return `${packedTexelReader(`X${t}`, x.shape)}
+float part${t}(int j) {
+  float acc = 0.0;
+  int start = j * ${chunk};
+  for (int k = 0; k < ${chunk}; k++) {
+    int q = start + k;
+    if (q >= ${texels}) break;
+    bvec4 valid;
+    vec4 x4 = texelX${t}(q, valid);
+    vec4 y4 = mix(vec4(0.0), ${term4}, valid);
+    ${fold4}
+  }
+  return acc;
+}`;
+      }
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      return `${unpackedRowReader(`X${t}`, x.shape)}
+float part${t}(int j) {
+  float acc = 0.0;
+  int start = j * ${chunk};
+  for (int k = 0; k < ${chunk}; k++) {
+    int i = start + k;
+    if (i >= ${n}) break;
+    float x = readX${t}(i);
+    float y = ${term};
+    ${fold}
+  }
+  return acc;
+}`;
+    })
+    .join('\n');
+  const dispatch = names.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`).join(' else ');
+  const userCode = `
+${parts}
+void main() {
+  ivec2 tj = getOutputCoords();
+  float r = 0.0;
+  ${dispatch}
+  setOutput(r);
+}`;
+  return { variableNames: names, outputShape: [xs.length, blocks], userCode, packedInputs: mode.first, packedOutput: false };
+}
+
+/** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
+function unpackedRowReader(name: string, shape: readonly number[]): string {
+  const cols = shape[1] ?? 1;
+  return `float read${name}(int i) { int r = i / ${cols}; return ${getter(name)}(r, i - r * ${cols}); }`;
+}
+
+/** The p-th root of a sum of |x|^p (identity for p = 1 and p = ∞). */
+function rootSnippet(p: number): string {
+  return p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${glslFloat(1 / p)})`;
+}
+
+function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGLProgramSpec {
+  const [rows = 1, cols = 1] = parts.shape;
+  const { fold } = reduceSnippets({ p, first: false });
+  const rowLoop = global ? `for (int row = 0; row < ${rows}; row++) {` : 'int row = getOutputCoords(); {';
+  const userCode = `
+void main() {
+  float acc = 0.0;
+  ${rowLoop}
+    for (int col = 0; col < ${cols}; col++) {
+      float y = getParts(row, col);
+      ${fold}
+    }
+  }
+  setOutput(${rootSnippet(p)});
+}`;
+  return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
+}
+
+/**
+ * {@link GpuPrograms} on tfjs's `webgl` backend.
+ *
+ * @throws SolverError('backend') when the backend does not look like tfjs-backend-webgl 4.22.
+ */
+export function webglPrograms(backend: unknown): GpuPrograms {
+  if (!isWebGLBackend(backend)) {
+    throw new SolverError('backend', 'fused GPU kernels: the webgl backend has no runWebGLProgram (expected tfjs-backend-webgl 4.22)');
+  }
+  const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
+    backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms ?? null, true);
+  // A scalar the engine left unpacked on the GPU is packed once per kernel call, not once per program.
+  const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined => {
+    const data = info === undefined ? undefined : backend.texData.get(info.dataId);
+    if (info === undefined || data === undefined || data.isPacked === true || data.texture === null || data.texture === undefined)
+      return info;
+    const packed = backend.packTensor(info);
+    made.push(packed);
+    return packed;
+  };
+  return {
+    prepareControls: (control) => {
+      const made: TensorInfo[] = [];
+      const scale = packOnce(control.scale, made);
+      const apply = packOnce(control.apply, made);
+      return {
+        control: { ...(scale === undefined ? {} : { scale }), ...(apply === undefined ? {} : { apply }) },
+        release: () => {
+          made.forEach((t) => backend.disposeData(t.dataId));
+        },
+      };
+    },
+    // WebGL 2 guarantees 16 texture units per fragment shader.
+    maxInputs: 8,
+    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a.nesterov), [[a.lr], [a.momentum], [a.weightDecay]]),
+    adam: (target, inputs, u) =>
+      run(
+        adamProgram(target, inputs),
+        ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
+      ),
+    lion: (target, inputs, u) =>
+      run(
+        lionProgram(target, inputs),
+        LION_UNIFORM_NAMES.map((k) => [u[k]]),
+      ),
+    units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
+    partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
+    finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
+    dispose: (info) => {
+      backend.disposeData(info.dataId);
+    },
+    concat: (parts) => concatWith(backend, 'webgl', parts),
+  };
+}
+
+/**
+ * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
+ * tfjs's registry, so no backend package is imported here).
+ */
+export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
+  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
+  if (config === undefined) {
+    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
+  }
+  // tfjs's Concat kernels take their inputs as an array.
+  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
+  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
+  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
+}

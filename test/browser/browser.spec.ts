@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs';
+import { CHROMIUM, openTestPage, type TestPage } from './harness.js';
+import type { MeasureResult } from './measure.js';
+import { fixedGradientRun, type NonFiniteResult, normRun, RULES, trainRun } from './scenarios.js';
+
+/**
+ * The library in a real browser: headless Chromium (Debian's, never downloaded) on webgl and
+ * webgpu (both on SwiftShader), wasm and cpu, each compared with this Node process's cpu run.
+ * Skipped, with a message, only when the browser is not installed (`.ci/run` installs it).
+ */
+
+const BACKENDS = ['webgl', 'webgpu', 'wasm', 'cpu'] as const;
+const GPU = new Set<string>(['webgl', 'webgpu']);
+const haveBrowser = fs.existsSync(CHROMIUM);
+if (!haveBrowser) {
+  console.warn(`SKIPPED the browser test: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM)`);
+}
+const suite = haveBrowser ? describe : describe.skip;
+
+interface PageResults {
+  readonly active: string;
+  readonly fixed: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
+  readonly train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
+  readonly nonFinite: NonFiniteResult;
+  readonly norms: Record<string, number[]>;
+  readonly measure: MeasureResult;
+}
+
+/** max |a − b| / max |b|: the error relative to the tensor's scale (elements near 0 do not blow it up). */
+function relativeError(a: readonly number[], b: readonly number[]): number {
+  expect(a).toHaveLength(b.length);
+  let diff = 0;
+  let scale = 0;
+  a.forEach((x, i) => {
+    const y = b[i] as number;
+    diff = Math.max(diff, Math.abs(x - y));
+    scale = Math.max(scale, Math.abs(y));
+  });
+  return diff / scale;
+}
+
+suite('the solver in headless Chromium', () => {
+  let page: TestPage;
+  const reference: {
+    fixed: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
+    train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
+    norms: Record<string, number[]>;
+  } = { fixed: {}, train: {}, norms: {} };
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    for (const rule of Object.keys(RULES)) {
+      reference.fixed[rule] = await fixedGradientRun(rule, false);
+      reference.train[rule] = await trainRun(rule);
+    }
+    reference.norms = await normRun();
+    page = await openTestPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await page.close();
+  });
+
+  it('should save to IndexedDB, reload the page and resume exactly where an uninterrupted run is', async () => {
+    type Api = {
+      solverTest: {
+        useBackend(b: string): Promise<string>;
+        resumeSave(): Promise<{ reference: number[]; referenceWeights: number[][]; before: number[] }>;
+        resumeLoad(): Promise<{ after: number[]; weights: number[][]; optimizer: string }>;
+      };
+    };
+    const saved = await page.page.evaluate(async () => {
+      const api = (globalThis as unknown as Api).solverTest;
+      await api.useBackend('webgl');
+      return api.resumeSave();
+    });
+    await page.page.reload();
+    await page.page.waitForFunction(() => 'solverTest' in globalThis);
+    const resumed = await page.page.evaluate(async () => {
+      const api = (globalThis as unknown as Api).solverTest;
+      await api.useBackend('webgl');
+      return api.resumeLoad();
+    });
+    expect(resumed.optimizer).toBe('SolverOptimizer');
+    const uninterrupted = saved.reference;
+    [...saved.before, ...resumed.after].forEach((loss, i) => {
+      expect(Math.abs(loss - (uninterrupted[i] as number))).toBeLessThanOrEqual(1e-6 * Math.abs(uninterrupted[i] as number));
+    });
+    resumed.weights.forEach((w, i) => {
+      expect(relativeError(w, saved.referenceWeights[i]!)).toBeLessThanOrEqual(1e-6);
+    });
+  }, 120_000);
+
+  describe.each(BACKENDS)('on %s', (backend) => {
+    let r: PageResults;
+
+    beforeAll(async () => {
+      try {
+        r = (await page.page.evaluate(async (name) => {
+          const api = (globalThis as unknown as { solverTest: { runAll(b: string): Promise<unknown> } }).solverTest;
+          return api.runAll(name);
+        }, backend)) as PageResults;
+      } catch (e) {
+        throw new Error(`${String(e)}\npage log:\n${page.log.join('\n')}`);
+      }
+    }, 150_000);
+
+    it('should run on that backend', () => {
+      expect(r.active).toBe(backend);
+    });
+
+    it('should leave every rule’s parameters within 1e-5 of the cpu run after 60 fixed-gradient steps', () => {
+      for (const rule of Object.keys(RULES)) {
+        const want = reference.fixed[rule]!;
+        const got = r.fixed[rule]!;
+        expect(relativeError(got.w, want.w)).toBeLessThanOrEqual(1e-5);
+        expect(relativeError(got.b, want.b)).toBeLessThanOrEqual(1e-5);
+        expect(got.growth).toBe(0);
+      }
+    });
+
+    it('should run the fused kernels (Adam with a skip flag: plain ops on webgl/webgpu, which keep its step counts on the device)', () => {
+      const fusedName: Record<string, string> = { sgd: 'TfjsSolverSgdGroup', adam: 'TfjsSolverAdamGroup', lion: 'TfjsSolverLionGroup' };
+      for (const rule of Object.keys(RULES)) {
+        const kind = rule.startsWith('sgd') ? 'sgd' : rule.startsWith('lion') ? 'lion' : 'adam';
+        const guarded = kind === 'adam' && !rule.endsWith('NoGuard');
+        const want = !(guarded && GPU.has(backend));
+        expect([rule, r.fixed[rule]!.kernels.includes(fusedName[kind]!)]).toEqual([rule, want]);
+        expect([rule, r.fixed[rule]!.kernels.includes('TfjsSolverGradNorms')]).toEqual([rule, true]);
+      }
+    });
+
+    it('should keep AdamW as close to the cpu run as SGD (no bias-correction drift)', () => {
+      const err = (rule: string): number =>
+        Math.max(relativeError(r.fixed[rule]!.w, reference.fixed[rule]!.w), relativeError(r.fixed[rule]!.b, reference.fixed[rule]!.b));
+      const sgd = Math.max(err('sgd'), err('sgdMomentum'), err('sgdNesterov'));
+      expect(err('adamw')).toBeLessThanOrEqual(Math.max(sgd, 1e-6));
+      expect(err('adam')).toBeLessThanOrEqual(Math.max(sgd, 1e-6));
+    });
+
+    it('should train like the cpu run, loss for loss, with a flat tensor count', () => {
+      for (const rule of Object.keys(RULES)) {
+        const want = reference.train[rule]!;
+        const got = r.train[rule]!;
+        got.losses.forEach((loss, i) => {
+          expect(Math.abs(loss - (want.losses[i] as number))).toBeLessThanOrEqual(1e-4 * Math.abs(want.losses[i] as number));
+        });
+        // The first step creates the optimizer's slots; after it nothing grows.
+        expect(new Set(got.tensors.slice(1)).size).toBe(1);
+        expect(got.losses[got.losses.length - 1]).toBeLessThan(got.losses[0] as number);
+        expect(got.growth).toBe(0);
+      }
+    });
+
+    it('should skip a non-finite step under `skip` and refuse it under `error`, state untouched', () => {
+      const n = r.nonFinite;
+      expect(n.skipKeptState).toBe(true);
+      expect([n.skipSkipped, n.skipTotal]).toEqual([1, 1]);
+      expect(n.skipResumed).toBe(true);
+      expect(n.tensorsAfter).toBe(n.tensorsBefore);
+      expect(n.errorFiniteOk).toBe('ok');
+      expect(n.errorKind).toBe('nonFinite');
+      expect(n.errorMessage).toMatch(/nonfinite\d+\/w/);
+      expect(n.errorKeptState).toBe(true);
+      expect(n.tensorsAfter).toBe(n.tensorsBefore);
+    });
+
+    it('should compute p-norms (global and per tensor) like the cpu kernel', () => {
+      expect(r.norms.growth).toEqual([0]);
+      for (const [key, want] of Object.entries(reference.norms)) {
+        const got = r.norms[key]!;
+        got.forEach((x, i) => {
+          expect(Math.abs(x - (want[i] as number))).toBeLessThanOrEqual(1e-6 * Math.abs(want[i] as number));
+        });
+      }
+    });
+
+    it('should run fewer kernels per step than tf.train.momentum, with no tensor growth', () => {
+      const m = r.measure;
+      console.log(
+        `${backend}: kernels per SGD step (engine/programs) momentum ${m.momentum.engineKernels}/${m.momentum.gpuPrograms}, ` +
+          `plain ${m.plain.engineKernels}/${m.plain.gpuPrograms}, fused ${m.fused.engineKernels}/${m.fused.gpuPrograms}; ` +
+          `ms per applyGradients momentum ${m.momentum.msPerStep.toFixed(2)}, plain ${m.plain.msPerStep.toFixed(2)} ` +
+          `(${(m.plain.msPerStep / m.momentum.msPerStep).toFixed(2)}x), fused ${m.fused.msPerStep.toFixed(2)} ` +
+          `(${(m.fused.msPerStep / m.momentum.msPerStep).toFixed(2)}x)`,
+      );
+      expect(m.fused.engineKernels).toBeLessThanOrEqual(m.momentum.engineKernels);
+      if (GPU.has(backend)) expect(m.fused.gpuPrograms).toBeLessThan(m.plain.gpuPrograms);
+      expect(m.fused.tensorGrowth).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
+import { lcg, PLAIN, variableOf } from './scenarios.js';
+
+/**
+ * Kernels and time of one optimizer step on the active backend, side by side on the same model and
+ * gradients: `tf.train.momentum`, SolverOptimizer on the plain-ops path, SolverOptimizer on the
+ * fused path. SGD, momentum 0.9, `full_model` clipping and the non-finite guard (skip) for ours.
+ */
+
+/** One optimizer's figures. */
+export interface StepFigures {
+  /** Kernels the tfjs engine ran in one applyGradients (tf.profile). */
+  readonly engineKernels: number;
+  /** Shader programs the backend ran in one applyGradients (runWebGLProgram / runWebGPUProgram calls), -1 on other backends. */
+  readonly gpuPrograms: number;
+  /** The programs of one applyGradients by kind, e.g. `{ PackProgram: 2, tfjsSolver: 14 }`. */
+  readonly programKinds: Record<string, number>;
+  /** Milliseconds per applyGradients over `steps` steps, device work included (one read at the end). */
+  readonly msPerStep: number;
+  /** Tensors after all timed steps minus before them (the three optimizers together). */
+  readonly tensorGrowth: number;
+}
+
+export interface MeasureResult {
+  readonly backend: string;
+  readonly variables: number;
+  readonly momentum: StepFigures;
+  readonly plain: StepFigures;
+  readonly fused: StepFigures;
+  /** The fused update alone: no clipping, no non-finite guard (the update kernel's own cost). */
+  readonly updateOnly: StepFigures;
+}
+
+/** Counts calls of the backend's program runner while `f` runs (-1 when the backend has none). */
+function countPrograms(f: () => void, kinds: Record<string, number> = {}): number {
+  const backend = tf.backend() as unknown as Record<string, unknown>;
+  const name =
+    typeof backend.runWebGLProgram === 'function'
+      ? 'runWebGLProgram'
+      : typeof backend.runWebGPUProgram === 'function'
+        ? 'runWebGPUProgram'
+        : null;
+  if (name === null) {
+    f();
+    return -1;
+  }
+  const original = backend[name] as (...args: unknown[]) => unknown;
+  let calls = 0;
+  backend[name] = function (this: unknown, ...args: unknown[]): unknown {
+    calls += 1;
+    const program = args[0] as { constructor: { name: string }; shaderKey?: string };
+    const kind = program.constructor.name === 'Object' ? 'tfjsSolver' : program.constructor.name;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    return original.apply(this, args);
+  };
+  try {
+    f();
+  } finally {
+    backend[name] = original;
+  }
+  return calls;
+}
+
+type Counts = Omit<StepFigures, 'msPerStep' | 'tensorGrowth'>;
+
+async function counts(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable): Promise<Counts> {
+  for (let i = 0; i < 3; i++) optimizer.applyGradients(grads);
+  await probe.data();
+  const profile = await tf.profile(() => {
+    optimizer.applyGradients(grads);
+  });
+  const programKinds: Record<string, number> = {};
+  const gpuPrograms = countPrograms(() => {
+    optimizer.applyGradients(grads);
+  }, programKinds);
+  await probe.data();
+  return { engineKernels: profile.kernels.length, gpuPrograms, programKinds };
+}
+
+/** Milliseconds per step over `steps` steps, device work included (one read at the end). */
+async function timeSteps(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable, steps: number): Promise<number> {
+  await probe.data();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) optimizer.applyGradients(grads);
+  await probe.data();
+  return (performance.now() - start) / steps;
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** The MLP of the training example (784 → 128 → 64 → 10), its variables and one batch's gradients. */
+export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult> {
+  const shapes: [number[], number[]][] = [
+    [[784, 128], [128]],
+    [[128, 64], [64]],
+    [[64, 10], [10]],
+  ];
+  const size = (shape: number[]): number => shape.reduce((x, y) => x * y, 1);
+  const vars = shapes.flatMap(([k, b], i) => [
+    variableOf(lcg(size(k), 31 + i), k, `measure/w${i}`, 0.05),
+    variableOf(new Float32Array(size(b)), b, `measure/b${i}`),
+  ]);
+  const grads: tf.NamedTensorMap = tf.tidy(() =>
+    Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(lcg(v.size, 41 + i), v.shape).mul(0.1)])),
+  );
+  const probe = vars[0] as tf.Variable;
+  const clip = { clipType: 'full_model', clipValue: 1, nonFinite: 'skip' } as const;
+  const optimizers: Record<'momentum' | 'plain' | 'fused' | 'updateOnly', tf.Optimizer> = {
+    momentum: tf.train.momentum(0.01, 0.9),
+    plain: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip, ...PLAIN }),
+    fused: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip }),
+    updateOnly: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, nonFinite: 'none' }),
+  };
+  const names = ['momentum', 'plain', 'fused', 'updateOnly'] as const;
+  const counted = {
+    momentum: await counts(optimizers.momentum, grads, probe),
+    plain: await counts(optimizers.plain, grads, probe),
+    fused: await counts(optimizers.fused, grads, probe),
+    updateOnly: await counts(optimizers.updateOnly, grads, probe),
+  };
+  // Interleaved rounds (the order rotates), the median per optimizer: the machine's load moves.
+  const times: Record<(typeof names)[number], number[]> = { momentum: [], plain: [], fused: [], updateOnly: [] };
+  const before = tf.memory().numTensors;
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as (typeof names)[number];
+      times[name].push(await timeSteps(optimizers[name], grads, probe, steps));
+    }
+  }
+  const growth = tf.memory().numTensors - before;
+  const figure = (name: (typeof names)[number]): StepFigures => ({
+    ...counted[name],
+    msPerStep: median(times[name]),
+    tensorGrowth: growth,
+  });
+  const result = {
+    backend: tf.getBackend(),
+    variables: vars.length,
+    momentum: figure('momentum'),
+    plain: figure('plain'),
+    fused: figure('fused'),
+    updateOnly: figure('updateOnly'),
+  };
+  Object.values(optimizers).forEach((o) => {
+    o.dispose();
+  });
+  tf.dispose([...vars, ...Object.values(grads)]);
+  return result;
+}

@@ -1,0 +1,107 @@
+// The browser test's page: bundled with esbuild into page.js and driven by browser.spec.ts through
+// playwright-core. Everything it does is exposed as `window.solverTest`.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
+import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
+import { measureStep } from './measure.js';
+import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun } from './scenarios.js';
+
+setWasmPaths('/wasm/');
+
+const STORE = 'indexeddb://tfjs-solver-browser-test';
+
+/** A 8 → 16 → 4 model with fixed weights; `prefix` keeps layer (and variable) names apart. */
+function resumeModel(prefix: string): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 16, inputShape: [8], activation: 'relu', name: `${prefix}hidden` }),
+      tf.layers.dense({ units: 4, name: `${prefix}out` }),
+    ],
+  });
+  tf.tidy(() => {
+    model.setWeights([
+      tf.tensor2d(lcg(8 * 16, 51), [8, 16]).mul(0.5),
+      tf.zeros([16]),
+      tf.tensor2d(lcg(16 * 4, 52), [16, 4]).mul(0.5),
+      tf.zeros([4]),
+    ]);
+  });
+  return model;
+}
+
+function compileFor(model: tf.Sequential): void {
+  const groups = getDefaultOptimizerParams(model, { baseLr: 0.05, weightDecayNorm: 0 });
+  // 'norm' clipping: tfjs rewrites snake_case strings such as 'full_model' when it reloads an optimizer's config.
+  const optimizer = new SolverOptimizer({ groups, momentum: 0.9, weightDecay: 1e-3, clip: { clipType: 'norm', clipValue: 1 } });
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+}
+
+const data = (): [tf.Tensor2D, tf.Tensor2D] => [tf.tensor2d(lcg(32 * 8, 53), [32, 8]), tf.tensor2d(lcg(32 * 4, 54), [32, 4])];
+
+async function trainSteps(model: tf.LayersModel, steps: number): Promise<number[]> {
+  const [xs, ys] = data();
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push((await model.trainOnBatch(xs, ys)) as number);
+  tf.dispose([xs, ys]);
+  return losses;
+}
+
+async function weightsOf(model: tf.LayersModel): Promise<number[][]> {
+  return Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
+}
+
+/** Phase 1: the uninterrupted 6-step reference, then 3 steps of the same model saved to IndexedDB. */
+async function resumeSave(): Promise<{ reference: number[]; referenceWeights: number[][]; before: number[] }> {
+  const reference = resumeModel('ref');
+  compileFor(reference);
+  const referenceLosses = await trainSteps(reference, 6);
+  const referenceWeights = await weightsOf(reference);
+  const model = resumeModel('');
+  compileFor(model);
+  const before = await trainSteps(model, 3);
+  await model.save(STORE, { includeOptimizer: true });
+  return { reference: referenceLosses, referenceWeights, before };
+}
+
+/** Phase 2 (after a page reload): load from IndexedDB with its optimizer and train 3 more steps. */
+async function resumeLoad(): Promise<{ after: number[]; weights: number[][]; optimizer: string }> {
+  const model = await tf.loadLayersModel(STORE);
+  const optimizer = model.optimizer.getClassName();
+  const after = await trainSteps(model, 3);
+  return { after, weights: await weightsOf(model), optimizer };
+}
+
+async function useBackend(name: string): Promise<string> {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} could not be initialised`);
+  await tf.ready();
+  return tf.getBackend();
+}
+
+async function fixedAll(plain: boolean): Promise<Record<string, { w: number[]; b: number[]; kernels: string[] }>> {
+  const out: Record<string, { w: number[]; b: number[]; kernels: string[] }> = {};
+  for (const rule of Object.keys(RULES)) out[rule] = await fixedGradientRun(rule, plain);
+  return out;
+}
+
+async function trainAll(): Promise<Record<string, { losses: number[]; tensors: number[] }>> {
+  const out: Record<string, { losses: number[]; tensors: number[] }> = {};
+  for (const rule of Object.keys(RULES)) out[rule] = await trainRun(rule);
+  return out;
+}
+
+/** Everything the test checks on one backend, in one call. */
+async function runAll(backend: string): Promise<object> {
+  const active = await useBackend(backend);
+  const fixed = await fixedAll(false);
+  const train = await trainAll();
+  const nonFinite = await nonFiniteRun();
+  const norms = await normRun();
+  const measure = await measureStep(5, 3);
+  return { active, fixed, train, nonFinite, norms, measure };
+}
+
+Object.assign(globalThis, {
+  solverTest: { useBackend, runAll, normRun, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
+});
