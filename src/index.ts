@@ -2,8 +2,6 @@
 export { BACKEND_NAMES, selectBackend } from './backend/selectBackend.js';
 export type { BackendName, SelectBackendOptions, SelectedBackend } from './backend/selectBackend.js';
 export { translateBackendError } from './backend/translateBackendError.js';
-export { buildDemoModel, twoSpirals } from './cli/train.js';
-export type { SpiralData } from './cli/train.js';
 export { MAX_ALIAS_COUNT, loadConfig, mergeConfig, parseConfig } from './config/load.js';
 export type { ConfigLoadOptions } from './config/load.js';
 export { DEFAULT_CONFIG } from './config/schema.js';

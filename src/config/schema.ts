@@ -79,11 +79,15 @@ export interface TrainSection {
   readonly EMA_ENABLED: boolean;
   /** Decay of the weight EMA. Default 0.999. */
   readonly EMA_DECAY: number;
+  /** Evaluate on held-out data every this many iterations (and after the last); 0: only after the last. Default 0. */
+  readonly EVAL_PERIOD: number;
 }
 
-/** (ext) The `DEMO` section: the small model and synthetic data `npm start` trains. */
+/** (ext) The `DEMO` section: the built-in model `tfjs-solver train` trains on MNIST without `--model`. */
 export interface DemoSection {
-  /** Number of synthetic samples. Default 2048. */
+  /** `mlp` (Dense + BatchNorm) or `cnn` (needs conv gradients: cpu or tensorflow). Default `mlp`. */
+  readonly MODEL: 'mlp' | 'cnn';
+  /** Training digits used, of the 8,000 of the built-in split. Default 8000. */
   readonly NUM_SAMPLES: number;
   /** Units in each hidden layer. Default 64. */
   readonly HIDDEN_UNITS: number;
@@ -158,10 +162,12 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze({
     MAX_TO_KEEP: 3,
     EMA_ENABLED: false,
     EMA_DECAY: 0.999,
+    EVAL_PERIOD: 0,
   },
   DEMO: {
-    NUM_SAMPLES: 2048,
-    HIDDEN_UNITS: 64,
+    MODEL: 'mlp',
+    NUM_SAMPLES: 8000,
+    HIDDEN_UNITS: 256,
   },
   OUTPUT_DIR: './output',
   SEED: -1,
@@ -324,10 +330,12 @@ const trainSectionSchema: z.ZodType<TrainSection> = z.object({
   MAX_TO_KEEP: integerAtLeast(1),
   EMA_ENABLED: boolean(),
   EMA_DECAY: numberInHalfOpen(0, 1),
+  EVAL_PERIOD: integerAtLeast(0),
 });
 
 const demoSectionSchema: z.ZodType<DemoSection> = z.object({
-  NUM_SAMPLES: integerAtLeast(1),
+  MODEL: oneOf(['mlp', 'cnn'], 'Unknown built-in model'),
+  NUM_SAMPLES: integerAtLeast(1).lte(8000, { error: 'an integer in [1, 8000]' }),
   HIDDEN_UNITS: integerAtLeast(1),
 });
 
