@@ -105,18 +105,27 @@ export function formatProgressLine(line: ProgressLine, width: number = 80): stri
   const percent: number = line.total > 0 ? Math.floor((100 * line.value) / line.total) : 100;
   const count: string = `${String(line.value).padStart(String(line.total).length)}/${line.total} ${String(percent).padStart(3)}%`;
   const eta: string = line.rate === undefined || line.rate <= 0 ? '' : `ETA ${formatDuration((line.total - line.value) / line.rate)}`;
-  const fields: string[] = [
-    line.rate === undefined ? '' : `${line.rate >= 100 ? line.rate.toFixed(0) : line.rate.toFixed(1)} it/s`,
-    eta,
-    line.loss === undefined ? '' : `loss ${line.loss.toFixed(4)}`,
-    line.lr === undefined ? '' : `lr ${shortExponential(line.lr)}`,
-  ].filter((field: string) => field !== '');
-  const tail: string = fields.join('  ');
-  const room: number = width - count.length - tail.length - 3;
-  if (room < 5) return `${count} ${tail}`.slice(0, width);
-  const inner: number = Math.min(30, room - 2);
-  const filled: number = line.total > 0 ? Math.round((inner * Math.min(line.value, line.total)) / line.total) : inner;
-  return `${count} [${'#'.repeat(filled)}${'-'.repeat(inner - filled)}] ${tail}`;
+  const rate: string = line.rate === undefined ? '' : `${line.rate >= 100 ? line.rate.toFixed(0) : line.rate.toFixed(1)} it/s`;
+  const loss: string = line.loss === undefined ? '' : `loss ${line.loss.toFixed(4)}`;
+  const lr: string = line.lr === undefined ? '' : `lr ${shortExponential(line.lr)}`;
+  // Least useful first: on a narrow terminal the rate goes, then the ETA, then the loss; never the LR.
+  const choices: string[][] = [
+    [rate, eta, loss, lr],
+    [eta, loss, lr],
+    [loss, lr],
+    [lr],
+  ];
+  for (const fields of choices) {
+    const tail: string = fields.filter((field: string) => field !== '').join('  ');
+    const room: number = width - count.length - tail.length - 3;
+    if (room >= 5) {
+      const inner: number = Math.min(30, room - 2);
+      const filled: number = line.total > 0 ? Math.round((inner * Math.min(line.value, line.total)) / line.total) : inner;
+      return `${count} [${'#'.repeat(filled)}${'-'.repeat(inner - filled)}] ${tail}`;
+    }
+    if (count.length + 1 + tail.length <= width) return `${count} ${tail}`;
+  }
+  return `${count} ${lr}`;
 }
 
 /** `0.0123` → `1.23e-2` (no `+`, no leading zero in the exponent). */
