@@ -89,7 +89,9 @@ function writeOut(file: string, text: string): void {
 }
 
 /** bench/cases/scheduleCase.ts (written by the schedules helper), or another case file with `run`, when present. */
-async function runScheduleCase(path: string = './cases/scheduleCase.ts'): Promise<{ title: string; markdown: string; json: unknown } | null> {
+async function runScheduleCase(
+  path: string = './cases/scheduleCase.ts',
+): Promise<{ title: string; markdown: string; json: unknown } | null> {
   const file = new URL(path, import.meta.url);
   if (!existsSync(file)) return null;
   const mod = (await import(file.href)) as { run?: (o: { quick: boolean }) => Promise<{ title: string; markdown: string; json: unknown }> };

@@ -3,15 +3,7 @@ import { Container } from 'inversify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createSolver,
-  layersModelLoss,
-  parseConfig,
-  ShuffledBatches,
-  type SolverConfig,
-  solverModule,
-  TOKENS,
-} from 'tfjs-solver';
+import { createSolver, layersModelLoss, parseConfig, ShuffledBatches, type SolverConfig, solverModule, TOKENS } from 'tfjs-solver';
 
 // Exact resume: stop a run after 8 of 16 iterations, resume from its checkpoint, and compare
 // with a run that never stopped. Run: npx tsx examples/resumeTraining.ts

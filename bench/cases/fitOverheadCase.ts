@@ -20,7 +20,12 @@ import { nodeFileStore } from '../../src/io/node.js';
 
 const BATCH = 64;
 
-async function timedFit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, fit: (x: tf.Tensor, y: tf.Tensor) => Promise<unknown>): Promise<number> {
+async function timedFit(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  fit: (x: tf.Tensor, y: tf.Tensor) => Promise<unknown>,
+): Promise<number> {
   const steps: number = (xs.shape[0] ?? 0) / BATCH;
   const started: number = performance.now();
   await fit(xs, ys);

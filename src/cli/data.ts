@@ -119,7 +119,9 @@ function gather(arrays: MnistArrays, order: Int32Array): MnistPart {
  */
 export function partTensors(part: MnistPart, shape: 'flat' | 'image' = 'flat'): LabeledTensors {
   const xs: tf.Tensor =
-    shape === 'flat' ? tf.tensor2d(part.pixels, [part.count, MNIST_PIXELS]) : tf.tensor4d(part.pixels, [part.count, MNIST_SIDE, MNIST_SIDE, 1]);
+    shape === 'flat'
+      ? tf.tensor2d(part.pixels, [part.count, MNIST_PIXELS])
+      : tf.tensor4d(part.pixels, [part.count, MNIST_SIDE, MNIST_SIDE, 1]);
   return { xs, ys: tf.tensor2d(part.labels, [part.count, 10]) };
 }
 
@@ -146,7 +148,10 @@ export async function splitMnist(options: Omit<LoadMnistOptions, 'shape'> = {}):
   const trainSize: number = Math.round((total * MNIST_TRAIN_SIZE) / MNIST_DIGITS);
   const trainCount: number = checkLimit('train', options.limit?.train, trainSize);
   const heldOutCount: number = checkLimit('heldOut', options.limit?.heldOut, total - trainSize);
-  return { train: gather(arrays, order.subarray(0, trainCount)), heldOut: gather(arrays, order.subarray(trainSize, trainSize + heldOutCount)) };
+  return {
+    train: gather(arrays, order.subarray(0, trainCount)),
+    heldOut: gather(arrays, order.subarray(trainSize, trainSize + heldOutCount)),
+  };
 }
 
 /**
@@ -246,6 +251,7 @@ export class AugmentedBatches implements DataSource<Batch> {
 
 /** Copies one 28 × 28 digit moved by (dx, dy) pixels; pixels shifted in are 0. */
 export function shiftInto(source: Float32Array, from: number, target: Float32Array, to: number, dx: number, dy: number): void {
+  target.fill(0, to, to + MNIST_PIXELS);
   for (let y = 0; y < MNIST_SIDE; y++) {
     const sy: number = y - dy;
     if (sy < 0 || sy >= MNIST_SIDE) continue;
@@ -300,7 +306,9 @@ export function buildMnistCnn(hiddenUnits: number, seed: number): tf.Sequential 
   const model: tf.Sequential = tf.sequential({ name: 'mnist_cnn' });
   [32, 64].forEach((filters: number, k: number) => {
     const first: { inputShape?: number[] } = k === 0 ? { inputShape: [MNIST_SIDE, MNIST_SIDE, 1] } : {};
-    model.add(tf.layers.conv2d({ name: `conv${k + 1}`, filters, kernelSize: 3, padding: 'same', kernelInitializer: init(k + 1), ...first }));
+    model.add(
+      tf.layers.conv2d({ name: `conv${k + 1}`, filters, kernelSize: 3, padding: 'same', kernelInitializer: init(k + 1), ...first }),
+    );
     model.add(tf.layers.batchNormalization({ name: `bn${k + 1}` }));
     model.add(tf.layers.reLU({ name: `relu${k + 1}` }));
     model.add(tf.layers.maxPooling2d({ name: `pool${k + 1}`, poolSize: 2 }));

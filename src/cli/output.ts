@@ -78,13 +78,13 @@ export function modelFiles(path: string, files: FileStore = nodeFileStore): tf.i
         throw new SolverError('argument', `--model: ${JSON.stringify(path)} has no modelTopology (expected a tfjs model.json)`);
       }
       const manifest = json.weightsManifest ?? [];
-      if (manifest.length === 0) return { modelTopology: json.modelTopology as object };
+      if (manifest.length === 0) return { modelTopology: json.modelTopology };
       const buffers: Uint8Array[] = [];
       for (const group of manifest) for (const file of group.paths) buffers.push(await readFile(join(directory, file)));
       const bytes: Uint8Array = new Uint8Array(buffers.reduce((n: number, b: Uint8Array) => n + b.length, 0));
       buffers.reduce((offset: number, b: Uint8Array) => (bytes.set(b, offset), offset + b.length), 0);
       return {
-        modelTopology: json.modelTopology as object,
+        modelTopology: json.modelTopology,
         weightSpecs: manifest.flatMap((group) => group.weights),
         weightData: bytes.buffer as ArrayBuffer,
       };
@@ -110,7 +110,9 @@ async function readMetrics(files: FileStore, dir: string): Promise<MetricsLine[]
 }
 
 function seriesOf(lines: readonly MetricsLine[], key: string, name: string): ChartSeries {
-  const points = lines.filter((l) => typeof l[key] === 'number' && typeof l.iteration === 'number').map((l) => ({ x: l.iteration ?? 0, y: l[key] ?? 0 }));
+  const points = lines
+    .filter((l) => typeof l[key] === 'number' && typeof l.iteration === 'number')
+    .map((l) => ({ x: l.iteration ?? 0, y: l[key] ?? 0 }));
   return { name, points };
 }
 
@@ -119,7 +121,8 @@ export function scheduleMarks(config: SolverConfig): ChartMark[] {
   const { WARMUP_ITERS, MAX_ITER, LR_SCHEDULER_NAME, STEPS } = config.SOLVER;
   const marks: ChartMark[] = [];
   if (WARMUP_ITERS > 0 && WARMUP_ITERS < MAX_ITER) marks.push({ x: WARMUP_ITERS, label: `end of warmup (${WARMUP_ITERS})` });
-  if (LR_SCHEDULER_NAME === 'WarmupMultiStepLR') for (const step of STEPS.filter((s) => s < MAX_ITER)) marks.push({ x: step, label: `milestone ${step}` });
+  if (LR_SCHEDULER_NAME === 'WarmupMultiStepLR')
+    for (const step of STEPS.filter((s) => s < MAX_ITER)) marks.push({ x: step, label: `milestone ${step}` });
   return marks;
 }
 
@@ -171,9 +174,41 @@ export async function writeRunOutputs(model: tf.LayersModel, config: SolverConfi
   const marks: ChartMark[] = scheduleMarks(config);
   const xDomain: [number, number] = [0, config.SOLVER.MAX_ITER];
   const charts: [string, string][] = [
-    ['loss', lineChartSvg({ title: 'training loss (mean over each LOG_PERIOD)', xLabel: 'iteration', yLabel: 'loss', series: [seriesOf(lines, 'total_loss', 'loss')], marks, xDomain, yFromZero: true })],
-    ['accuracy', lineChartSvg({ title: 'held-out accuracy', xLabel: 'iteration', yLabel: 'accuracy', series: [seriesOf(lines, 'eval/accuracy', 'accuracy')], marks, xDomain })],
-    ['lr', lineChartSvg({ title: 'learning rate of every parameter group', xLabel: 'iteration', yLabel: 'learning rate', series: groupLrSeries(config, options.groups), marks, xDomain, yFromZero: true })],
+    [
+      'loss',
+      lineChartSvg({
+        title: 'training loss (mean over each LOG_PERIOD)',
+        xLabel: 'iteration',
+        yLabel: 'loss',
+        series: [seriesOf(lines, 'total_loss', 'loss')],
+        marks,
+        xDomain,
+        yFromZero: true,
+      }),
+    ],
+    [
+      'accuracy',
+      lineChartSvg({
+        title: 'held-out accuracy',
+        xLabel: 'iteration',
+        yLabel: 'accuracy',
+        series: [seriesOf(lines, 'eval/accuracy', 'accuracy')],
+        marks,
+        xDomain,
+      }),
+    ],
+    [
+      'lr',
+      lineChartSvg({
+        title: 'learning rate of every parameter group',
+        xLabel: 'iteration',
+        yLabel: 'learning rate',
+        series: groupLrSeries(config, options.groups),
+        marks,
+        xDomain,
+        yFromZero: true,
+      }),
+    ],
   ];
   let pngMissing: boolean = false;
   await options.files.makeDir(`${options.dir}/plots`);

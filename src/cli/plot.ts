@@ -87,7 +87,10 @@ export function tickLabel(value: number): string {
   if (value === 0) return '0';
   const magnitude: number = Math.abs(value);
   if (magnitude >= 1e-3 && magnitude < 1e6) return String(Number(value.toPrecision(4)));
-  return value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return value
+    .toExponential()
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 function escapeXml(text: string): string {
@@ -99,7 +102,12 @@ function textWidth(text: string, size: number): number {
 }
 
 /** Places mark labels in rows above the plot so that no two overlap and none passes an edge. */
-function layoutMarks(marks: readonly ChartMark[], xOf: (x: number) => number, left: number, right: number): { x: number; row: number; anchor: string; mark: ChartMark }[] {
+function layoutMarks(
+  marks: readonly ChartMark[],
+  xOf: (x: number) => number,
+  left: number,
+  right: number,
+): { x: number; row: number; anchor: string; mark: ChartMark }[] {
   const rowsEnd: number[] = [];
   return [...marks]
     .sort((a: ChartMark, b: ChartMark) => a.x - b.x)
@@ -148,14 +156,19 @@ export function lineChartSvg(chart: LineChart): string {
   const labelWidth: number = Math.max(...yTicks.map((t: number) => textWidth(tickLabel(t), 11)), 20);
   const left: number = 30 + labelWidth + 12;
   const right: number = WIDTH - 28;
-  const markRowsGuess: number = marks.length === 0 ? 0 : layoutMarks(marks, (x) => left + ((x - x0) / (x1 - x0)) * (right - left), left, right).reduce((n, m) => Math.max(n, m.row + 1), 0);
+  const markRowsGuess: number =
+    marks.length === 0
+      ? 0
+      : layoutMarks(marks, (x) => left + ((x - x0) / (x1 - x0)) * (right - left), left, right).reduce((n, m) => Math.max(n, m.row + 1), 0);
   const top: number = 46 + markRowsGuess * 16;
   const plotHeight: number = 300;
   const bottom: number = top + plotHeight;
   const height: number = bottom + 56 + (legend ? 24 : 0);
   const xOf = (x: number): number => left + ((x - x0) / (x1 - x0 || 1)) * (right - left);
   const yOf = (y: number): number =>
-    log ? bottom - ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0) || 1)) * plotHeight : bottom - ((y - y0) / (y1 - y0)) * plotHeight;
+    log
+      ? bottom - ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0) || 1)) * plotHeight
+      : bottom - ((y - y0) / (y1 - y0)) * plotHeight;
   const f = (v: number): string => v.toFixed(1);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT}">`,
@@ -178,7 +191,9 @@ export function lineChartSvg(chart: LineChart): string {
   for (const placed of layoutMarks(marks, xOf, left, right)) {
     const x: string = f(xOf(placed.mark.x));
     out.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${bottom}" stroke="${MARK_COLOR}" stroke-dasharray="5 4" opacity="0.8"/>`);
-    out.push(`<text x="${f(placed.x)}" y="${top - 6 - placed.row * 16}" font-size="11" fill="${MARK_COLOR}">${escapeXml(placed.mark.label)}</text>`);
+    out.push(
+      `<text x="${f(placed.x)}" y="${top - 6 - placed.row * 16}" font-size="11" fill="${MARK_COLOR}">${escapeXml(placed.mark.label)}</text>`,
+    );
   }
   series.forEach((s: ChartSeries, k: number) => {
     if (s.points.length === 0) return;
@@ -189,7 +204,9 @@ export function lineChartSvg(chart: LineChart): string {
     let x: number = left;
     series.forEach((s: ChartSeries, k: number) => {
       const y: number = bottom + 62;
-      out.push(`<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${COLORS[k % COLORS.length] ?? '#000'}" stroke-width="3"/>`);
+      out.push(
+        `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${COLORS[k % COLORS.length] ?? '#000'}" stroke-width="3"/>`,
+      );
       out.push(`<text x="${x + 24}" y="${y}" font-size="11">${escapeXml(s.name)}</text>`);
       x += 24 + textWidth(s.name, 11) + 18;
     });

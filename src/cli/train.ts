@@ -7,7 +7,15 @@ import { resolve, solverModule, TOKENS } from '../di/solverModule.js';
 import { SolverError } from '../errors.js';
 import { periodicCheckpointName } from '../hooks/checkpointCodec.js';
 import type { Checkpointer } from '../hooks/Checkpointer.js';
-import { BestCheckpointer, type ClassifierOutput, classifierMetrics, classifierOutput, crossEntropy, EvalHook, type EvalResults } from '../hooks/evaluation.js';
+import {
+  BestCheckpointer,
+  type ClassifierOutput,
+  classifierMetrics,
+  classifierOutput,
+  crossEntropy,
+  EvalHook,
+  type EvalResults,
+} from '../hooks/evaluation.js';
 import type { Hook, HookContext } from '../hooks/Hook.js';
 import { formatProgressLine, type ProgressDisplay, ProgressHook, type ProgressValues } from '../hooks/ProgressHook.js';
 import type { WeightEma } from '../hooks/WeightEma.js';
@@ -84,7 +92,7 @@ function builtInModel(config: SolverConfig, seed: number): tf.LayersModel {
 
 /** Held-out batches of at most 500 digits (bounded memory for convolutional models); disposes `data`. */
 function chunks(data: LabeledTensors, size: number = 500): { xs: tf.Tensor; ys: tf.Tensor }[] {
-  const n: number = data.xs.shape[0] ?? 0;
+  const n: number = data.xs.shape[0];
   const parts: { xs: tf.Tensor; ys: tf.Tensor }[] = [];
   for (let start = 0; start < n; start += size) {
     const count: number = Math.min(size, n - start);
@@ -98,7 +106,10 @@ async function mnistJob(model: tf.LayersModel, config: SolverConfig, seed: numbe
   const rank: number = model.inputs[0]?.shape.length ?? 2;
   const width: number = model.inputs[0]?.shape[1] ?? MNIST_PIXELS;
   if (!((rank === 2 && width === MNIST_PIXELS) || rank === 4)) {
-    throw new SolverError('argument', `--data mnist: the model's input is [${model.inputs[0]?.shape.join(', ')}], expected [null, 784] or [null, 28, 28, 1]`);
+    throw new SolverError(
+      'argument',
+      `--data mnist: the model's input is [${model.inputs[0]?.shape.join(', ')}], expected [null, 784] or [null, 28, 28, 1]`,
+    );
   }
   const split = await splitMnist({ limit: { train: config.DEMO.NUM_SAMPLES } });
   const shape: 'flat' | 'image' = rank === 4 ? 'image' : 'flat';
@@ -313,7 +324,9 @@ export async function runTraining(config: SolverConfig, seed: number, options: T
     const dir: string = config.OUTPUT_DIR;
     const evaluate = job.evaluate;
     const evalHook: EvalHook | undefined =
-      evaluate === undefined ? undefined : new EvalHook({ period: config.TRAIN.EVAL_PERIOD, evaluate, files: options.files, dir, ...(ema === undefined ? {} : { ema }) });
+      evaluate === undefined
+        ? undefined
+        : new EvalHook({ period: config.TRAIN.EVAL_PERIOD, evaluate, files: options.files, dir, ...(ema === undefined ? {} : { ema }) });
     if (evalHook !== undefined) {
       solver.hooks.add(evalHook);
       solver.hooks.add(new BestCheckpointer(solver.checkpointer, evalHook, 'eval/accuracy', 'max'));
@@ -341,7 +354,14 @@ export async function runTraining(config: SolverConfig, seed: number, options: T
           ? undefined
           : await withEma(ema, evaluate);
     const fingerprint: string = await withEma(ema, async () => {
-      if (!interrupted) await writeRunOutputs(job.model, config, { files: options.files, dir, plots: options.plots ?? true, logger: options.logger, groups: solver?.optimizer.paramGroups ?? [] });
+      if (!interrupted)
+        await writeRunOutputs(job.model, config, {
+          files: options.files,
+          dir,
+          plots: options.plots ?? true,
+          logger: options.logger,
+          groups: solver?.optimizer.paramGroups ?? [],
+        });
       return weightsFingerprint(job.model);
     });
     return {
@@ -369,7 +389,8 @@ export async function runTraining(config: SolverConfig, seed: number, options: T
  * time, and the weights' fingerprint; its last line is the machine-greppable result.
  */
 export function formatTrainingSummary(result: TrainingResult): string {
-  const accuracy: string = result.heldOutAccuracy === null ? 'no held-out data' : `held-out accuracy ${(100 * result.heldOutAccuracy).toFixed(2)}%`;
+  const accuracy: string =
+    result.heldOutAccuracy === null ? 'no held-out data' : `held-out accuracy ${(100 * result.heldOutAccuracy).toFixed(2)}%`;
   const range: string =
     result.iteration === result.startIter
       ? `nothing to train: resumed at iteration ${result.startIter} of ${result.maxIter}`

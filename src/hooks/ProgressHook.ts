@@ -109,12 +109,7 @@ export function formatProgressLine(line: ProgressLine, width: number = 80): stri
   const loss: string = line.loss === undefined ? '' : `loss ${line.loss.toFixed(4)}`;
   const lr: string = line.lr === undefined ? '' : `lr ${shortExponential(line.lr)}`;
   // Least useful first: on a narrow terminal the rate goes, then the ETA, then the loss; never the LR.
-  const choices: string[][] = [
-    [rate, eta, loss, lr],
-    [eta, loss, lr],
-    [loss, lr],
-    [lr],
-  ];
+  const choices: string[][] = [[rate, eta, loss, lr], [eta, loss, lr], [loss, lr], [lr]];
   for (const fields of choices) {
     const tail: string = fields.filter((field: string) => field !== '').join('  ');
     const room: number = width - count.length - tail.length - 3;

@@ -24,7 +24,7 @@ export function classifierOutput(model: tf.LayersModel): ClassifierOutput {
  * sample; call inside `tf.tidy`.
  */
 export function crossEntropy(ys: tf.Tensor, output: tf.Tensor, kind: ClassifierOutput): tf.Tensor1D {
-  if (kind === 'logits') return tf.losses.softmaxCrossEntropy(ys, output, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D;
+  if (kind === 'logits') return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Tensor1D>(ys, output, undefined, undefined, tf.Reduction.NONE);
   return tf.metrics.categoricalCrossentropy(ys, output) as tf.Tensor1D;
 }
 
@@ -34,7 +34,7 @@ function batchSums(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, kind: Cl
     const output: tf.Tensor = model.predict(xs) as tf.Tensor;
     const correct: tf.Scalar = tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), tf.argMax(ys, -1)), 'float32'));
     const loss: tf.Scalar = tf.sum(crossEntropy(ys, output, kind));
-    return tf.stack([correct, loss, tf.scalar(xs.shape[0] ?? 0)]) as tf.Tensor1D;
+    return tf.stack([correct, loss, tf.scalar(xs.shape[0])]) as tf.Tensor1D;
   });
 }
 
@@ -257,7 +257,8 @@ export class BestCheckpointer implements Hook {
         );
       }
       const better: boolean =
-        Number.isFinite(value) && (this.bestRecord === undefined || (this.mode === 'max' ? value > this.bestRecord.value : value < this.bestRecord.value));
+        Number.isFinite(value) &&
+        (this.bestRecord === undefined || (this.mode === 'max' ? value > this.bestRecord.value : value < this.bestRecord.value));
       if (better) {
         await this.checkpointer.save(this.name, record.iteration + 1);
         this.bestRecord = { iteration: record.iteration, value };

@@ -64,7 +64,15 @@ describe('tfjs-solver train', () => {
       expect(streams.err()).not.toContain('error');
       expect(code).toBe(0);
       first = result;
-      expect(result).toMatchObject({ backend: 'cpu', seed: 3, startIter: 0, iteration: 30, maxIter: 30, interrupted: false, outputDir: dir });
+      expect(result).toMatchObject({
+        backend: 'cpu',
+        seed: 3,
+        startIter: 0,
+        iteration: 30,
+        maxIter: 30,
+        interrupted: false,
+        outputDir: dir,
+      });
       expect(result.fingerprint).toMatch(/^[0-9a-f]{64}$/);
       const lines = readFileSync(join(dir, 'metrics.json'), 'utf8')
         .trim()

@@ -23,8 +23,17 @@ describe('examples/ownModel', () => {
       const streams: CapturedStreams = captureStreams();
       const opts: string[] = ['SOLVER.MAX_ITER', '48', 'SOLVER.WARMUP_ITERS', '4', 'SOLVER.STEPS', '[40]', 'SOLVER.BASE_LR', '0.05'];
       const code: number = await main(
-        ['train', '--backend', 'cpu', '--json', '--no-plots', '--model', 'examples/ownModel/model.mjs', '--data', 'examples/ownModel/data.mjs']
-          .concat(['--opts', ...opts, 'SOLVER.IMS_PER_BATCH', '32', 'SOLVER.CHECKPOINT_PERIOD', '32', 'OUTPUT_DIR', dir, 'SEED', '1']),
+        [
+          'train',
+          '--backend',
+          'cpu',
+          '--json',
+          '--no-plots',
+          '--model',
+          'examples/ownModel/model.mjs',
+          '--data',
+          'examples/ownModel/data.mjs',
+        ].concat(['--opts', ...opts, 'SOLVER.IMS_PER_BATCH', '32', 'SOLVER.CHECKPOINT_PERIOD', '32', 'OUTPUT_DIR', dir, 'SEED', '1']),
         streams,
       );
       expect(streams.err()).not.toContain('tfjs-solver:');

@@ -66,7 +66,9 @@ describe(classifierMetrics, () => {
 
   describe('having the same points as a tf.data.Dataset and a softmax model', () => {
     it('should read probabilities as such and give the same numbers', async () => {
-      const model: tf.Sequential = tf.sequential({ layers: [tf.layers.dense({ name: 'p', units: 2, inputShape: [2], activation: 'softmax' })] });
+      const model: tf.Sequential = tf.sequential({
+        layers: [tf.layers.dense({ name: 'p', units: 2, inputShape: [2], activation: 'softmax' })],
+      });
       model.setWeights([tf.tensor2d(IDENTITY), tf.zeros([2])]);
       expect(classifierOutput(model)).toBe('probabilities');
       const before: number = tf.memory().numTensors;
@@ -173,14 +175,23 @@ describe(EvalHook, () => {
 
 describe(BestCheckpointer, () => {
   function source(values: readonly number[]): { history: EvalRecord[] } {
-    return { history: values.map((value: number, k: number) => ({ iteration: 10 * k + 9, results: { 'eval/accuracy': value, 'eval/loss': 1 - value } })) };
+    return {
+      history: values.map((value: number, k: number) => ({
+        iteration: 10 * k + 9,
+        results: { 'eval/accuracy': value, 'eval/loss': 1 - value },
+      })),
+    };
   }
 
   describe('having accuracies 0.5, 0.75, 0.6, 0.75 (max)', () => {
     it('should save model_best after the first and the second only (a tie is not better)', async () => {
       const saved: [string, number][] = [];
       const evals = source([]);
-      const best: BestCheckpointer = new BestCheckpointer({ save: async (name, iteration) => void saved.push([name, iteration]) }, evals, 'eval/accuracy');
+      const best: BestCheckpointer = new BestCheckpointer(
+        { save: (name, iteration) => Promise.resolve(void saved.push([name, iteration])) },
+        evals,
+        'eval/accuracy',
+      );
       for (const value of [0.5, 0.75, 0.6, 0.75]) {
         evals.history.push({ iteration: 10 * evals.history.length + 9, results: { 'eval/accuracy': value } });
         await best.afterStep();
@@ -196,7 +207,12 @@ describe(BestCheckpointer, () => {
   describe('having the loss (min) and two new results at once', () => {
     it('should consider both in order and save for each improvement', async () => {
       const saved: number[] = [];
-      const best: BestCheckpointer = new BestCheckpointer({ save: async (_n, iteration) => void saved.push(iteration) }, source([0.6, 0.5, 0.7]), 'eval/loss', 'min');
+      const best: BestCheckpointer = new BestCheckpointer(
+        { save: (_n, iteration) => Promise.resolve(void saved.push(iteration)) },
+        source([0.6, 0.5, 0.7]),
+        'eval/loss',
+        'min',
+      );
       await best.afterTrain();
       expect(saved).toEqual([10, 30]);
     });
