@@ -148,16 +148,19 @@ export async function selectBackend(name: BackendName, options: SelectBackendOpt
   const candidates: readonly BackendCandidate[] =
     name === 'auto' ? AUTO_CANDIDATES : AUTO_CANDIDATES.filter((candidate: BackendCandidate) => candidate.name === name);
   const skipped: string[] = [];
+  const brief: string[] = [];
   let missingPackage: boolean = false;
   for (const candidate of candidates) {
     const result = await activateCandidate(candidate, environment);
     if (result.ok) {
-      const why: string = skipped.length === 0 ? '' : ` (skipped ${skipped.join('; ')})`;
-      logger.info(`backend: ${candidate.label}${why}`);
+      // One short line (fits 80 columns): package names without the scope; the full reasons are in `skipped`.
+      logger.info(skipped.length === 0 ? `backend: ${candidate.label}` : `backend: ${candidate.name} (skipped ${brief.join('; ')})`);
       return { name: candidate.name, label: candidate.label, skipped };
     }
     missingPackage ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
+    const short: string = candidate.packageName.replace('@tensorflow/', '');
+    brief.push(result.notInstalled ? `${short}: not installed` : `${short}: ${result.reason}`);
   }
   const hint: string = missingPackage ? `; ${INSTALL_HINTS[name]}` : '';
   throw new SolverError('backend', `backend '${name}' is not available: ${skipped.join('; ')}${hint}`);
