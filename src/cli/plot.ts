@@ -163,7 +163,17 @@ export function lineChartSvg(chart: LineChart): string {
   const top: number = 46 + markRowsGuess * 16;
   const plotHeight: number = 300;
   const bottom: number = top + plotHeight;
-  const height: number = bottom + 56 + (legend ? 24 : 0);
+  // Legend items left to right, wrapping to a new row at the right edge.
+  const legendItems: { x: number; row: number }[] = [];
+  let legendX: number = left;
+  let legendRow: number = 0;
+  for (const s of series) {
+    const itemWidth: number = 24 + textWidth(s.name, 11) + 18;
+    if (legendX > left && legendX + itemWidth - 18 > right) [legendX, legendRow] = [left, legendRow + 1];
+    legendItems.push({ x: legendX, row: legendRow });
+    legendX += itemWidth;
+  }
+  const height: number = bottom + 56 + (legend ? 24 + 18 * legendRow : 0);
   const xOf = (x: number): number => left + ((x - x0) / (x1 - x0 || 1)) * (right - left);
   const yOf = (y: number): number =>
     log
@@ -201,14 +211,13 @@ export function lineChartSvg(chart: LineChart): string {
     out.push(`<path d="${d}" fill="none" stroke="${COLORS[k % COLORS.length] ?? '#000'}" stroke-width="2" stroke-linejoin="round"/>`);
   });
   if (legend) {
-    let x: number = left;
     series.forEach((s: ChartSeries, k: number) => {
-      const y: number = bottom + 62;
+      const { x, row } = legendItems[k] ?? { x: left, row: 0 };
+      const y: number = bottom + 62 + 18 * row;
       out.push(
         `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${COLORS[k % COLORS.length] ?? '#000'}" stroke-width="3"/>`,
       );
       out.push(`<text x="${x + 24}" y="${y}" font-size="11">${escapeXml(s.name)}</text>`);
-      x += 24 + textWidth(s.name, 11) + 18;
     });
   }
   out.push('</svg>');
