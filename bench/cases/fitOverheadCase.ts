@@ -26,7 +26,7 @@ async function timedFit(
   ys: tf.Tensor,
   fit: (x: tf.Tensor, y: tf.Tensor) => Promise<unknown>,
 ): Promise<number> {
-  const steps: number = (xs.shape[0] ?? 0) / BATCH;
+  const steps: number = xs.shape[0] / BATCH;
   const started: number = performance.now();
   await fit(xs, ys);
   return (performance.now() - started) / steps;
@@ -61,7 +61,7 @@ export async function run(options: { quick: boolean }): Promise<{ title: string;
   const momentum: tf.Optimizer = tf.train.momentum(config.SOLVER.BASE_LR, config.SOLVER.MOMENTUM);
   plain.compile({ optimizer: momentum, loss });
 
-  const args: tf.ModelFitArgs = { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 };
+  const args: tf.ModelFitArgs = { epochs: 1, batchSize: BATCH, shuffle: false };
   const oursMs: number[] = [];
   const momentumMs: number[] = [];
   // One warm-up fit each (kernels, slots, first checkpoint folder), then alternating rounds.
