@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
 import type { ScheduleLandmark, ScheduleSeries } from './schedule.js';
@@ -253,7 +252,7 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
 }
 
 /**
- * Writes `svg` to `path` as SVG (`.svg`) or PNG (`.png`), creating the folder.
+ * Writes `svg` to `path` as SVG (`.svg`) or PNG (`.png`); the folder must exist.
  * @throws SolverError kind `argument` for another extension or a missing PNG renderer; `io` when writing fails.
  */
 export async function writeChart(path: string, svg: string, flag: string = '--plot'): Promise<void> {
@@ -262,7 +261,6 @@ export async function writeChart(path: string, svg: string, flag: string = '--pl
   if (kind === '') throw new SolverError('argument', `${flag}: got ${JSON.stringify(path)}, expected a file name ending in .svg or .png`);
   const bytes: string | Uint8Array = kind === 'svg' ? svg : await svgToPng(svg);
   try {
-    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
   } catch (error: unknown) {
     throw new SolverError('io', `${flag}: cannot write ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
