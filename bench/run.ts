@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     results.push(...(await runBackend(backend, sets, cases, quick, floatsIn)));
   }
   const schedule = await runScheduleCase();
+  const fit = await runScheduleCase('./cases/fitOverheadCase.ts');
   const after = machineInfo();
   const targets = checkTargets(results);
   const md = [
@@ -80,9 +81,10 @@ async function main(): Promise<void> {
     ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
     '',
     ...(schedule === null ? [] : [`#### ${schedule.title}`, '', schedule.markdown, '']),
+    ...(fit === null ? [] : [`#### ${fit.title}`, '', fit.markdown, '']),
   ].join('\n');
   process.stdout.write(md);
-  const json = { machine: { before, after }, quick, results, targets, schedule: schedule?.json ?? null };
+  const json = { machine: { before, after }, quick, results, targets, schedule: schedule?.json ?? null, fit: fit?.json ?? null };
   const jsonFile = flag('--json');
   if (jsonFile !== undefined) writeOut(jsonFile, JSON.stringify(json, null, 2));
   const mdFile = flag('--md');
@@ -96,9 +98,11 @@ function writeOut(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-/** bench/cases/scheduleCase.ts (written by the schedules helper), when present. */
-async function runScheduleCase(): Promise<{ title: string; markdown: string; json: unknown } | null> {
-  const file = new URL('./cases/scheduleCase.ts', import.meta.url);
+/** bench/cases/scheduleCase.ts (written by the schedules helper), or another case file with `run`, when present. */
+async function runScheduleCase(
+  path: string = './cases/scheduleCase.ts',
+): Promise<{ title: string; markdown: string; json: unknown } | null> {
+  const file = new URL(path, import.meta.url);
   if (!existsSync(file)) return null;
   const mod = (await import(file.href)) as { run?: (o: { quick: boolean }) => Promise<{ title: string; markdown: string; json: unknown }> };
   return mod.run === undefined ? null : mod.run({ quick });

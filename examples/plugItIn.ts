@@ -4,13 +4,21 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSolver, loadConfig, solverModule, TOKENS } from 'tfjs-solver/node';
-import { buildDemoModel, twoSpirals } from '../src/cli/train.js';
 
 // The README's "plug it in" snippet (docs/di.md), run for real on a small model.
 // Run: npx tsx examples/plugItIn.ts
 
-const model = buildDemoModel(16, 1);
-const { xs, ys } = twoSpirals(256, 1);
+// A small model and problem: is the point (x, y) in the first or third quadrant?
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({ name: 'hidden', units: 16, inputShape: [2], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    tf.layers.batchNormalization({ name: 'bn' }),
+    tf.layers.reLU({ name: 'relu' }),
+    tf.layers.dense({ name: 'logit', units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ],
+});
+const xs = tf.randomUniform([256, 2], -1, 1, 'float32', 1);
+const ys = tf.tidy(() => tf.cast(tf.greater(tf.prod(xs, 1, true), 0), 'float32'));
 const outputDir = mkdtempSync(join(tmpdir(), 'plug-it-in-'));
 const short = [
   'SOLVER.MAX_ITER',

@@ -4,17 +4,31 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSolver, layersModelLoss, parseConfig, ShuffledBatches, type SolverConfig, solverModule, TOKENS } from 'tfjs-solver/node';
-import { buildDemoModel, twoSpirals } from '../src/cli/train.js';
 
 // Exact resume: stop a run after 8 of 16 iterations, resume from its checkpoint, and compare
 // with a run that never stopped. Run: npx tsx examples/resumeTraining.ts
 
-const data = twoSpirals(256, 7);
+// A small problem: is the point (x, y) in the first or third quadrant?
+const xs = tf.randomUniform([256, 2], -1, 1, 'float32', 7);
+const data = { xs, ys: tf.tidy(() => tf.cast(tf.greater(tf.prod(xs, 1, true), 0), 'float32')) };
+
+/** Dense + BatchNorm, every initializer seeded: every build from one seed is identical. */
+function buildModel(seed: number): tf.Sequential {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ name: 'hidden', units: 16, inputShape: [2], kernelInitializer: init(1) }),
+      tf.layers.batchNormalization({ name: 'bn' }),
+      tf.layers.reLU({ name: 'relu' }),
+      tf.layers.dense({ name: 'logit', units: 1, kernelInitializer: init(2) }),
+    ],
+  });
+}
 
 // Begin-example
 /** Trains the demo model from a fresh container; `stopAt` simulates a crash before that iteration. */
 async function train(config: SolverConfig, resume: boolean, stopAt?: number): Promise<{ startIter: number; weights: number[] }> {
-  const model = buildDemoModel(16, config.SEED); // seeded init: every build is identical
+  const model = buildModel(config.SEED); // seeded init: every build is identical
   const container = new Container();
   container.load(solverModule(config));
   container.bind(TOKENS.Model).toConstantValue(model);

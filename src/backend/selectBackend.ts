@@ -258,15 +258,18 @@ export async function selectBackendOn(platform: BackendPlatform, name: BackendNa
         );
   const skipped: string[] = [];
   let notInstalled: boolean = false;
+  const brief: string[] = [];
   for (const candidate of candidates) {
     const result = await activateCandidate(candidate, platform);
     if (result.ok) {
-      const why: string = skipped.length === 0 ? '' : ` (skipped ${skipped.join('; ')})`;
-      logger.info(`backend: ${candidate.label}${why}`);
+      // One short line (fits 80 columns): package names without the scope; the full reasons are in `skipped`.
+      logger.info(skipped.length === 0 ? `backend: ${candidate.label}` : `backend: ${candidate.name} (skipped ${brief.join('; ')})`);
       return { name: candidate.name, label: candidate.label, skipped };
     }
     notInstalled ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
+    const short: string = candidate.packageName.replace('@tensorflow/', '');
+    brief.push(result.notInstalled ? `${short}: not installed` : `${short}: ${result.reason}`);
   }
   const tried: string = skipped.length === 0 ? 'not in this runtime' : skipped.join('; ');
   const hint: string = hintFor(name, platform, notInstalled);

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import cliProgress from 'cli-progress';
 import { Container } from 'inversify';
 import type { SolverConfig } from '../config/schema.js';
 import { createSolver, type Solver } from '../di/Solver.js';
@@ -7,173 +6,214 @@ import { resolve, solverModule, TOKENS } from '../di/solverModule.js';
 import { SolverError } from '../errors.js';
 import { periodicCheckpointName } from '../hooks/checkpointCodec.js';
 import type { Checkpointer } from '../hooks/Checkpointer.js';
+import {
+  BestCheckpointer,
+  type ClassifierOutput,
+  classifierMetrics,
+  classifierOutput,
+  crossEntropy,
+  EvalHook,
+  type EvalResults,
+} from '../hooks/evaluation.js';
 import type { Hook, HookContext } from '../hooks/Hook.js';
-import { type ProgressDisplay, ProgressHook, type ProgressValues } from '../hooks/ProgressHook.js';
+import { formatProgressLine, type ProgressDisplay, ProgressHook, type ProgressValues } from '../hooks/ProgressHook.js';
+import type { WeightEma } from '../hooks/WeightEma.js';
 import type { FileStore, Logger } from '../io/interfaces.js';
 import { nodeFileStore } from '../io/node.js';
-import { seededRandom, ShuffledBatches } from '../train/data.js';
-import { layersModelLoss } from '../train/Trainer.js';
-import type { CliCommand, CliContext } from './main.js';
+import type { Batch } from '../train/data.js';
+import { type DataSource, layersModelLoss } from '../train/Trainer.js';
+import {
+  AugmentedBatches,
+  buildMnistCnn,
+  buildMnistMlp,
+  DatasetBatches,
+  type LabeledTensors,
+  loadUserData,
+  loadUserModel,
+  MNIST_PIXELS,
+  MNIST_SIDE,
+  partTensors,
+  splitMnist,
+} from './data.js';
+import type { CliCommand, CliContext, CliOption } from './main.js';
+import { weightsFingerprint, writeConfigYaml, writeRunOutputs } from './output.js';
 
-/**
- * The demo model: `Dense → BatchNormalization → ReLU`, twice, then `Dense(1)` giving a logit.
- * Layer names are fixed (`hidden1`, `bn1`, `hidden2`, `bn2`, `logit`) so checkpoints load into
- * a fresh build, and every initializer is seeded from `seed`, so two builds are identical.
- *
- * Why BatchNormalization: its `gamma`/`beta` form their own parameter group under
- * `WEIGHT_DECAY_NORM`, which is what the demo shows.
- *
- * @param hiddenUnits units per hidden layer (`DEMO.HIDDEN_UNITS`), an integer >= 1.
- * @param seed initializer seed (`SEED`).
- * @throws SolverError kind `config` when hiddenUnits is not an integer >= 1.
- */
-export function buildDemoModel(hiddenUnits: number, seed: number): tf.Sequential {
-  if (!Number.isInteger(hiddenUnits) || hiddenUnits < 1) {
-    throw new SolverError('config', `DEMO.HIDDEN_UNITS: got ${hiddenUnits}, expected an integer >= 1`);
-  }
-  const init = (offset: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: seed + offset });
-  const model: tf.Sequential = tf.sequential();
-  model.add(tf.layers.dense({ name: 'hidden1', units: hiddenUnits, inputShape: [2], kernelInitializer: init(1) }));
-  model.add(tf.layers.batchNormalization({ name: 'bn1' }));
-  model.add(tf.layers.reLU({ name: 'relu1' }));
-  model.add(tf.layers.dense({ name: 'hidden2', units: hiddenUnits, kernelInitializer: init(2) }));
-  model.add(tf.layers.batchNormalization({ name: 'bn2' }));
-  model.add(tf.layers.reLU({ name: 'relu2' }));
-  model.add(tf.layers.dense({ name: 'logit', units: 1, kernelInitializer: init(3) }));
-  return model;
-}
-
-/** The demo data set: points in the plane and their class (0 or 1). */
-export interface SpiralData {
-  /** `[n, 2]` float32 coordinates. */
-  readonly xs: tf.Tensor2D;
-  /** `[n, 1]` float32 labels, 0 or 1. */
-  readonly ys: tf.Tensor2D;
-}
-
-/**
- * Two interleaved spirals, one per class, with a little noise, drawn from `seed`
- * (`DEMO.NUM_SAMPLES`, `SEED`).
- *
- * Why this set: no linear model separates it, a small MLP does, so the loss visibly drops
- * within a few hundred steps; and it needs no download.
- *
- * @param numSamples total points (half per class), an integer >= 2.
- * @param seed the generator's seed.
- * @returns new tensors; the caller disposes them.
- * @throws SolverError kind `config` when numSamples is not an integer >= 2.
- */
-export function twoSpirals(numSamples: number, seed: number): SpiralData {
-  if (!Number.isInteger(numSamples) || numSamples < 2) {
-    throw new SolverError('config', `DEMO.NUM_SAMPLES: got ${numSamples}, expected an integer >= 2`);
-  }
-  const next: () => number = seededRandom(seed);
-  const points: Float32Array = new Float32Array(numSamples * 2);
-  const labels: Float32Array = new Float32Array(numSamples);
-  for (let i = 0; i < numSamples; i++) {
-    const label: number = i % 2;
-    const t: number = 0.25 + 2.5 * Math.PI * next();
-    const sign: number = label === 0 ? 1 : -1;
-    points[2 * i] = (sign * t * Math.cos(t)) / 8 + 0.05 * (next() - 0.5);
-    points[2 * i + 1] = (sign * t * Math.sin(t)) / 8 + 0.05 * (next() - 0.5);
-    labels[i] = label;
-  }
-  return { xs: tf.tensor2d(points, [numSamples, 2]), ys: tf.tensor2d(labels, [numSamples, 1]) };
-}
+/** Pixels a built-in MNIST digit may be shifted by in training (augmentation). */
+export const MNIST_MAX_SHIFT: number = 2;
 
 /** What `tfjs-solver train` reports (the `--json` document). */
-export interface DemoTrainingResult {
+export interface TrainingResult {
   /** The backend that trained. */
   readonly backend: string;
   /** The seed used (picked and logged when `SEED` < 0). */
   readonly seed: number;
   /** The first iteration of this run (0, or where `--resume` continued). */
   readonly startIter: number;
+  /** The first iteration not trained: `maxIter` when the run finished, less when interrupted. */
+  readonly iteration: number;
   /** `SOLVER.MAX_ITER`. */
   readonly maxIter: number;
-  /** Mean loss over the whole demo data set before this run's first step. */
-  readonly initialLoss: number;
-  /** The same after the last step. */
-  readonly finalLoss: number;
-  /** Fraction of demo points classified correctly after training. */
-  readonly accuracy: number;
-  /** Wall-clock seconds of the training loop. */
+  /** True when Ctrl-C stopped the run (a checkpoint was saved where it stopped). */
+  readonly interrupted: boolean;
+  /** Held-out accuracy of the final weights (the EMA's when enabled); null without held-out data. */
+  readonly heldOutAccuracy: number | null;
+  /** Held-out mean cross-entropy of the same weights; null without held-out data. */
+  readonly heldOutLoss: number | null;
+  /** Wall-clock seconds from the first step's start to the last step's end (evaluations included). */
   readonly seconds: number;
-  /** Where checkpoints and metrics.json went. */
+  /** sha256 of the final weights' float32 bytes, in the model's variable order. */
+  readonly fingerprint: string;
+  /** Where checkpoints, metrics.json, the model and the plots went. */
   readonly outputDir: string;
 }
 
-function payload(values: ProgressValues): { loss: string; lr: string } {
+/** What a run trains: a model, its batches and, when there is held-out data, its evaluation. */
+export interface TrainingJob {
+  readonly model: tf.LayersModel;
+  readonly batches: DataSource<Batch>;
+  readonly output: ClassifierOutput;
+  readonly evaluate?: () => Promise<EvalResults>;
+  /** Frees the model and the data. */
+  dispose(): void;
+}
+
+/** Where `train` gets its model and data: `--model` and `--data`, or the built-in MNIST. */
+export interface JobSource {
+  /** A `model.json` or a module exporting a model factory; none: the built-in `DEMO.MODEL`. */
+  readonly model?: string;
+  /** `mnist` (default) or a module exporting a dataset factory. */
+  readonly data?: string;
+}
+
+function builtInModel(config: SolverConfig, seed: number): tf.LayersModel {
+  return config.DEMO.MODEL === 'cnn' ? buildMnistCnn(config.DEMO.HIDDEN_UNITS, seed) : buildMnistMlp(config.DEMO.HIDDEN_UNITS, seed);
+}
+
+/** Held-out batches of at most 500 digits (bounded memory for convolutional models); disposes `data`. */
+function chunks(data: LabeledTensors, size: number = 500): { xs: tf.Tensor; ys: tf.Tensor }[] {
+  const n: number = data.xs.shape[0];
+  const parts: { xs: tf.Tensor; ys: tf.Tensor }[] = [];
+  for (let start = 0; start < n; start += size) {
+    const count: number = Math.min(size, n - start);
+    parts.push({ xs: data.xs.slice(start, count), ys: data.ys.slice(start, count) });
+  }
+  tf.dispose([data.xs, data.ys]);
+  return parts;
+}
+
+async function mnistJob(model: tf.LayersModel, config: SolverConfig, seed: number): Promise<TrainingJob> {
+  const rank: number = model.inputs[0]?.shape.length ?? 2;
+  const width: number = model.inputs[0]?.shape[1] ?? MNIST_PIXELS;
+  if (!((rank === 2 && width === MNIST_PIXELS) || rank === 4)) {
+    throw new SolverError(
+      'argument',
+      `--data mnist: the model's input is [${model.inputs[0]?.shape.join(', ')}], expected [null, 784] or [null, 28, 28, 1]`,
+    );
+  }
+  const split = await splitMnist({ limit: { train: config.DEMO.NUM_SAMPLES } });
+  const shape: 'flat' | 'image' = rank === 4 ? 'image' : 'flat';
+  const heldOut: { xs: tf.Tensor; ys: tf.Tensor }[] = chunks(partTensors(split.heldOut, shape));
+  const output: ClassifierOutput = classifierOutput(model);
   return {
-    loss: values.loss === undefined ? '-' : values.loss.toFixed(4),
-    lr: values.lr === undefined ? '-' : values.lr.toExponential(2),
+    model,
+    output,
+    batches: new AugmentedBatches({
+      pixels: split.train.pixels,
+      labels: split.train.labels,
+      batchSize: config.SOLVER.IMS_PER_BATCH,
+      seed,
+      maxShift: MNIST_MAX_SHIFT,
+      inputShape: shape === 'flat' ? [MNIST_PIXELS] : [MNIST_SIDE, MNIST_SIDE, 1],
+    }),
+    evaluate: async () => classifierMetrics(model, heldOut, output),
+    dispose: () => {
+      model.dispose();
+      tf.dispose(heldOut.flatMap((part) => [part.xs, part.ys]));
+    },
   };
 }
 
 /**
- * A {@link ProgressDisplay} drawn with `cli-progress` on a terminal stream (stderr, so stdout
- * stays clean): `train |████░░| 120/500 | ETA 4s | loss 0.4312 | lr 5.00e-2`.
+ * Builds what a run trains: the model (`--model`, else the built-in `DEMO.MODEL`) and the data
+ * (`--data`, else the built-in MNIST split with shift augmentation).
+ * @throws SolverError kind `argument` for a model or data that cannot be loaded or do not fit.
+ */
+export async function prepareJob(config: SolverConfig, seed: number, source: JobSource = {}): Promise<TrainingJob> {
+  const factory = { seed, batchSize: config.SOLVER.IMS_PER_BATCH };
+  const model: tf.LayersModel = source.model === undefined ? builtInModel(config, seed) : await loadUserModel(source.model, factory);
+  try {
+    if (source.data === undefined || source.data === 'mnist') return await mnistJob(model, config, seed);
+    const data = await loadUserData(source.data, factory);
+    const output: ClassifierOutput = classifierOutput(model);
+    const held = data.eval;
+    return {
+      model,
+      output,
+      batches: new DatasetBatches(data.train),
+      ...(held === undefined ? {} : { evaluate: async () => classifierMetrics(model, held, output) }),
+      dispose: () => {
+        model.dispose();
+      },
+    };
+  } catch (error: unknown) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * A {@link ProgressDisplay} drawn as one line on a terminal stream (stderr, so stdout stays clean),
+ * redrawn in place at most 10 times a second and only when the hook updates it (no timer), so
+ * nothing is drawn after `stop()`, which ends the line. See `formatProgressLine`.
  *
  * @param stream where to draw; must be a TTY (the train command checks).
+ * @param now the clock in milliseconds (tests pass their own).
  */
-export function cliProgressDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: 'train |{bar}| {value}/{total} | ETA {eta_formatted} | loss {loss} | lr {lr}',
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+export function terminalProgressDisplay(
+  stream: { write(text: string): unknown; readonly columns?: number },
+  now: () => number = () => performance.now(),
+): ProgressDisplay {
+  let total: number = 0;
+  let first: { value: number; at: number } = { value: 0, at: 0 };
+  let lastDraw: number = -Infinity;
+  let drawn: boolean = false;
+  const draw = (value: number, values: ProgressValues, force: boolean): void => {
+    const at: number = now();
+    if (!force && at - lastDraw < 100) return;
+    lastDraw = at;
+    const seconds: number = (at - first.at) / 1000;
+    const rate: number | undefined = seconds > 0 && value > first.value ? (value - first.value) / seconds : undefined;
+    const width: number = Math.max(20, (stream.columns ?? 80) - 1);
+    stream.write(`\r${formatProgressLine({ value, total, rate, loss: values.loss, lr: values.lr }, width)}\u001b[K`);
+    drawn = true;
+  };
+  let lastValue: number = 0;
+  let lastValues: ProgressValues = { lr: undefined, loss: undefined };
   return {
-    start: (total: number, value: number, values: ProgressValues): void => {
-      bar.start(total, value, payload(values));
+    start: (max: number, value: number, values: ProgressValues): void => {
+      total = max;
+      first = { value, at: now() };
+      draw(value, values, true);
     },
     update: (value: number, values: ProgressValues): void => {
-      bar.update(value, payload(values));
+      lastValue = value;
+      lastValues = values;
+      draw(value, values, value >= total);
     },
     stop: (): void => {
-      bar.stop();
+      if (!drawn) return;
+      draw(lastValue, lastValues, true);
+      stream.write('\n');
+      drawn = false;
     },
   };
-}
-
-/** Mean sigmoid cross-entropy and accuracy of `model` on all of `data` (inference mode; one sync). */
-export async function evaluateDemo(model: tf.LayersModel, data: SpiralData): Promise<{ loss: number; accuracy: number }> {
-  const both: tf.Tensor1D = tf.tidy(() => {
-    const logits: tf.Tensor = model.predict(data.xs) as tf.Tensor;
-    const loss: tf.Scalar = tf.losses.sigmoidCrossEntropy(data.ys, logits);
-    const correct: tf.Scalar = tf.mean(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(data.ys, 0.5)), 'float32'));
-    return tf.stack([loss, correct]) as tf.Tensor1D;
-  });
-  const [loss = Number.NaN, accuracy = Number.NaN] = await both.data();
-  both.dispose();
-  return { loss, accuracy };
-}
-
-function trainedLine(result: DemoTrainingResult): string {
-  const trained: number = result.maxIter - result.startIter;
-  const where: string = `on ${result.backend} in ${result.seconds.toFixed(1)} s (seed ${result.seed})`;
-  if (trained <= 0) return `nothing to train: resumed at iteration ${result.startIter} = SOLVER.MAX_ITER ${result.maxIter} ${where}`;
-  return `trained iterations ${result.startIter}..${result.maxIter - 1} (${trained}) ${where}`;
-}
-
-/** The human summary of `tfjs-solver train`. */
-export function formatTrainingSummary(result: DemoTrainingResult): string {
-  return [
-    trainedLine(result),
-    `loss ${result.initialLoss.toFixed(4)} -> ${result.finalLoss.toFixed(4)}, accuracy ${(100 * result.accuracy).toFixed(1)}%`,
-    `checkpoints and metrics.json in ${result.outputDir}`,
-  ].join('\n');
 }
 
 /**
  * Stops training cleanly once `signal` is aborted (the train command aborts it on Ctrl-C): before
  * the next step it saves a checkpoint at that iteration, then throws, so `afterTrain` still runs
- * (the last metrics line is written, the progress bar restores the cursor) and `--resume`
- * continues exactly where it stopped, losing no step.
+ * (the last metrics line is written, the progress line is finished) and `--resume` continues
+ * exactly where it stopped, losing no step.
  *
  * Why in `beforeStep`: there every step before this iteration is complete and none after it has
  * started, the one moment a checkpoint is exact. It costs one boolean check per step.
@@ -193,8 +233,8 @@ export function interruptHook(signal: AbortSignal, checkpointer: Checkpointer): 
   };
 }
 
-/** How {@link runDemoTraining} runs. */
-export interface DemoTrainingOptions {
+/** How {@link runTraining} runs. */
+export interface TrainingOptions {
   readonly logger: Logger;
   readonly files: FileStore;
   /** The active backend's name (for the report). */
@@ -205,18 +245,38 @@ export interface DemoTrainingOptions {
   readonly resumeForeign?: boolean;
   /** Delete a previous run in `OUTPUT_DIR` and start over. */
   readonly overwrite?: boolean;
-  /** Draw progress here; none: no bar. */
+  /** Model and data; default the built-in MLP on MNIST. */
+  readonly source?: JobSource;
+  /** Draw progress here; none: no progress line. */
   readonly progress?: ProgressDisplay;
   /** When aborted (Ctrl-C), stop before the next step and save a checkpoint there (`interruptHook`). */
   readonly interrupt?: AbortSignal;
+  /** Write plots (SVG, and PNG when the renderer is installed). Default true. */
+  readonly plots?: boolean;
 }
 
-function containerFor(config: SolverConfig, model: tf.LayersModel, options: DemoTrainingOptions): Container {
+/**
+ * The container's logger: the CLI's, minus the iteration timer's own "trained N iterations in
+ * X s" line. NOTE: the command prints one end summary with the run's wall time; the timer's
+ * figure (step time only) would be a second, different duration.
+ */
+function withoutTimerSummary(logger: Logger): Logger {
+  return {
+    info: (message: string): void => {
+      if (!/^trained \d+ iterations in /.test(message)) logger.info(message);
+    },
+    warn: (message: string): void => {
+      logger.warn(message);
+    },
+  };
+}
+
+function containerFor(config: SolverConfig, model: tf.LayersModel, options: TrainingOptions): Container {
   const container: Container = new Container();
   container.load(solverModule(config));
   container.bind(TOKENS.Model).toConstantValue(model);
   container.bind(TOKENS.FileStore).toConstantValue(options.files);
-  container.rebind(TOKENS.Logger).toConstantValue(options.logger);
+  container.rebind(TOKENS.Logger).toConstantValue(withoutTimerSummary(options.logger));
   if (options.progress !== undefined) container.bind(TOKENS.Hook).toConstantValue(new ProgressHook(options.progress));
   const signal: AbortSignal | undefined = options.interrupt;
   if (signal !== undefined) {
@@ -228,27 +288,38 @@ function containerFor(config: SolverConfig, model: tf.LayersModel, options: Demo
   return container;
 }
 
-async function train(solver: Solver, model: tf.LayersModel, data: SpiralData, config: SolverConfig, seed: number): Promise<number> {
-  const batches: ShuffledBatches = new ShuffledBatches({ xs: data.xs, ys: data.ys, batchSize: config.SOLVER.IMS_PER_BATCH, seed });
-  const started: number = performance.now();
-  await solver.trainer(batches, layersModelLoss(model, tf.losses.sigmoidCrossEntropy)).train();
-  return (performance.now() - started) / 1000;
+function isInterruption(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && SolverError.is(error, 'state') && error.message.startsWith('interrupted before iteration');
+}
+
+/** Runs `fn` with the EMA's weights in the model (when there is an EMA), and the trained ones again after. */
+async function withEma<T>(ema: WeightEma | undefined, fn: () => Promise<T>): Promise<T> {
+  ema?.swap();
+  try {
+    return await fn();
+  } finally {
+    ema?.swap();
+  }
 }
 
 /**
- * Trains the demo (two spirals, `buildDemoModel`) with the solver the config describes, through
- * the container, exactly as a user would wire it: the `tfjs-solver train` command's work.
+ * Trains a model with the solver the config describes, through the container, exactly as a user
+ * would wire it, and fills the output folder: the `tfjs-solver train` command's work.
  *
- * @param config the loaded config (`SOLVER`, `TRAIN`, `DEMO`, `OUTPUT_DIR`, `SEED`).
+ * Held-out evaluation runs every `TRAIN.EVAL_PERIOD` iterations and at the end (with the EMA's
+ * weights when `TRAIN.EMA_ENABLED`); the best evaluation is kept as `model_best.ckpt`. At the end
+ * it writes `config.yaml`, the final model (`model/model.json` + `weights.bin`, the weights that
+ * were scored) and the plots.
+ *
+ * @param config the loaded config.
  * @param seed the resolved seed (>= 0).
- * @param options logger, files, backend name, resume flag, progress display.
+ * @param options logger, files, backend name, resume flag, model and data, progress display.
  * @returns the numbers the command reports.
- * @throws SolverError from config, checkpoint or training errors.
+ * @throws SolverError from config, data, checkpoint or training errors (not for an interrupt).
  */
-export async function runDemoTraining(config: SolverConfig, seed: number, options: DemoTrainingOptions): Promise<DemoTrainingResult> {
-  const data: SpiralData = twoSpirals(config.DEMO.NUM_SAMPLES, seed);
-  const model: tf.Sequential = buildDemoModel(config.DEMO.HIDDEN_UNITS, seed);
-  const container: Container = containerFor(config, model, options);
+export async function runTraining(config: SolverConfig, seed: number, options: TrainingOptions): Promise<TrainingResult> {
+  const job: TrainingJob = await prepareJob(config, seed, options.source);
+  const container: Container = containerFor(config, job.model, options);
   let solver: Solver | undefined;
   try {
     solver = await createSolver(container, {
@@ -256,63 +327,132 @@ export async function runDemoTraining(config: SolverConfig, seed: number, option
       resumeForeign: options.resumeForeign === true,
       overwrite: options.overwrite === true,
     });
+    const ema: WeightEma | undefined = config.TRAIN.EMA_ENABLED ? container.get<WeightEma>(TOKENS.WeightEma) : undefined;
+    const dir: string = config.OUTPUT_DIR;
+    const evaluate = job.evaluate;
+    const evalHook: EvalHook | undefined =
+      evaluate === undefined
+        ? undefined
+        : new EvalHook({ period: config.TRAIN.EVAL_PERIOD, evaluate, files: options.files, dir, ...(ema === undefined ? {} : { ema }) });
+    if (evalHook !== undefined) {
+      solver.hooks.add(evalHook);
+      solver.hooks.add(new BestCheckpointer(solver.checkpointer, evalHook, 'eval/accuracy', 'max'));
+    }
+    await writeConfigYaml(options.files, dir, config);
     const startIter: number = solver.startIter;
-    const initial = await evaluateDemo(model, data);
-    const seconds: number = startIter < config.SOLVER.MAX_ITER ? await train(solver, model, data, config, seed) : 0;
-    const final = await evaluateDemo(model, data);
+    const loss = layersModelLoss(job.model, (ys: tf.Tensor, output: tf.Tensor) => crossEntropy(ys, output, job.output));
+    const started: number = performance.now();
+    let interrupted: boolean = false;
+    if (startIter < config.SOLVER.MAX_ITER) {
+      try {
+        await solver.trainer(job.batches, loss).train();
+      } catch (error: unknown) {
+        if (!isInterruption(error, options.interrupt)) throw error;
+        interrupted = true;
+      }
+    }
+    const seconds: number = (performance.now() - started) / 1000;
+    const iteration: number = solver.startIter;
+    const latest = evalHook?.latest;
+    const scored: EvalResults | undefined =
+      latest !== undefined && latest.iteration === iteration - 1
+        ? { accuracy: latest.results['eval/accuracy'] ?? NaN, loss: latest.results['eval/loss'] ?? NaN }
+        : evaluate === undefined
+          ? undefined
+          : await withEma(ema, evaluate);
+    const fingerprint: string = await withEma(ema, async () => {
+      if (!interrupted)
+        await writeRunOutputs(job.model, config, {
+          files: options.files,
+          dir,
+          plots: options.plots ?? true,
+          logger: options.logger,
+          groups: solver?.optimizer.paramGroups ?? [],
+        });
+      return weightsFingerprint(job.model);
+    });
     return {
       backend: options.backend,
       seed,
       startIter,
+      iteration,
       maxIter: config.SOLVER.MAX_ITER,
-      initialLoss: initial.loss,
-      finalLoss: final.loss,
-      accuracy: final.accuracy,
+      interrupted,
+      heldOutAccuracy: scored?.accuracy ?? null,
+      heldOutLoss: scored?.loss ?? null,
       seconds,
-      outputDir: config.OUTPUT_DIR,
+      fingerprint,
+      outputDir: dir,
     };
   } finally {
     await solver?.close();
     solver?.optimizer.dispose();
     if (config.TRAIN.EMA_ENABLED && solver !== undefined) container.get<{ dispose(): void }>(TOKENS.WeightEma).dispose();
-    model.dispose();
-    tf.dispose([data.xs, data.ys]);
+    job.dispose();
   }
 }
 
 /**
- * Whether `tfjs-solver train` draws its progress bar: only on a terminal, and never with
- * `--json` (stdout then carries one JSON document, and a bar on stderr would still be noise
+ * The end summary of `tfjs-solver train`: what was trained, the held-out accuracy, the one wall
+ * time, and the weights' fingerprint; its last line is the machine-greppable result.
+ */
+export function formatTrainingSummary(result: TrainingResult): string {
+  const accuracy: string =
+    result.heldOutAccuracy === null ? 'no held-out data' : `held-out accuracy ${(100 * result.heldOutAccuracy).toFixed(2)}%`;
+  const range: string =
+    result.iteration === result.startIter
+      ? `nothing to train: resumed at iteration ${result.startIter} of ${result.maxIter}`
+      : `trained iterations ${result.startIter}..${result.iteration - 1} on ${result.backend} (seed ${result.seed})`;
+  return [
+    result.interrupted ? `interrupted: ${range}; continue with --resume` : range,
+    `output in ${result.outputDir}`,
+    `iteration ${result.iteration}/${result.maxIter}, ${accuracy}, ${result.seconds.toFixed(1)} s, weights sha256 ${result.fingerprint.slice(0, 16)}`,
+  ].join('\n');
+}
+
+/**
+ * Whether `tfjs-solver train` draws its progress line: only on a terminal, and never with
+ * `--json` (stdout then carries one JSON document, and a line on stderr would still be noise
  * for the machine reading both).
  *
  * @param json `--json` was given.
- * @param stream the stream the bar would go to (stderr).
+ * @param stream the stream the line would go to (stderr).
  */
 export function shouldDrawProgress(json: boolean, stream: { readonly isTTY?: boolean }): boolean {
   return !json && stream.isTTY === true;
 }
 
+/** The flags of `train` besides the common ones. */
+export const TRAIN_OPTIONS: readonly CliOption[] = Object.freeze([
+  { flag: 'resume', description: 'continue from the newest intact checkpoint in OUTPUT_DIR' },
+  { flag: 'resume-foreign', description: 'with --resume: accept a checkpoint another run wrote (other config or SEED)' },
+  { flag: 'overwrite', description: "delete a previous run's checkpoints and metrics in OUTPUT_DIR and start over" },
+  {
+    flag: 'model',
+    value: 'file',
+    description: 'your model: a model.json, or a .js/.ts module exporting a model factory (default: the built-in DEMO.MODEL)',
+  },
+  { flag: 'data', value: 'source', description: 'your data: a .js/.ts module exporting a tf.data.Dataset factory, or mnist (default)' },
+  { flag: 'no-plots', description: 'do not draw the plots of the run' },
+]);
+
 /**
- * `tfjs-solver train`: trains the demo model (two spirals, Dense + BatchNormalization) with the
- * solver the config describes, writing checkpoints and `metrics.json` to `OUTPUT_DIR`
- * (docs/training.md). `--resume` continues from the newest intact checkpoint; Ctrl-C stops
- * before the next step and saves a checkpoint there (`interruptHook`). A progress bar
- * goes to stderr when it is a terminal and `--json` is off; `--json` prints the result document.
+ * `tfjs-solver train`: trains a model (built-in: an MLP with BatchNorm on real MNIST digits) with
+ * the solver the config describes, writing the output folder (docs/output.md). `--resume`
+ * continues from the newest intact checkpoint; Ctrl-C stops before the next step, saves a
+ * checkpoint there and prints the summary. A progress line goes to stderr when it is a terminal
+ * and `--json` is off; `--json` prints the result document.
  */
 export const trainCommand: CliCommand = {
   name: 'train',
-  description: 'train the demo model with the configured solver, writing checkpoints and metrics',
-  options: [
-    { flag: 'resume', description: 'continue from the newest intact checkpoint in OUTPUT_DIR' },
-    { flag: 'resume-foreign', description: 'with --resume: accept a checkpoint another run wrote (other config or SEED)' },
-    { flag: 'overwrite', description: "delete a previous run's checkpoints and metrics in OUTPUT_DIR and start over" },
-  ],
+  description: 'train a model (default: an MLP on MNIST) with the configured solver, writing checkpoints, metrics, plots',
+  options: TRAIN_OPTIONS,
   async run(context: CliContext, options: Readonly<Record<string, unknown>>): Promise<number> {
     const config = await context.loadConfig();
     const backend: string = await context.selectBackend();
     const seed: number = config.SEED >= 0 ? config.SEED : Math.floor(Math.random() * 2 ** 31);
     if (config.SEED < 0) context.logger.warn(`SEED is ${config.SEED}: picked seed ${seed}; set SEED to resume exactly`);
-    const showBar: boolean = shouldDrawProgress(context.json, process.stderr);
+    const showLine: boolean = shouldDrawProgress(context.json, process.stderr);
     // Ctrl-C once: stop before the next step with a checkpoint there; twice: Node's default exit.
     const interrupt: AbortController = new AbortController();
     const onInterrupt = (): void => {
@@ -320,18 +460,24 @@ export const trainCommand: CliCommand = {
     };
     process.once('SIGINT', onInterrupt);
     try {
-      const result: DemoTrainingResult = await runDemoTraining(config, seed, {
+      const source: JobSource = {
+        ...(typeof options.model === 'string' ? { model: options.model } : {}),
+        ...(typeof options.data === 'string' ? { data: options.data } : {}),
+      };
+      const result: TrainingResult = await runTraining(config, seed, {
         logger: context.logger,
         files: nodeFileStore,
         backend,
         resume: options.resume === true,
         resumeForeign: options.resumeForeign === true,
         overwrite: options.overwrite === true,
+        source,
         interrupt: interrupt.signal,
-        ...(showBar ? { progress: cliProgressDisplay(process.stderr) } : {}),
+        plots: options.noPlots !== true,
+        ...(showLine ? { progress: terminalProgressDisplay(process.stderr) } : {}),
       });
       context.output(formatTrainingSummary(result), result);
-      return 0;
+      return result.interrupted ? 130 : 0;
     } finally {
       process.removeListener('SIGINT', onInterrupt);
     }

@@ -3,6 +3,7 @@ import type { MergedConfig } from './load.js';
 import {
   anyInteger,
   boolean,
+  check,
   type Infer,
   increasingIntegers,
   integerAtLeast,
@@ -138,13 +139,20 @@ const trainSectionSchema = object({
   EMA_ENABLED: boolean(),
   /** Decay of the weight EMA. Default 0.999. */
   EMA_DECAY: numberIn(0, 1, true),
+  /** Evaluate on held-out data every this many iterations (and after the last); 0: only after the last. Default 0. */
+  EVAL_PERIOD: integerAtLeast(0),
 });
 
-/** (ext) The rules of the `DEMO` section: the small model and synthetic data `npm start` trains. */
+/** (ext) The rules of the `DEMO` section: the built-in model `tfjs-solver train` trains on MNIST without `--model`. */
 const demoSectionSchema = object({
-  /** Number of synthetic samples (half per class, so at least 2). Default 2048. */
-  NUM_SAMPLES: integerAtLeast(2),
-  /** Units in each hidden layer. Default 64. */
+  /** `mlp` (Dense + BatchNorm) or `cnn` (needs conv gradients: cpu or tensorflow). Default `mlp`. */
+  MODEL: oneOf(['mlp', 'cnn'], 'Unknown built-in model'),
+  /** Training digits used, of the 8,000 of the built-in split. Default 8000. */
+  NUM_SAMPLES: check(
+    'an integer in [1, 8000]',
+    (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 8000,
+  ),
+  /** Units in each hidden layer. Default 256. */
   HIDDEN_UNITS: integerAtLeast(1),
 });
 
@@ -370,10 +378,12 @@ export const DEFAULT_CONFIG: SolverConfig = deepFreeze<SolverConfig>({
     MAX_TO_KEEP: 3,
     EMA_ENABLED: false,
     EMA_DECAY: 0.999,
+    EVAL_PERIOD: 0,
   },
   DEMO: {
-    NUM_SAMPLES: 2048,
-    HIDDEN_UNITS: 64,
+    MODEL: 'mlp',
+    NUM_SAMPLES: 8000,
+    HIDDEN_UNITS: 256,
   },
   OUTPUT_DIR: './output',
   SEED: -1,

@@ -185,7 +185,7 @@ describe(parseConfig, () => {
         'SOLVER.CLIP_GRADIENTS.NORM_TYP: unknown key in bad.yaml (did you mean SOLVER.CLIP_GRADIENTS.NORM_TYPE?)',
       ],
       [{ TRAIN: { LOG_PERIOUD: 5 } }, 'TRAIN.LOG_PERIOUD: unknown key in bad.yaml (did you mean TRAIN.LOG_PERIOD?)'],
-      [{ DEMO: { WIDTH: 5 } }, 'DEMO.WIDTH: unknown key in bad.yaml (expected one of DEMO.NUM_SAMPLES, DEMO.HIDDEN_UNITS)'],
+      [{ DEMO: { WIDTH: 5 } }, 'DEMO.WIDTH: unknown key in bad.yaml (expected one of DEMO.MODEL, DEMO.NUM_SAMPLES, DEMO.HIDDEN_UNITS)'],
       [{ SOLVR: { BASE_LR: 1 } }, 'SOLVR: unknown key in bad.yaml (did you mean SOLVER?)'],
       [{ SEEDS: 1 }, 'SEEDS: unknown key in bad.yaml (did you mean SEED?)'],
     ])('%p should be an error naming the key path and file', (data, expected) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container } from 'inversify';
-import { buildDemoModel, type SpiralData, twoSpirals } from '../../src/cli/train.js';
+import { buildDemoModel, type SpiralData, twoSpirals } from '../fixtures/twoSpirals.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { SolverConfig } from '../../src/config/schema.js';
 import { createSolver, type Solver } from '../../src/di/Solver.js';
