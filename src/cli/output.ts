@@ -230,3 +230,47 @@ export async function writeConfigYaml(files: FileStore, dir: string, config: Sol
   await files.makeDir(dir);
   await files.writeAtomic(`${dir}/config.yaml`, configYaml(config));
 }
+
+/** What `tfjs-solver train` reports (the `--json` document). */
+export interface TrainingResult {
+  /** The backend that trained. */
+  readonly backend: string;
+  /** The seed used (picked and logged when `SEED` < 0). */
+  readonly seed: number;
+  /** The first iteration of this run (0, or where `--resume` continued). */
+  readonly startIter: number;
+  /** The first iteration not trained: `maxIter` when the run finished, less when interrupted. */
+  readonly iteration: number;
+  /** `SOLVER.MAX_ITER`. */
+  readonly maxIter: number;
+  /** True when Ctrl-C stopped the run (a checkpoint was saved where it stopped). */
+  readonly interrupted: boolean;
+  /** Held-out accuracy of the final weights (the EMA's when enabled); null without held-out data. */
+  readonly heldOutAccuracy: number | null;
+  /** Held-out mean cross-entropy of the same weights; null without held-out data. */
+  readonly heldOutLoss: number | null;
+  /** Wall-clock seconds from the first step's start to the last step's end (evaluations included). */
+  readonly seconds: number;
+  /** sha256 of the final weights' float32 bytes, in the model's variable order. */
+  readonly fingerprint: string;
+  /** Where checkpoints, metrics.json, the model and the plots went. */
+  readonly outputDir: string;
+}
+
+/**
+ * The end summary of `tfjs-solver train`: what was trained, the held-out accuracy, the one wall
+ * time, and the weights' fingerprint; its last line is the machine-greppable result.
+ */
+export function formatTrainingSummary(result: TrainingResult): string {
+  const accuracy: string =
+    result.heldOutAccuracy === null ? 'no held-out data' : `held-out accuracy ${(100 * result.heldOutAccuracy).toFixed(2)}%`;
+  const range: string =
+    result.iteration === result.startIter
+      ? `nothing to train: resumed at iteration ${result.startIter} of ${result.maxIter}`
+      : `trained iterations ${result.startIter}..${result.iteration - 1} on ${result.backend} (seed ${result.seed})`;
+  return [
+    result.interrupted ? `interrupted: ${range}; continue with --resume` : range,
+    `output in ${result.outputDir}`,
+    `iteration ${result.iteration}/${result.maxIter}, ${accuracy}, ${result.seconds.toFixed(1)} s, weights sha256 ${result.fingerprint.slice(0, 16)}`,
+  ].join('\n');
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadMnist } from '../../src/cli/data.js';
 import { main } from '../../src/cli/main.js';
 import { modelFiles } from '../../src/cli/output.js';
-import type { TrainingResult } from '../../src/cli/train.js';
+import type { TrainingResult } from '../../src/cli/output.js';
 import { loadConfig } from '../../src/node.js';
 import { type CapturedStreams, captureStreams } from './captureStreams.js';
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { runTraining, type TrainingOptions, type TrainingResult } from '../../src/cli/train.js';
+import type { TrainingResult } from '../../src/cli/output.js';
+import { runTraining, type TrainingOptions } from '../../src/cli/train.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { SolverConfig } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/io/interfaces.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatTrainingSummary, type TrainingResult } from '../../src/cli/train.js';
+import { formatTrainingSummary, type TrainingResult } from '../../src/cli/output.js';
 
 const result: TrainingResult = {
   backend: 'wasm',

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { TrainingResult } from '../../src/cli/train.js';
+import type { TrainingResult } from '../../src/cli/output.js';
 import { type CapturedStreams, captureStreams } from '../cli/captureStreams.js';
 
 // examples/ownModel: `tfjs-solver train --model model.mjs --data data.mjs`, your model and data
