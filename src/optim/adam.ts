@@ -89,7 +89,7 @@ export function adamBiasCorrections(
  *
  * @example
  * ```ts
- * adamGroupUpdateOps({ params: [w], grads: [g], m: [m], v: [v], steps: [t], hostSteps: [1] },
+ * adamGroupUpdateOps({ params: [w], grads: [g], m: [m], v: [v], steps: [step], hostSteps: [1] },
  *   { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true },
  *   { gradScale: null, apply: null });
  * ```
@@ -349,7 +349,7 @@ function runStagedAdam(st: SimdStaging, k: AdamConstants, a: AdamArrays, n: numb
  * ```ts
  * import { registerFusedKernels } from './kernels/registry.js';
  * registerFusedKernels();
- * fusedAdamGroupUpdate({ params: [w], grads: [g], m: [m], v: [v], steps: [t], hostSteps: [1] },
+ * fusedAdamGroupUpdate({ params: [w], grads: [g], m: [m], v: [v], steps: [step], hostSteps: [1] },
  *   { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true },
  *   { gradScale: null, apply: null });
  * ```

@@ -83,6 +83,10 @@ declare const b: import('@tensorflow/tfjs').Variable;
 declare const m: import('@tensorflow/tfjs').Variable;
 declare const v: import('@tensorflow/tfjs').Variable;
 declare const step: import('@tensorflow/tfjs').Variable;
+declare const solver: import('tfjs-solver').Solver;
+declare const ema: import('tfjs-solver').WeightEma;
+declare const heldOut: { xs: import('@tensorflow/tfjs').Tensor; ys: import('@tensorflow/tfjs').Tensor };
+declare const evaluate: () => Promise<import('../../../src/hooks/evaluation.js').EvalResults>;
 declare const group: import('../../../src/optim/rule.js').SgdGroupTensors;
 declare const hyper: import('../../../src/optim/rule.js').SgdHyperparams;
 declare const control: import('../../../src/optim/rule.js').StepControl;
@@ -193,7 +197,7 @@ export function isRunnable(example: TsdocExample): boolean {
   if (example.file.startsWith(join('src', 'cli'))) return false;
   if (/\bfrom '@tensorflow\/tfjs-backend-wasm\/dist\//.test(example.code)) return false; // a bundler's ?url import
   if (/\bloadConfig\(/.test(example.code) && !example.code.includes('memoryTextFileReader')) return false; // a file on disk
-  if (/\bselectBackend\(/.test(example.code)) return false; // switches the process's backend
+  if (/\b(selectBackend|tf\.setBackend)\(/.test(example.code)) return false; // switches the process's backend
   return !AMBIENT_NAMES.some((name) => new RegExp(`\\b${name}\\b`).test(example.code) && !DECLARES(name).test(example.code));
 }
 
