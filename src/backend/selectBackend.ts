@@ -262,13 +262,14 @@ export async function selectBackendOn(platform: BackendPlatform, name: BackendNa
   for (const candidate of candidates) {
     const result = await activateCandidate(candidate, platform);
     if (result.ok) {
-      // One short line (fits 80 columns): package names without the scope; the full reasons are in `skipped`.
+      // One short line (fits 80 columns); the full reasons are in `skipped`.
       logger.info(skipped.length === 0 ? `backend: ${candidate.label}` : `backend: ${candidate.name} (skipped ${brief.join('; ')})`);
       return { name: candidate.name, label: candidate.label, skipped };
     }
     notInstalled ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
-    const short: string = candidate.packageName.replace('@tensorflow/', '');
+    // tfjs-node and tfjs-node-gpu are both `tensorflow`: name those by package, the others by backend.
+    const short: string = candidate.name === 'tensorflow' ? candidate.packageName.replace('@tensorflow/', '') : candidate.name;
     brief.push(result.notInstalled ? `${short}: not installed` : `${short}: ${result.reason}`);
   }
   const tried: string = skipped.length === 0 ? 'not in this runtime' : skipped.join('; ');

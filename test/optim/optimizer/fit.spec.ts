@@ -231,7 +231,7 @@ describe('NONFINITE error through model.fit with the solver callback', () => {
       model.compile({ optimizer, loss: 'meanSquaredError' });
       const before = model.getWeights().map((w) => Array.from(w.dataSync()));
       const [x, y] = [tf.tensor2d([[NaN, 1]]), tf.tensor2d([[1]])];
-      const callback = new FitCallback(new HookList([]), { maxIter: 5 });
+      const callback = new FitCallback(new HookList([]), { maxIter: 5, model });
       let error: unknown;
       try {
         await callback.guard(model.fit(x, y, { epochs: 1, batchSize: 1, callbacks: callback }));
