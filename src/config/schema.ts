@@ -116,7 +116,7 @@ const solverSectionSchema = object({
   /** (ext) `SGD` (default), `AdamW`, `Adam` or `Lion`. */
   OPTIMIZER: oneOf(['SGD', 'AdamW', 'Adam', 'Lion'], 'Unknown optimizer'),
   /** (ext) Adam/AdamW/Lion betas. Default null: the rule's own ([0.9, 0.999] for Adam, [0.9, 0.99] for Lion). */
-  BETAS: nullable(preprocess(parseTupleString, pairOf(numberIn(0, 1, true), 'two numbers in [0, 1), like [0.9, 0.999]'))),
+  BETAS: preprocess(parseTupleString, nullable(pairOf(numberIn(0, 1, true), 'two numbers in [0, 1), like [0.9, 0.999]'))),
   /** (ext) Adam/AdamW epsilon. Default 1e-8 (PyTorch's). */
   EPS: numberAtLeast(0, true),
   /** (ext, detectron2 DeepLab project) power of `WarmupPolyLR`. Default 0.9. */

@@ -106,9 +106,8 @@ describe(parseConfig, () => {
       ['TRAIN.MAX_TO_KEEP', 0, 'TRAIN.MAX_TO_KEEP: got 0, expected an integer > 0'],
       ['TRAIN.EMA_ENABLED', 'true ', 'TRAIN.EMA_ENABLED: got "true ", expected true or false'],
       ['TRAIN.EMA_DECAY', 1, 'TRAIN.EMA_DECAY: got 1, expected a number in [0, 1)'],
-      ['DEMO.NUM_SAMPLES', 0, 'DEMO.NUM_SAMPLES: got 0, expected an integer >= 2'],
-      // The demo needs a sample per class; refused at load, not later by `train`.
-      ['DEMO.NUM_SAMPLES', 1, 'DEMO.NUM_SAMPLES: got 1, expected an integer >= 2'],
+      ['DEMO.NUM_SAMPLES', 0, 'DEMO.NUM_SAMPLES: got 0, expected an integer in [1, 8000]'],
+      ['DEMO.NUM_SAMPLES', 8001, 'DEMO.NUM_SAMPLES: got 8001, expected an integer in [1, 8000]'],
       ['DEMO.HIDDEN_UNITS', -64, 'DEMO.HIDDEN_UNITS: got -64, expected an integer > 0'],
       ['OUTPUT_DIR', '', 'OUTPUT_DIR: got "", expected a non-empty string'],
       ['SEED', 0.5, 'SEED: got 0.5, expected an integer'],
