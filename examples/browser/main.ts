@@ -209,6 +209,14 @@ function stopHook(solver: Solver, asked: () => boolean): Hook {
   };
 }
 
+// Also available when loading failed (e.g. a checkpoint of another recipe): start over.
+ui.reset.addEventListener('click', () => {
+  const request = browser.indexedDB.deleteDatabase(state.databaseName);
+  request.onsuccess = (): void => {
+    browser.location.reload();
+  };
+});
+
 async function main(): Promise<void> {
   ui.backend.value = backendName;
   ui.backend.addEventListener('change', () => {
@@ -289,12 +297,6 @@ async function main(): Promise<void> {
     ui.stop.disabled = true;
     show(`${state.backend}: stopping: saving a checkpoint first…`);
   });
-  ui.reset.addEventListener('click', () => {
-    const request = browser.indexedDB.deleteDatabase(state.databaseName);
-    request.onsuccess = (): void => {
-      browser.location.reload();
-    };
-  });
   state.ready = true;
   idle(
     solver.startIter > 0
@@ -305,5 +307,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   state.error = String(error);
+  ui.reset.disabled = false;
   show(`failed: ${state.error}`);
 });
