@@ -185,6 +185,9 @@ function curvesHook(solver: Solver, config: SolverConfig, evaluate: () => Promis
       if (done % config.TRAIN.EVAL_PERIOD === 0 || done === ctx.maxIter) state.accuracy.push([done, await evaluate()]);
       show(`${state.backend}: iteration ${done} / ${ctx.maxIter}`);
       redraw();
+      // Let the browser paint and handle clicks (Stop) between steps: on cpu and wasm a step
+      // never waits for anything, so without this the page would freeze until training ends.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
     },
     async afterTrain(ctx: HookContext): Promise<void> {
       await flush(ctx.iteration);
