@@ -10,6 +10,7 @@ export interface Canvas2D {
   textAlign: string;
   clearRect(x: number, y: number, w: number, h: number): void;
   strokeRect(x: number, y: number, w: number, h: number): void;
+  fillRect(x: number, y: number, w: number, h: number): void;
   fillText(text: string, x: number, y: number): void;
   measureText(text: string): { width: number };
   beginPath(): void;

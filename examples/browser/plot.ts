@@ -58,6 +58,11 @@ export function drawChart(canvas: CanvasElement, series: readonly Series[], yMin
       else g.lineTo(px(x), py(y));
     });
     g.stroke();
+    if (s.points.length <= 60) {
+      // Few points: mark each (a single point would draw no line).
+      g.fillStyle = s.color;
+      for (const [x, y] of s.points) g.fillRect(px(x) - 2, py(y) - 2, 4, 4);
+    }
     if (series.length > 1) {
       g.fillStyle = s.color;
       g.fillText(s.name, legend, height - 4);
