@@ -38,7 +38,12 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.yaml': 'text/yaml',
+};
 
 /** Bundles test/browser/page.ts (and the library source it imports) into `dir`. */
 async function bundle(dir: string): Promise<void> {
@@ -60,7 +65,8 @@ async function bundle(dir: string): Promise<void> {
     fs.copyFileSync(path.join(wasmDir, f), path.join(dir, 'wasm', f));
 }
 
-function serve(dir: string): Promise<http.Server> {
+/** Serves the files of `dir` on 127.0.0.1 at a free port (index.html at `/`), nothing outside it. */
+export function serve(dir: string): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const name = path.normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
     const file = path.join(dir, name === '/' ? 'index.html' : name);
