@@ -141,6 +141,25 @@ export function sgdLoop(a: SgdArrays, k: SgdConstants, from: number, to: number)
 }
 
 /**
+ * Loads `p` from `pIn` into the local `p` and leaves `d = scale·g + wd·p` (the decayed, scaled
+ * gradient) in the local `d`: the first half of every SGD SIMD loop body.
+ */
+function decayedGradient(at: Readonly<Record<'pIn' | 'g' | 'counter' | 'scale' | 'wd' | 'p' | 'd', number>>): number[] {
+  return [
+    ...load(at.pIn, at.counter),
+    ...localSet(at.p),
+    ...load(at.g, at.counter),
+    ...localGet(at.scale),
+    ...f32x4Mul,
+    ...localGet(at.wd),
+    ...localGet(at.p),
+    ...f32x4Mul,
+    ...f32x4Add,
+    ...localSet(at.d),
+  ];
+}
+
+/**
  * `sgd(pIn, pOut, g, nBytes, lr, wd, scale)`: `p ← p − lr·(scale·g + wd·p)` (momentum 0, SPEC §5).
  * `d` is the decayed, scaled gradient.
  */
@@ -149,16 +168,7 @@ export function sgdFunction(): WasmFunction {
   const locals = { counter: I32, lr: V128, wd: V128, scale: V128, p: V128, d: V128 };
   return wasmFunction('sgd', params, locals, [], (at) => {
     const body = [
-      ...load(at.pIn, at.counter),
-      ...localSet(at.p),
-      ...load(at.g, at.counter),
-      ...localGet(at.scale),
-      ...f32x4Mul,
-      ...localGet(at.wd),
-      ...localGet(at.p),
-      ...f32x4Mul,
-      ...f32x4Add,
-      ...localSet(at.d),
+      ...decayedGradient(at),
       ...store(at.pOut, at.counter, [...localGet(at.p), ...localGet(at.lr), ...localGet(at.d), ...f32x4Mul, ...f32x4Sub]),
     ];
     const splats = [...splatLocal(at.lrIn, at.lr), ...splatLocal(at.wdIn, at.wd), ...splatLocal(at.scaleIn, at.scale)];
@@ -176,16 +186,7 @@ export function sgdMomentumFunction(nesterov: boolean): WasmFunction {
   return wasmFunction(nesterov ? 'sgdNesterov' : 'sgdMomentum', params, locals, [], (at) => {
     const direction = nesterov ? [...localGet(at.d), ...localGet(at.mu), ...localGet(at.b), ...f32x4Mul, ...f32x4Add] : localGet(at.b);
     const body = [
-      ...load(at.pIn, at.counter),
-      ...localSet(at.p),
-      ...load(at.g, at.counter),
-      ...localGet(at.scale),
-      ...f32x4Mul,
-      ...localGet(at.wd),
-      ...localGet(at.p),
-      ...f32x4Mul,
-      ...f32x4Add,
-      ...localSet(at.d),
+      ...decayedGradient(at),
       ...store(at.bOut, at.counter, [...localGet(at.mu), ...load(at.bIn, at.counter), ...f32x4Mul, ...localGet(at.d), ...f32x4Add], at.b),
       ...store(at.pOut, at.counter, [...localGet(at.p), ...localGet(at.lr), ...direction, ...f32x4Mul, ...f32x4Sub]),
     ];

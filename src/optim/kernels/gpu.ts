@@ -59,6 +59,19 @@ export interface AdamUniforms {
   readonly invSqrtBc2: number;
 }
 
+/** The names of {@link AdamUniforms} in the order both GPU backends declare them. */
+export const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'eps',
+  'decayMul',
+  'coupledWd',
+  'stepSize',
+  'invSqrtBc2',
+];
+
 /** Lion's per-group numbers as a GPU program receives them, computed in float64. */
 export interface LionUniforms {
   readonly lr: number;

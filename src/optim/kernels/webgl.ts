@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
+  ADAM_UNIFORM_NAMES,
   type AdamTarget,
-  type AdamUniforms,
   type GpuPrograms,
   type LionTarget,
   type LionUniforms,
@@ -148,18 +148,6 @@ void main() {
     infos,
   };
 }
-
-const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
-  'beta1',
-  'oneMinusBeta1',
-  'beta2',
-  'oneMinusBeta2',
-  'eps',
-  'decayMul',
-  'coupledWd',
-  'stepSize',
-  'invSqrtBc2',
-];
 
 function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;

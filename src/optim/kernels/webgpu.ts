@@ -2,6 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
+  ADAM_UNIFORM_NAMES,
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
@@ -128,18 +129,6 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean):
     infos: [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos],
   };
 }
-
-const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
-  'beta1',
-  'oneMinusBeta1',
-  'beta2',
-  'oneMinusBeta2',
-  'eps',
-  'decayMul',
-  'coupledWd',
-  'stepSize',
-  'invSqrtBc2',
-];
 
 function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
