@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
+import { appliedSelector } from '../optim/rule.js';
 import type { NamedTensor } from './checkpointCodec.js';
 import type { Hook } from './Hook.js';
 
@@ -79,8 +80,9 @@ export class WeightEma implements Hook {
       for (const [name, variable] of this.variables) {
         const shadow: tf.Variable = shadows.get(name) as tf.Variable;
         const moved: tf.Tensor = tf.add(tf.mul(shadow, this.decay), tf.mul(variable, 1 - this.decay));
-        const finite: tf.Tensor = tf.broadcastTo(tf.all(tf.isFinite(variable)), variable.shape);
-        shadow.assign(tf.where(finite, moved, shadow));
+        // A full-shape condition: a broadcast scalar one goes through tfjs's slow generic tile.
+        const select = appliedSelector(tf.cast(tf.all(tf.isFinite(variable)), 'float32') as tf.Scalar, variable);
+        shadow.assign(select(moved, shadow));
       }
     });
   }
