@@ -142,7 +142,11 @@ export class WeightEma implements Hook {
   private copyOf(source: ReadonlyMap<string, tf.Tensor>): Map<string, tf.Variable> {
     const copies: Map<string, tf.Variable> = new Map<string, tf.Variable>();
     for (const [name] of this.variables) {
-      copies.set(name, tf.variable(source.get(name) as tf.Tensor, false));
+      // A buffer of its own (not the source's): the fused average may then update it in place.
+      copies.set(
+        name,
+        tf.tidy(() => tf.variable(tf.add(source.get(name) as tf.Tensor, 0), false)),
+      );
     }
     return copies;
   }

@@ -25,7 +25,7 @@ const SHAPES: readonly number[][] = [[7, 5], [33], [2, 3, 4]];
 const DECAY = 0.9;
 
 /**
- * Three EMA steps over three variables; the second variable holds a NaN at step 2. Returns each
+ * Three EMA steps over three variables; the second variable holds a NaN at step 2, the first an infinity at step 3. Returns each
  * average after each step, as numbers.
  */
 async function threeSteps(weights: readonly Float32Array[][]): Promise<number[][][]> {
@@ -99,7 +99,8 @@ describe(WeightEma, () => {
       await tf.setBackend(backend);
       before = tf.memory().numTensors;
       const weights = [0, 1, 2, 3].map((step) => randomArrays(SHAPES, 100 + step));
-      weights[2]![1]![4] = Number.NaN;
+      weights[2]![1]![4] = Number.NaN; // in the part the SIMD loop reads on wasm
+      weights[3]![0]![34] = Number.POSITIVE_INFINITY; // in the tail a plain loop reads
       const expected = byHand(weights);
       const fused = await threeSteps(weights);
       expect(tf.getKernel(EMA_KERNEL, backend) as KernelConfig | undefined).toBeDefined();
@@ -114,6 +115,8 @@ describe(WeightEma, () => {
         });
         // Step 2 kept variable 1's average exactly as after step 1.
         expect(got[1]![1]).toEqual(got[0]![1]);
+        expect(got[2]![0]).toEqual(got[1]![0]);
+        expect(got[2]![1]).not.toEqual(got[1]![1]);
       }
     });
   });

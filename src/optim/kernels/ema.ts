@@ -1,6 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { assignOutputs, checkGroup, groupInputs, type KernelMemory, sizeOf } from './shared.js';
+import {
+  F32,
+  f32Add,
+  f32Const,
+  f32x4Add,
+  f32x4ExtractLane,
+  f32x4Splat,
+  f32x4Mul,
+  I32,
+  load,
+  localGet,
+  localSet,
+  simdExport,
+  splatLocal,
+  store,
+  V128,
+  vectorLoop,
+  type WasmFunction,
+  wasmFunction,
+} from './wasm.js';
 import { FUSED_KERNEL_BACKENDS, fusedKernelsReady } from './registry.js';
 
 /** The name of the fused weight-average kernel in tfjs's kernel registry. */
@@ -14,37 +34,81 @@ interface EmaAttrs {
   readonly decay: number;
 }
 
-/** True when every element of `values` is finite. */
-function allFinite(values: Float32Array): boolean {
-  for (const value of values) if (!Number.isFinite(value)) return false;
-  return true;
+/** True when `values[from…]` are all finite (x · 0 is NaN exactly for NaN and ±Infinity). */
+function allFinite(values: Float32Array, from: number): boolean {
+  let probe = 0;
+  for (let j = from; j < values.length; j++) probe += (values[j] as number) * 0;
+  return probe === 0;
+}
+
+/**
+ * `finiteProbe(ptr, nBytes) → f32`: the sum of `x · 0` over the floats, 0 when all are finite and
+ * NaN otherwise (a multiply and an add per vector: cheaper than a max, which must order NaN and −0).
+ */
+export function finiteProbeFunction(): WasmFunction {
+  return wasmFunction('finiteProbe', { ptr: I32, nBytes: I32 }, { counter: I32, acc: V128, zero: V128 }, [F32], (at) => {
+    const body = [...localGet(at.acc), ...load(at.ptr, at.counter), ...localGet(at.zero), ...f32x4Mul, ...f32x4Add, ...localSet(at.acc)];
+    const lane = (i: number): number[] => [...localGet(at.acc), ...f32x4ExtractLane(i)];
+    const total = [...lane(0), ...lane(1), ...f32Add, ...lane(2), ...f32Add, ...lane(3), ...f32Add];
+    return [...f32Const(0), ...f32x4Splat, ...localSet(at.zero), ...vectorLoop(at.counter, at.nBytes, body), ...total];
+  });
+}
+
+/** `ema(sIn, out, v, nBytes, keep, take)`: `out = keep · sIn + take · v`, four floats at a time. */
+export function emaFunction(): WasmFunction {
+  const params = { sIn: I32, out: I32, v: I32, nBytes: I32, keepIn: F32, takeIn: F32 };
+  return wasmFunction('ema', params, { counter: I32, keep: V128, take: V128 }, [], (at) => {
+    const moved = [
+      ...localGet(at.keep),
+      ...load(at.sIn, at.counter),
+      ...f32x4Mul,
+      ...localGet(at.take),
+      ...load(at.v, at.counter),
+      ...f32x4Mul,
+      ...f32x4Add,
+    ];
+    const body = store(at.out, at.counter, moved);
+    return [...splatLocal(at.keepIn, at.keep), ...splatLocal(at.takeIn, at.take), ...vectorLoop(at.counter, at.nBytes, body)];
+  });
 }
 
 /**
  * The fused moving average for the `cpu` and `wasm` backends: for each pair, one pass checks the
- * variable is finite, one pass computes `decay · s + (1 − decay) · v` into a new tensor; a variable
- * with a non-finite element keeps its average unchanged (a new reference to the same buffer).
+ * variable is finite, one pass writes `decay · s + (1 − decay) · v` (SIMD over whole vectors on
+ * wasm, a plain loop for the rest and on cpu); a variable with a non-finite element keeps its
+ * average unchanged (a new reference to the same buffer). Writes follow the fused updates' rule:
+ * in place on cpu when the average is its buffer's only owner (`WeightEma` gives each average a
+ * buffer of its own), a fresh buffer on wasm.
  * The plain ops of `WeightEma` do the same on other backends, in about ten kernels per variable.
  */
 export function emaKernel(memoryOf: (backend: unknown) => KernelMemory): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as EmaAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
+    const simd = mem.simd;
+    const whole = (info: TensorInfo): number => (simd === null ? 0 : sizeOf(info) - (sizeOf(info) % 4));
     const shadows = groupInputs(inputs, 's', a.count);
     const variables = groupInputs(inputs, 'v', a.count);
     checkGroup(shadows, { v: variables });
+    const moving: boolean[] = variables.map((v) => {
+      const w = whole(v);
+      if (simd !== null && w > 0 && simdExport(simd, 'finiteProbe')(mem.offset(v), w * 4) !== 0) return false;
+      return allFinite(mem.view(v), w);
+    });
+    // Every output first: a view is valid only until the next allocation on the backend.
+    const outputs: TensorInfo[] = shadows.map((s, i) => (moving[i] === true ? mem.updated(s) : mem.alias(s)));
     const keep: number = a.decay;
     const take: number = 1 - a.decay;
-    // Always a new buffer, never in place: an average's first buffer can be an array the user
-    // handed to tfjs (the cpu backend adopts typed arrays without copying them).
-    const outputs: TensorInfo[] = shadows.map((s, i) => {
-      const v = variables[i] as TensorInfo;
-      const vv = mem.view(v);
-      if (!allFinite(vv)) return mem.alias(s);
+    shadows.forEach((s, i) => {
+      const v = variables[i];
+      const out = outputs[i];
+      if (moving[i] !== true || v === undefined || out === undefined) return;
+      const w = whole(s);
+      if (simd !== null && w > 0) simdExport(simd, 'ema')(mem.offset(s), mem.offset(out), mem.offset(v), w * 4, keep, take);
       const sv = mem.view(s);
-      const moved = new Float32Array(sizeOf(s));
-      for (let j = 0; j < moved.length; j++) moved[j] = keep * (sv[j] as number) + take * (vv[j] as number);
-      return mem.create([...s.shape], 'float32', moved);
+      const vv = mem.view(v);
+      const ov = mem.view(out);
+      for (let j = w; j < ov.length; j++) ov[j] = keep * (sv[j] as number) + take * (vv[j] as number);
     });
     return outputs;
   };

@@ -1,4 +1,5 @@
 import { updateRules } from '../rule.js';
+import { emaFunction, finiteProbeFunction } from './ema.js';
 import { maxAbsFunction, powerSumFunction } from './gradNorms.js';
 
 /** A `WebAssembly.Memory`, as far as the kernels use it. */
@@ -148,6 +149,7 @@ export const i32Const = (v: number): number[] => [0x41, ...sleb(v)];
 export const i32Add: number[] = [0x6a];
 export const i32GeU: number[] = [0x4f];
 export const f64Add: number[] = [0xa0];
+export const f32Add: number[] = [0x92];
 export const f32Max: number[] = [0x97];
 /** f32.const with the IEEE 754 bytes of `v`, little-endian. */
 export const f32Const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
@@ -248,6 +250,8 @@ export function simdKernelFunctions(): WasmFunction[] {
     powerSumFunction('sumSquares'),
     powerSumFunction('sumCubes'),
     maxAbsFunction(),
+    finiteProbeFunction(),
+    emaFunction(),
   ];
 }
 

@@ -22,7 +22,7 @@ function setUp(): { f: Float32Array; k: SimdKernels } {
 
 describe('buildSimdModule', () => {
   describe('when assembled', () => {
-    it('should be a valid module exporting the nine kernels', () => {
+    it('should be a valid module exporting the eleven kernels', () => {
       const module = new WA.Module(buildSimdModule());
       expect(WA.Module.exports(module).map((e) => e.name)).toEqual([
         'sgd',
@@ -34,6 +34,8 @@ describe('buildSimdModule', () => {
         'sumSquares',
         'sumCubes',
         'maxAbs',
+        'finiteProbe',
+        'ema',
       ]);
       expect(WA.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     });
