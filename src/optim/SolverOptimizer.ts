@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { optimizerConfig, optionsFromConfig, type ResolvedOptimizerOptions, resolveOptimizerOptions } from './buildOptimizer.js';
-import type { Clipper, ClipperOptions, NonFinitePolicy } from './clip.js';
+import { type Clipper, type ClipperOptions, globalClipOf, type NonFinitePolicy } from './clip.js';
 import type { ParamGroup } from './groups.js';
+import { GPU_KERNEL_BACKENDS, gpuStepControl } from './kernels/gpu.js';
 import { fusedKernelsReady } from './kernels/registry.js';
 import { scalarInMemory } from './kernels/tfjsInternals.js';
 import { lookupVariable, OptimizerSlots, SKIPPED_KEY, slotNames, type StepControl, toGradientMap, validateState } from './rule.js';
@@ -88,6 +89,9 @@ export interface SolverOptimizerOptions {
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
+/** A step's statistics: as scalars, or (GPU step control) one tensor `[scale, apply, norm, clipped]` read on demand. */
+type StepResult = Omit<StepStats, 'skippedTotal'> | { readonly summary: tf.Tensor; readonly folded: boolean };
+
 /** The brand every SolverOptimizer carries, shared by every copy of this library in a process. */
 const BRAND = Symbol.for('tfjs-solver.SolverOptimizer');
 
@@ -136,6 +140,15 @@ export class SolverOptimizer extends tf.Optimizer {
   private renames = new Map<string, string>();
   /** True when fused steps advanced the host's counts but not the device's step slots. */
   private deviceStepsStale = false;
+  /**
+   * True while every parameter had a gradient in every step since the host's counts were exact,
+   * so each count is ahead of the true one by exactly the skipped steps the host has not seen.
+   */
+  private lagUniform = true;
+  /** The last GPU step's `[scale, apply, norm, clipped]`, from which lastStepStats slices on demand. */
+  private summary: tf.Tensor | null = null;
+  /** True when the skipped-steps total is element 4 of `summary`, newer than the counter (webgpu). */
+  private totalInSummary = false;
   /** Skipped steps the host counts have accounted for (see settle). */
   private knownSkipped = 0;
   /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
@@ -179,7 +192,27 @@ export class SolverOptimizer extends tf.Optimizer {
 
   /** The last step's statistics (owned by the optimizer until the next step), or null before the first. */
   public lastStepStats(): StepStats | null {
+    const summary = this.summary;
+    if (this.stats === null && summary !== null) {
+      // Sliced on first use only: a step that nobody reads the statistics of runs no program for them.
+      const at = (i: number): tf.Scalar => tf.reshape<tf.Rank.R0>(tf.slice(summary, [i], [1]), []);
+      const [gradNorm, clipped, skipped] = tf.tidy(() => [at(2), at(3), tf.sub<tf.Scalar>(1, at(1))].map((t) => tf.keep(t)));
+      this.stats = { gradNorm, clipped, skipped, skippedTotal: this.skippedTotal() } as StepStats;
+    }
     return this.stats;
+  }
+
+  /** The skipped-steps counter, brought up to date first when the last GPU step kept it in its summary. */
+  private skippedTotal(): tf.Variable<tf.Rank.R0> {
+    const total = this.slots.get({ key: SKIPPED_KEY, like: null }) as tf.Variable<tf.Rank.R0>;
+    const summary = this.summary;
+    if (this.totalInSummary && summary !== null) {
+      tf.tidy(() => {
+        total.assign(tf.reshape(tf.slice(summary, [4], [1]), []));
+      });
+    }
+    this.totalInSummary = false;
+    return total;
   }
 
   /**
@@ -196,11 +229,11 @@ export class SolverOptimizer extends tf.Optimizer {
       );
     }
     const next = tf.tidy(() => this.step(grads));
-    tf.keep(next.gradNorm);
-    tf.keep(next.clipped);
-    tf.keep(next.skipped);
     this.disposeStats();
-    this.stats = { ...next, skippedTotal: this.slots.get({ key: SKIPPED_KEY, like: null }) as tf.Variable<tf.Rank.R0> };
+    if ('summary' in next) {
+      this.summary = tf.keep(next.summary);
+      this.totalInSummary = next.folded;
+    } else this.stats = { gradNorm: tf.keep(next.gradNorm), clipped: tf.keep(next.clipped), skipped: tf.keep(next.skipped), skippedTotal: this.skippedTotal() };
     this.incrementIterations();
   }
 
@@ -239,6 +272,7 @@ export class SolverOptimizer extends tf.Optimizer {
    */
   public override async getWeights(): Promise<NamedTensor[]> {
     const slots = this.slotNames();
+    this.skippedTotal();
     this.writeDeviceSteps();
     this.savedIterations?.tensor.dispose();
     this.savedIterations = await this.saveIterations();
@@ -255,6 +289,7 @@ export class SolverOptimizer extends tf.Optimizer {
     const state = this.convertGroupSteps(weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor })));
     validateState(state, this.slotNames());
     const rest = await this.extractIterations([weightValues[0] as NamedTensor, ...state]);
+    this.totalInSummary = false;
     for (const { name, tensor } of rest) this.slots.set(name, tensor);
     if (this.opts.rule.countsSteps) await this.readSteps();
   }
@@ -291,27 +326,49 @@ export class SolverOptimizer extends tf.Optimizer {
     return slotNames(this.opts.rule.slots(this.opts.hyper), this.opts.groups);
   }
 
-  private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
+  private step(grads: tf.NamedTensorMap): StepResult {
     const { rule, hyper, nonFinite } = this.opts;
     const backendName = tf.getBackend();
     const candidate = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
     const reduced = this.opts.reducer === null ? grads : this.opts.reducer.reduce(grads);
     if (nonFinite === 'error') this.recordNonFinite(reduced);
-    const outcome = this.opts.clipper.analyse(reduced);
-    const apply = nonFinite === 'none' ? null : outcome.stats.finite;
-    // A rule that counts steps runs fused only where the skip flag can be read without waiting
-    // (cpu, wasm) or there is none (policy `none`); on webgl/webgpu its plain-ops update keeps the
-    // device's own counts, so a skipped step never makes the host's counts drift.
-    const fused = rule.countsSteps && apply !== null && candidate !== undefined && scalarInMemory(apply) === null ? undefined : candidate;
+    const guard = nonFinite !== 'none';
+    const gpu = candidate !== undefined && GPU_KERNEL_BACKENDS.includes(backendName);
+    if (rule.countsSteps && guard && ![...this.covered].every((n) => reduced[n] !== undefined)) this.lagUniform = false;
+    // A rule that counts steps runs fused under a skip flag where the flag can be read without
+    // waiting (cpu, wasm), or on a GPU while every parameter had a gradient in every step since
+    // the host's counts were exact (the kernel corrects them on the device); otherwise its
+    // plain-ops update keeps the device's own counts.
+    const fusable = !(rule.countsSteps && guard && gpu && !this.lagUniform);
+    const global = gpu && fusable ? globalClipOf(this.opts.clipper) : null;
+    let outcome: { grads: tf.NamedTensorMap; control: StepControl; newTotal: tf.Scalar | null; stats: StepResult };
+    if (global !== null) {
+      // One kernel: the global norm, the clip scale, the apply flag and the new skipped total.
+      const old = this.totalInSummary && this.summary !== null ? { tensor: this.summary, at: 4 } : { tensor: this.skippedTotal(), at: 0 };
+      const made = gpuStepControl(Object.values(reduced), { p: global.normType, clipValue: global.clipValue, guard }, old);
+      const total = made.folded ? { total: made.control as tf.Tensor as tf.Scalar, at: 4 } : made.total === null ? null : { total: made.total, at: 0 };
+      const counted = rule.countsSteps && total !== null ? { ...total, known: this.knownSkipped } : null;
+      const summary = global.clipValue > 0 || guard ? made.control : null;
+      const control = { gradScale: null, apply: null, summary, skipped: counted };
+      outcome = { grads: reduced, control, newTotal: made.total, stats: { summary: made.control, folded: made.folded } };
+    } else {
+      const clipped = this.opts.clipper.clip(reduced);
+      const apply = guard ? clipped.stats.finite : null;
+      const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
+      const newTotal = tf.add<tf.Scalar>(this.skippedTotal(), skipped);
+      const stats = { gradNorm: clipped.stats.norm, clipped: clipped.stats.clipped, skipped };
+      const counted = rule.countsSteps && gpu ? { total: newTotal, at: 0, known: this.knownSkipped } : null;
+      outcome = { grads: clipped.grads, control: { gradScale: clipped.gradScale, apply, skipped: counted }, newTotal, stats };
+    }
+    const apply = outcome.control.apply;
+    const fused = !fusable || (rule.countsSteps && apply !== null && !gpu && scalarInMemory(apply) === null) ? undefined : candidate;
     const update = fused ?? rule.update;
-    const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
-    const total = this.slots.get({ key: SKIPPED_KEY, like: null });
-    const newTotal = tf.add(total, skipped);
     // On cpu/wasm the flag is in memory already (not a device sync): the host's counts stay exact.
-    const applied = !rule.countsSteps || fused === undefined || apply === null ? null : scalarInMemory(apply) !== 0;
+    const applied = !rule.countsSteps || fused === undefined || apply === null || gpu ? null : scalarInMemory(apply) !== 0;
     if (rule.countsSteps && fused === undefined) this.writeDeviceSteps();
-    const stepsExact = rule.countsSteps && apply !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
-    const control: StepControl = { gradScale: outcome.gradScale, apply, stepsExact };
+    const newTotal = outcome.newTotal;
+    const stepsExact = rule.countsSteps && apply !== null && newTotal !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
+    const control: StepControl = { ...outcome.control, stepsExact };
     const slotSpecs = rule.slots(hyper);
     for (const group of this.opts.groups) {
       const names = group.names.filter((n) => outcome.grads[n] !== undefined);
@@ -324,10 +381,10 @@ export class SolverOptimizer extends tf.Optimizer {
       update(tensors, { ...hyper, lr: group.lr, weightDecay: group.weightDecay }, control);
       if (rule.countsSteps && applied !== false) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
     }
-    if (applied !== null) this.deviceStepsStale = true;
+    if (rule.countsSteps && fused !== undefined) this.deviceStepsStale = true;
     if (applied === false) this.knownSkipped += 1;
-    total.assign(newTotal);
-    return { gradNorm: outcome.stats.norm, clipped: outcome.stats.clipped, skipped };
+    if (newTotal !== null) this.skippedTotal().assign(newTotal);
+    return outcome.stats;
   }
 
   /** Under the `error` policy: marks, on the device, the variables whose gradient is not finite. */
@@ -348,19 +405,29 @@ export class SolverOptimizer extends tf.Optimizer {
    * Not needed on cpu and wasm, where the host's counts are always exact.
    */
   public async syncStepCounts(): Promise<void> {
-    if (!this.opts.rule.countsSteps || this.deviceStepsStale) return;
-    const total = this.slots.get({ key: SKIPPED_KEY, like: null });
-    const [skipped] = await total.data();
+    if (!this.opts.rule.countsSteps) return;
+    const [skipped] = await this.skippedTotal().data();
     if (skipped === undefined || skipped === this.knownSkipped) return;
-    await this.readSteps();
+    if (!this.deviceStepsStale) {
+      await this.readSteps();
+      return;
+    }
+    // Fused GPU steps since the slots were exact, every parameter in each: each count is ahead by the unseen skips.
+    for (const n of this.covered) this.hostSteps.set(n, (this.hostSteps.get(n) ?? 0) - (skipped - this.knownSkipped));
+    this.knownSkipped = skipped;
   }
 
-  /** After fused steps: writes the host's counts into the step slots (uploads, no sync). */
+  /**
+   * After fused steps: writes the host's counts, less the skipped steps it has not seen (0 on cpu
+   * and wasm; on a GPU every parameter had a gradient in each of those steps), into the step slots.
+   * Device ops, no sync.
+   */
   private writeDeviceSteps(): void {
     if (!this.deviceStepsStale) return;
     this.deviceStepsStale = false;
     tf.tidy(() => {
-      for (const name of this.covered) this.slots.get({ key: `${name}/step`, like: null }).assign(tf.scalar(this.hostSteps.get(name) ?? 0));
+      const lag = tf.sub(this.skippedTotal(), this.knownSkipped);
+      for (const name of this.covered) this.slots.get({ key: `${name}/step`, like: null }).assign(tf.sub(this.hostSteps.get(name) ?? 0, lag));
     });
   }
 
@@ -368,13 +435,14 @@ export class SolverOptimizer extends tf.Optimizer {
   private async readSteps(): Promise<void> {
     const names = [...this.covered];
     const steps = tf.tidy(() =>
-      tf.stack([...names.map((n) => this.slots.get({ key: `${n}/step`, like: null })), this.slots.get({ key: SKIPPED_KEY, like: null })]),
+      tf.stack([...names.map((n) => this.slots.get({ key: `${n}/step`, like: null })), this.skippedTotal()]),
     );
     const values = await steps.data();
     steps.dispose();
     names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
     this.knownSkipped = values[names.length] ?? 0;
     this.deviceStepsStale = false;
+    this.lagUniform = true;
   }
 
   /** A slot key `<saved variable>/<slot>` with the variable's current name. */
@@ -412,6 +480,8 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   private disposeStats(): void {
+    this.summary?.dispose();
+    this.summary = null;
     if (this.stats === null) return;
     tf.dispose([this.stats.gradNorm, this.stats.clipped, this.stats.skipped]);
     this.stats = null;

@@ -15,9 +15,10 @@ export interface GradientStats {
 }
 
 /**
- * What a clipper hands the optimizer: the gradients to apply, an optional scale every gradient
- * is multiplied by (so a global coefficient reaches a fused update without materialising clipped
- * copies), and the step's statistics. All tensors are new except `grads` entries that are unchanged inputs.
+ * What a clipper returns: the gradients to apply, an optional scale every gradient is multiplied
+ * by (so a global coefficient reaches a fused update without materialising clipped copies; null
+ * means 1), and the step's statistics, measured on the gradients it was given. All tensors are
+ * new except `grads` entries that are unchanged inputs.
  */
 export interface ClipOutcome {
   readonly grads: tf.NamedTensorMap;
@@ -26,26 +27,30 @@ export interface ClipOutcome {
 }
 
 /**
- * Gradients in, gradients out: clipping as one link between backward and the update (DESIGN).
+ * Gradients in, gradients and their statistics out: clipping as one link between backward and
+ * the update (DESIGN).
  *
- * Why an interface: a user (or the DI container) can supply their own; the optimizer only needs
- * `clip`. A clipper that also implements `analyse` lets the optimizer skip non-finite steps on the
- * device, report statistics and fuse a global coefficient into the update. Neither method may
- * wait on the device unless its non-finite policy is `error`. Call them inside `tf.tidy`:
- * returned tensors are new, except gradients returned unchanged.
+ * Why one method that also measures: the optimizer skips a step whose gradients are not finite
+ * and reports the norm and whether clipping acted, from `stats`, for every clipper alike. `clip`
+ * runs inside the optimizer's `tf.tidy`, must not wait on the device, and returns new tensors
+ * (except gradients it returns unchanged). A custom clipper can take its statistics from a
+ * built-in one (`buildGradientClipper({ clipType: 'none' })` measures without clipping).
  * @example
  * ```ts
+ * const measure = buildGradientClipper({ clipType: 'none' });
  * const tiny: Clipper = {
- *   clip: (grads) => Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.clipByValue(g, -0.01, 0.01)])),
+ *   clip: (grads) => {
+ *     const { stats } = measure.clip(grads);
+ *     const out = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.clipByValue(g, -0.01, 0.01)]));
+ *     return { grads: out, gradScale: null, stats: { ...stats, clipped: tf.cast(tf.greater(stats.norm, 0), 'float32') } };
+ *   },
  * };
  * container.rebind(TOKENS.Clipper).toConstantValue(tiny);
  * ```
  */
 export interface Clipper {
-  /** Returns the clipped gradients, keyed as the input. */
-  clip(grads: tf.NamedTensorMap): tf.NamedTensorMap;
-  /** Returns the gradients to apply, an optional global scale, and the step's statistics. */
-  analyse?(grads: tf.NamedTensorMap): ClipOutcome;
+  /** Returns the gradients to apply (keyed as the input), an optional global scale, and the step's statistics. */
+  clip(grads: tf.NamedTensorMap): ClipOutcome;
 }
 
 /** How gradients are clipped; `none` (ext) only guards against non-finite gradients. */
@@ -129,12 +134,6 @@ export function validateClipperOptions(options: ClipperOptions): ResolvedClipper
   return { clipType, clipValue, normType, nonFinite };
 }
 
-/** Multiplies every gradient by `gradScale` (when there is one): an outcome's gradients materialised. */
-function materialise({ grads, gradScale }: ClipOutcome): tf.NamedTensorMap {
-  if (gradScale === null) return grads;
-  return Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, gradScale)]));
-}
-
 /** The epsilon in `c = v / (n + 1e-6)`. */
 const NORM_EPS = 1e-6;
 
@@ -151,28 +150,41 @@ const NORM_EPS = 1e-6;
  *
  * On the cpu and wasm backends the global norm of `full_model` and `none` is measured by one fused
  * kernel pass per gradient (decided at each call, so a backend switch is followed); elsewhere, and
- * with `fused` false, by plain ops. Both agree within float32 rounding.
+ * with `fused` false, by plain ops. Both agree within float32 rounding. On webgl and webgpu the
+ * optimizer recognises this clipper and measures, clips and guards in one fused kernel.
  *
  * @param options clipType (`value`), clipValue (1), normType (2; any p >= 1 or Infinity),
  *   nonFinite (`skip`).
  * @param settings `fused`: use the fused norm kernel where the backend has it. Default true.
- * @returns a {@link Clipper} with `clip` and `analyse`.
+ * @returns a {@link Clipper}; `full_model` returns the gradients unchanged with the coefficient as `gradScale`.
  * @throws SolverError('argument') for a bad option.
  * @example
  * ```ts
  * const clipper = buildGradientClipper({ clipType: 'norm', clipValue: 1 });
- * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) })); // w ≈ [0.6, 0.8]
+ * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) }).grads); // w ≈ [0.6, 0.8]
  * ```
  */
-export function buildGradientClipper(options: ClipperOptions = {}, settings: { readonly fused?: boolean } = {}): Required<Clipper> {
+export function buildGradientClipper(options: ClipperOptions = {}, settings: { readonly fused?: boolean } = {}): Clipper {
   const resolved = validateClipperOptions(options);
   const fusable = (settings.fused ?? true) && (resolved.clipType === 'full_model' || resolved.clipType === 'none');
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
-    fusable && fusedKernelsReady(tf.getBackend()) ? fusedOutcome(grads, resolved) : analyseGradients(grads, resolved);
-  return {
-    analyse,
-    clip: (grads) => tf.tidy(() => materialise(analyse(grads))),
+  const clipper: Clipper = {
+    clip: (grads) => (fusable && fusedKernelsReady(tf.getBackend()) ? fusedOutcome(grads, resolved) : analyseGradients(grads, resolved)),
   };
+  if (fusable) Object.defineProperty(clipper, GLOBAL_CLIP, { value: resolved });
+  return clipper;
+}
+
+const GLOBAL_CLIP = Symbol('tfjs-solver.globalClip');
+
+/**
+ * The norm's p and the clip bound (0: no clipping) of a clipper buildGradientClipper made for
+ * `full_model` or `none` with fused kernels allowed, else null: what lets the optimizer measure,
+ * clip and guard in one fused GPU kernel instead of calling `clip`.
+ */
+export function globalClipOf(clipper: Clipper): { normType: number; clipValue: number } | null {
+  const resolved = (clipper as unknown as Record<symbol, ResolvedClipperOptions | undefined>)[GLOBAL_CLIP];
+  if (resolved === undefined) return null;
+  return { normType: resolved.normType, clipValue: resolved.clipType === 'full_model' ? resolved.clipValue : 0 };
 }
 
 /** `full_model` and `none` with the global norm from the fused kernel (one read per gradient). */
@@ -220,30 +232,4 @@ function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions
 
 function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (g: tf.Tensor, i: number) => tf.Tensor): tf.NamedTensorMap {
   return Object.fromEntries(names.map((n, i) => [n, fn(tensors[i] as tf.Tensor, i)]));
-}
-
-/**
- * Gives a clipper that only has `clip` an `analyse`, so the optimizer treats every clipper alike.
- *
- * Why: a user's or the container's clipper needs only `clip`; the optimizer still has to guard
- * against non-finite gradients and report statistics. The guard and the norm are measured on the
- * raw gradients (policy `nonFinite`); `clipped` is 1 when the clipped gradients' 2-norm is smaller.
- *
- * @param clipper any clipper; returned unchanged when it already has `analyse`.
- * @param nonFinite the policy for the raw gradients.
- * @returns a clipper with both methods.
- */
-export function withStats(clipper: Clipper, nonFinite: NonFinitePolicy): Required<Clipper> {
-  if (clipper.analyse !== undefined) return clipper as Required<Clipper>;
-  // Built once, here: nothing is built inside a step.
-  const guard = buildGradientClipper({ clipType: 'none', normType: 2, nonFinite });
-  const measure = buildGradientClipper({ clipType: 'none', nonFinite: 'none' });
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome => {
-    const { stats } = guard.analyse(grads);
-    const out = clipper.clip(grads);
-    const outNorm = measure.analyse(out).stats.norm;
-    const clipped = tf.cast(tf.less<tf.Scalar>(outNorm, stats.norm), 'float32');
-    return { grads: out, gradScale: null, stats: { ...stats, clipped } };
-  };
-  return { clip: (grads) => clipper.clip(grads), analyse };
 }

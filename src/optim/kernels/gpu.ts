@@ -21,7 +21,13 @@ import { webgpuPrograms } from './webgpu.js';
  * over all gradients at once. Nothing here waits on the device.
  */
 
-/** The tensors one elementwise update program reads. `scale` and `apply` are optional scalars. */
+/**
+ * The tensors one elementwise update program reads. The clip scale and the apply flag come either
+ * as one `control` tensor `[scale, apply, norm, clipped]` (what {@link STEP_CONTROL_KERNEL} makes,
+ * one texel on webgl) or as the optional scalars `scale` and `apply`. `total` (Adam under a skip
+ * policy): the skipped-steps total after this step, from which the program corrects the host's
+ * step count when a skipped step has not been read back yet.
+ */
 export interface UpdateInputs {
   readonly p: TensorInfo;
   readonly g: TensorInfo;
@@ -30,8 +36,35 @@ export interface UpdateInputs {
   /** Adam: first and second moments; Lion: its momentum (`m`). */
   readonly m?: TensorInfo;
   readonly v?: TensorInfo;
+  readonly control?: TensorInfo;
   readonly scale?: TensorInfo;
   readonly apply?: TensorInfo;
+  readonly total?: TensorInfo;
+}
+
+/** The optional control inputs of an update program (see {@link UpdateInputs}). */
+export type ControlInputs = Pick<UpdateInputs, 'control' | 'scale' | 'apply' | 'total'>;
+
+/**
+ * Name of the GPU step-control kernel: the global p-norm of all gradients and, in the same final
+ * program, the clip scale `min(v / (norm + 1e-6), 1)`, the apply flag (1 when the norm is finite)
+ * and `clipped`, as one tensor `[scale, apply, norm, clipped]`; with a skip policy also the new
+ * skipped-steps total (a second, one-texel program).
+ */
+export const STEP_CONTROL_KERNEL = 'TfjsSolverStepControl';
+
+/**
+ * Attributes of {@link STEP_CONTROL_KERNEL}: `count` gradients `g_i`, the norm's `p`, the clip
+ * bound `clipValue` (0: no clipping, scale 1) and `guard` (true: apply = finite, and input
+ * `total`, the skipped-steps total, gives a second output, the total after this step).
+ */
+export interface StepControlAttrs {
+  readonly count: number;
+  readonly p: number;
+  readonly clipValue: number;
+  readonly guard: boolean;
+  /** Where input `total` holds the old total: 0 (the counter itself) or 4 (a previous control tensor). */
+  readonly totalAt: number;
 }
 
 /** Which tensor an update program writes. */
@@ -57,6 +90,14 @@ export interface AdamUniforms {
   readonly coupledWd: number;
   readonly stepSize: number;
   readonly invSqrtBc2: number;
+  /** For the device's fallback when skipped steps are not yet known to the host (see {@link UpdateInputs}). */
+  readonly lr: number;
+  /** The host's step number (every step assumed applied). */
+  readonly tHost: number;
+  /** The skipped-steps total the host's step numbers account for. */
+  readonly knownSkipped: number;
+  /** Where input `total` holds the total: 0, or 4 in a control tensor (see {@link GpuPrograms.foldsTotal}). */
+  readonly totalAt: number;
 }
 
 /** The names of {@link AdamUniforms} in the order both GPU backends declare them. */
@@ -70,6 +111,10 @@ export const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
   'coupledWd',
   'stepSize',
   'invSqrtBc2',
+  'lr',
+  'tHost',
+  'knownSkipped',
+  'totalAt',
 ];
 
 /** Lion's per-group numbers as a GPU program receives them, computed in float64. */
@@ -111,10 +156,23 @@ export interface GpuPrograms {
   /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
   finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
   /**
-   * Puts the optional scalars in the form the update programs read best, once per kernel call
+   * True when finishControl also writes the new skipped total, as element 4 of the control
+   * tensor (webgpu: any buffer can be read); false when addSkipped writes it (webgl: the control
+   * tensor is packed for the update programs and cannot also be read unpacked without a program).
+   */
+  readonly foldsTotal: boolean;
+  /**
+   * Reduces partials to the global norm and derives `[scale, apply, norm, clipped]` (see
+   * {@link StepControlAttrs}); with foldsTotal and `total`, element 4 is the new skipped total.
+   */
+  finishControl(parts: TensorInfo, attrs: StepControlAttrs, total?: TensorInfo): TensorInfo;
+  /** `total + (1 − apply)`: the skipped-steps total after a step with control `control`. */
+  addSkipped(total: TensorInfo, control: TensorInfo): TensorInfo;
+  /**
+   * Puts the control inputs in the form the update programs read best, once per kernel call
    * (webgl: packed textures); `release` frees whatever it made.
    */
-  prepareControls(control: Pick<UpdateInputs, 'scale' | 'apply'>): { control: Pick<UpdateInputs, 'scale' | 'apply'>; release: () => void };
+  prepareControls(control: ControlInputs): { control: ControlInputs; release: () => void };
   /** Releases an intermediate result. */
   dispose(info: TensorInfo): void;
   /** Concatenates 1-D results (tfjs's own Concat kernel of the backend). */
@@ -122,7 +180,7 @@ export interface GpuPrograms {
 }
 
 /** The uniforms of one parameter's Adam/AdamW update at its step number `t` (1-based), in float64. */
-export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
+export function adamUniforms(a: AdamGroupAttrs & { readonly knownSkipped?: number; readonly totalAt?: number }, t: number): AdamUniforms {
   const { stepSize, bc2Sqrt } = adamBiasCorrections(a, t);
   return {
     beta1: a.beta1,
@@ -134,13 +192,19 @@ export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
     coupledWd: a.decoupled ? 0 : a.weightDecay,
     stepSize,
     invSqrtBc2: 1 / bc2Sqrt,
+    lr: a.lr,
+    tHost: t,
+    knownSkipped: a.knownSkipped ?? 0,
+    totalAt: a.totalAt ?? 0,
   };
 }
 
-function controls(inputs: NamedTensorInfoMap): Pick<UpdateInputs, 'scale' | 'apply'> {
+function controls(inputs: NamedTensorInfoMap): ControlInputs {
   return {
+    ...(inputs.control === undefined ? {} : { control: inputs.control }),
     ...(inputs.gradScale === undefined ? {} : { scale: inputs.gradScale }),
     ...(inputs.apply === undefined ? {} : { apply: inputs.apply }),
+    ...(inputs.skippedTotal === undefined ? {} : { total: inputs.skippedTotal }),
   };
 }
 
@@ -287,6 +351,38 @@ export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms
   };
 }
 
+/**
+ * The step-control kernel on a GPU backend: the global norm's partials (one program per
+ * maxInputs gradients, then levels as needed), one program for `[scale, apply, norm, clipped]`,
+ * and with `guard` one more for the new skipped-steps total. Outputs `[control]` or
+ * `[control, total]`. Nothing waits on the device.
+ */
+export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    const total = inputs.total;
+    if (gs.length === 0 || (a.guard && total === undefined)) {
+      throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
+    }
+    let parts = reduceLevel(gpu, gs, { p: a.p, first: true });
+    while (parts.length > 1) {
+      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
+      parts.forEach((t) => {
+        gpu.dispose(t);
+      });
+      parts = next;
+    }
+    const only = parts[0] as TensorInfo;
+    const folded = a.guard && gpu.foldsTotal ? total : undefined;
+    const control = gpu.finishControl(only, a, folded);
+    gpu.dispose(only);
+    return total === undefined || !a.guard || gpu.foldsTotal ? [control] : [control, gpu.addSkipped(total, control)];
+  };
+}
+
 /** The kernels one GPU backend gets, by name. */
 export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [string, KernelFunc][] {
   return [
@@ -294,7 +390,29 @@ export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [stri
     [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
     [LION_GROUP_KERNEL, gpuLionKernel(programsOf)],
     [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
+    [STEP_CONTROL_KERNEL, gpuStepControlKernel(programsOf)],
   ];
+}
+
+/**
+ * Runs {@link STEP_CONTROL_KERNEL} on the active (GPU) backend: `control` is
+ * `[scale, apply, norm, clipped]`; with `guard`, the skipped-steps total after this step is
+ * `total` (a new scalar) or, where the backend folds it, element 4 of `control` (`total` null,
+ * `folded` true). `old` holds the total before this step at index `at`. Call inside `tf.tidy`.
+ */
+export function gpuStepControl(
+  grads: readonly tf.Tensor[],
+  attrs: Omit<StepControlAttrs, 'count' | 'totalAt'>,
+  old: { readonly tensor: tf.Tensor; readonly at: number },
+): { control: tf.Tensor1D; total: tf.Scalar | null; folded: boolean } {
+  const inputs: tf.NamedTensorMap = {};
+  grads.forEach((g, i) => {
+    inputs[`g${i}`] = g;
+  });
+  if (attrs.guard) inputs.total = old.tensor;
+  const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
+  const folded = attrs.guard && outs.length === 1;
+  return { control: outs[0] as tf.Tensor1D, total: attrs.guard && !folded ? (outs[1] as tf.Scalar) : null, folded };
 }
 
 /**

@@ -117,7 +117,7 @@ export function assignOutputs(kernelName: string, inputs: tf.NamedTensorMap, att
   tf.dispose(outputs);
 }
 
-/** The optional `gradScale` and `apply` inputs of a fused group kernel (absent means 1). */
+/** The optional `gradScale` and `apply` inputs of a fused group kernel (absent means 1); on GPUs `control` and `skippedTotal`. */
 export function controlInputs(control: StepControl): tf.NamedTensorMap {
   const inputs: tf.NamedTensorMap = {};
   if (control.gradScale !== null) {
@@ -125,6 +125,12 @@ export function controlInputs(control: StepControl): tf.NamedTensorMap {
   }
   if (control.apply !== null) {
     inputs.apply = control.apply;
+  }
+  if (control.summary !== undefined && control.summary !== null) {
+    inputs.control = control.summary;
+  }
+  if (control.skipped !== undefined && control.skipped !== null) {
+    inputs.skippedTotal = control.skipped.total;
   }
   return inputs;
 }

@@ -5,11 +5,13 @@ import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
   type AdamTarget,
+  type AdamUniforms,
   type GpuPrograms,
   type LionTarget,
   type LionUniforms,
   type ReduceMode,
   type SgdTarget,
+  type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
 
@@ -93,8 +95,14 @@ function packedTexelReader(name: string, shape: readonly number[]): string {
 }`;
 }
 
-/** Input list and GLSL names of an update's optional scalars (packed: the value is lane x). */
+/**
+ * Input list and GLSL of an update's control inputs (packed: a scalar's value is lane x; the
+ * control tensor's first texel holds scale in x and apply in y).
+ */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
+  if (inputs.control !== undefined) {
+    return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y' };
+  }
   const names: string[] = [];
   const infos: TensorInfo[] = [];
   if (inputs.scale !== undefined) {
@@ -113,6 +121,11 @@ function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo
   };
 }
 
+/** The GLSL line that reads the control texel once per invocation (empty without a control tensor). */
+function controlRead(inputs: UpdateInputs): string {
+  return inputs.control === undefined ? '' : 'vec4 ctl = getControl(0);';
+}
+
 const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
   { name: 'lr', type: 'float' },
   { name: 'mu', type: 'float' },
@@ -126,58 +139,91 @@ const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
  */
 const PACKED = { packedInputs: true, packedOutput: true } as const;
 
-function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+function sgdProgram(
+  target: SgdTarget,
+  inputs: UpdateInputs,
+  a: Pick<SgdGroupAttrs, 'nesterov' | 'weightDecay'>,
+): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
   const b = inputs.b;
   const withMomentum = b !== undefined;
-  const direction = withMomentum ? (nesterov ? 'd + mu * b' : 'b') : 'd';
+  // The buffer's new value needs the parameter only for weight decay: without it, one read less.
+  const readsP = target === 'p' || a.weightDecay !== 0;
+  const direction = withMomentum ? (a.nesterov ? 'd + mu * b' : 'b') : 'd';
   const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
-  const previous = target === 'b' ? 'getBAtOutCoords()' : 'p';
+  const previous = target === 'b' ? 'b0' : 'p';
   const userCode = `
 void main() {
-  vec4 p = getPAtOutCoords();
-  vec4 d = getGAtOutCoords()${c.scale} + wd * p;
-  ${withMomentum ? 'vec4 b = mu * getBAtOutCoords() + d;' : ''}
+  ${controlRead(inputs)}
+  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
+  vec4 d = getGAtOutCoords()${c.scale}${readsP ? ' + wd * p' : ''};
+  ${withMomentum ? 'vec4 b0 = getBAtOutCoords(); vec4 b = mu * b0 + d;' : ''}
   vec4 next = ${next};
   setOutput(${c.apply} != 0.0 ? next : ${previous});
 }`;
-  const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
-  const infos = [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  const names = [...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : []), ...c.names];
+  const infos = [...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
   return {
     program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
     infos,
   };
 }
 
-function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const results: Record<AdamTarget, string> = {
-    m: 'm',
-    v: 'v',
-    p: 'decayMul * p - stepSize * m / (sqrt(v) * invSqrtBc2 + eps)',
-  };
-  const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
+  // Each program reads only what its output needs: the parameter for `p` and for coupled decay,
+  // the first moment for `p` and `m`, the second for `p` and `v`.
+  const readsP = target === 'p' || u.coupledWd !== 0;
+  const readsM = target !== 'v';
+  const readsV = target !== 'm';
+  const results: Record<AdamTarget, string> = { m: 'm', v: 'v', p: 'decayMul * p - ss * m / (sqrt(v) * ib + eps)' };
+  const previous: Record<AdamTarget, string> = { m: 'm0', v: 'v0', p: 'p' };
+  const total = target === 'p' ? inputs.total : undefined;
+  // Under a skip policy: while the host has not read back a skipped step, its step number is
+  // ahead by the skipped steps it has not seen; the bias corrections then come from the device.
+  const lagged =
+    total === undefined
+      ? ''
+      : `float lag = getTotal().x - knownSkipped;
+  if (lag != 0.0) {
+    float t = tHost - lag;
+    ss = lr / (1.0 - pow(beta1, t));
+    ib = inversesqrt(1.0 - pow(beta2, t));
+  }`;
   const userCode = `
 void main() {
-  vec4 p = getPAtOutCoords();
-  vec4 d = getGAtOutCoords()${c.scale} + coupledWd * p;
-  vec4 m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
-  vec4 v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
+  ${controlRead(inputs)}
+  float ss = stepSize;
+  float ib = invSqrtBc2;
+  ${lagged}
+  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
+  vec4 d = getGAtOutCoords()${c.scale}${readsP ? ' + coupledWd * p' : ''};
+  ${readsM ? 'vec4 m0 = getMAtOutCoords(); vec4 m = beta1 * m0 + oneMinusBeta1 * d;' : ''}
+  ${readsV ? 'vec4 v0 = getVAtOutCoords(); vec4 v = beta2 * v0 + oneMinusBeta2 * d * d;' : ''}
   vec4 next = ${results[target]};
   setOutput(${c.apply} != 0.0 ? next : ${previous[target]});
 }`;
+  const reads: [string, TensorInfo | undefined][] = [
+    ['P', readsP ? inputs.p : undefined],
+    ['G', inputs.g],
+    ['M', readsM ? m : undefined],
+    ['V', readsV ? v : undefined],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+    ['Total', total],
+  ];
+  const used = reads.filter((r): r is [string, TensorInfo] => r[1] !== undefined);
   const program: WebGLProgramSpec = {
-    variableNames: ['P', 'G', 'M', 'V', ...c.names],
+    variableNames: used.map((r) => r[0]),
     outputShape: [...inputs.p.shape],
     userCode,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [inputs.p, inputs.g, m, v, ...c.infos] };
+  return { program, infos: used.map((r) => r[1]) };
 }
 
 const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
@@ -186,23 +232,26 @@ function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGL
   const { m } = inputs;
   if (m === undefined) throw new SolverError('argument', 'webgl Lion program: input m is required');
   const c = controlPart(inputs);
-  const next = target === 'p' ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
+  // The new moment does not depend on the parameter: its program does not read it.
+  const readsP = target === 'p';
+  const next = readsP ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
   const userCode = `
 void main() {
-  vec4 p = getPAtOutCoords();
+  ${controlRead(inputs)}
+  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
   vec4 d = getGAtOutCoords()${c.scale};
   vec4 m = getMAtOutCoords();
   vec4 next = ${next};
-  setOutput(${c.apply} != 0.0 ? next : ${target === 'p' ? 'p' : 'm'});
+  setOutput(${c.apply} != 0.0 ? next : ${readsP ? 'p' : 'm'});
 }`;
   const program: WebGLProgramSpec = {
-    variableNames: ['P', 'G', 'M', ...c.names],
+    variableNames: [...(readsP ? ['P'] : []), 'G', 'M', ...c.names],
     outputShape: [...inputs.p.shape],
     userCode,
     customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [inputs.p, inputs.g, m, ...c.infos] };
+  return { program, infos: [...(readsP ? [inputs.p] : []), inputs.g, m, ...c.infos] };
 }
 
 /** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
@@ -308,6 +357,53 @@ void main() {
 }
 
 /**
+ * The global norm from the partials and, in the same program, the step's control values, written
+ * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
+ * texel 1 (norm, clipped). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
+ */
+function finishControlProgram(parts: TensorInfo, a: StepControlAttrs): WebGLProgramSpec {
+  const [rows = 1, cols = 1] = parts.shape;
+  const { fold } = reduceSnippets({ p: a.p, first: false });
+  const clip = a.clipValue > 0;
+  const userCode = `
+void main() {
+  float acc = 0.0;
+  for (int row = 0; row < ${rows}; row++) {
+    for (int col = 0; col < ${cols}; col++) {
+      float y = getParts(row, col);
+      ${fold}
+    }
+  }
+  float norm = ${rootSnippet(a.p)};
+  float finite = (floatBitsToUint(norm) & 0x7fffffffu) < 0x7f800000u ? 1.0 : 0.0;
+  float coef = ${clip ? 'clipValue / (norm + 1e-6)' : '1.0'};
+  float scale = ${clip ? 'min(coef, 1.0)' : '1.0'};
+  float clipped = ${clip ? '(coef < 1.0 ? 1.0 : 0.0)' : '0.0'};
+  float apply = ${a.guard ? 'finite' : '1.0'};
+  setOutput(getOutputCoords() < 2 ? vec4(scale, apply, 0.0, 0.0) : vec4(norm, clipped, 0.0, 0.0));
+}`;
+  return {
+    variableNames: ['Parts'],
+    outputShape: [4],
+    userCode,
+    customUniforms: [{ name: 'clipValue', type: 'float' }],
+    packedInputs: false,
+    packedOutput: true,
+  };
+}
+
+/** `total + (1 − apply)`, packed in and out. */
+const ADD_SKIPPED: WebGLProgramSpec = {
+  variableNames: ['Total', 'Control'],
+  outputShape: [],
+  userCode: `
+void main() {
+  setOutput(vec4(getTotal().x + (1.0 - getControl(0).y), 0.0, 0.0, 0.0));
+}`,
+  ...PACKED,
+};
+
+/**
  * {@link GpuPrograms} on tfjs's `webgl` backend.
  *
  * @throws SolverError('backend') when the backend does not look like tfjs-backend-webgl 4.22.
@@ -330,10 +426,9 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   return {
     prepareControls: (control) => {
       const made: TensorInfo[] = [];
-      const scale = packOnce(control.scale, made);
-      const apply = packOnce(control.apply, made);
+      const packed = Object.fromEntries(Object.entries(control).map(([k, info]) => [k, packOnce(info as TensorInfo, made)]));
       return {
-        control: { ...(scale === undefined ? {} : { scale }), ...(apply === undefined ? {} : { apply }) },
+        control: packed,
         release: () => {
           made.forEach((t) => backend.disposeData(t.dataId));
         },
@@ -341,10 +436,11 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     },
     // WebGL 2 guarantees 16 texture units per fragment shader.
     maxInputs: 8,
-    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a.nesterov), [[a.lr], [a.momentum], [a.weightDecay]]),
+    foldsTotal: false,
+    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
     adam: (target, inputs, u) =>
       run(
-        adamProgram(target, inputs),
+        adamProgram(target, inputs, u),
         ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     lion: (target, inputs, u) =>
@@ -355,6 +451,13 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
+    finishControl: (parts, a) => run({ program: finishControlProgram(parts, a), infos: [parts] }, [[a.clipValue]]),
+    addSkipped: (total, control) => {
+      const made: TensorInfo[] = [];
+      const out = run({ program: ADD_SKIPPED, infos: [packOnce(total, made) as TensorInfo, packOnce(control, made) as TensorInfo] });
+      made.forEach((t) => backend.disposeData(t.dataId));
+      return out;
+    },
     dispose: (info) => {
       backend.disposeData(info.dataId);
     },
