@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { optimizerConfig, optionsFromConfig, type ResolvedOptimizerOptions, resolveOptimizerOptions } from './buildOptimizer.js';
-import { type Clipper, type ClipperOptions, globalClipOf, type NonFinitePolicy } from './clip.js';
+import { type Clipper, type ClipperOptions, clipForStep, type NonFinitePolicy, type StepClip } from './clip.js';
 import type { ParamGroup } from './groups.js';
-import { GPU_KERNEL_BACKENDS, gpuStepControl } from './kernels/gpu.js';
+import { GPU_KERNEL_BACKENDS } from './kernels/gpu.js';
+import { convertGroupSteps, StepCounts } from './stepCounts.js';
 import { fusedKernelsReady } from './kernels/registry.js';
 import { scalarInMemory } from './kernels/tfjsInternals.js';
 import { lookupVariable, OptimizerSlots, SKIPPED_KEY, slotNames, type StepControl, toGradientMap, validateState } from './rule.js';
@@ -89,9 +90,6 @@ export interface SolverOptimizerOptions {
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-/** A step's statistics: as scalars, or (GPU step control) one tensor `[scale, apply, norm, clipped]` read on demand. */
-type StepResult = Omit<StepStats, 'skippedTotal'> | { readonly summary: tf.Tensor; readonly folded: boolean };
-
 /** The brand every SolverOptimizer carries, shared by every copy of this library in a process. */
 const BRAND = Symbol.for('tfjs-solver.SolverOptimizer');
 
@@ -134,23 +132,14 @@ export class SolverOptimizer extends tf.Optimizer {
   private readonly covered: ReadonlySet<string>;
   private stats: StepStats | null = null;
   private savedIterations: NamedTensor | null = null;
-  /** Per variable: the steps it was updated, as the host counts them (rules that count steps). */
-  private readonly hostSteps = new Map<string, number>();
+  /** Per variable: the steps it was updated (rules that count steps), host and device. */
+  private readonly counts: StepCounts;
   /** Saved variable name → current one, for state saved before a model was reloaded (fromConfig). */
   private renames = new Map<string, string>();
-  /** True when fused steps advanced the host's counts but not the device's step slots. */
-  private deviceStepsStale = false;
-  /**
-   * True while every parameter had a gradient in every step since the host's counts were exact,
-   * so each count is ahead of the true one by exactly the skipped steps the host has not seen.
-   */
-  private lagUniform = true;
   /** The last GPU step's `[scale, apply, norm, clipped]`, from which lastStepStats slices on demand. */
   private summary: tf.Tensor | null = null;
   /** True when the skipped-steps total is element 4 of `summary`, newer than the counter (webgpu). */
   private totalInSummary = false;
-  /** Skipped steps the host counts have accounted for (see settle). */
-  private knownSkipped = 0;
   /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
   private nonFiniteSeen: tf.Variable | null = null;
 
@@ -160,6 +149,7 @@ export class SolverOptimizer extends tf.Optimizer {
     Object.defineProperty(this, BRAND, { value: true });
     this.opts = resolveOptimizerOptions(options);
     this.covered = new Set(this.opts.groups.flatMap((g) => g.names));
+    this.counts = new StepCounts([...this.covered], (n) => this.slots.get({ key: `${n}/step`, like: null }));
   }
 
   /** The update rule's name, e.g. `SGD`, `AdamW`, `Lion`. */
@@ -233,7 +223,13 @@ export class SolverOptimizer extends tf.Optimizer {
     if ('summary' in next) {
       this.summary = tf.keep(next.summary);
       this.totalInSummary = next.folded;
-    } else this.stats = { gradNorm: tf.keep(next.gradNorm), clipped: tf.keep(next.clipped), skipped: tf.keep(next.skipped), skippedTotal: this.skippedTotal() };
+    } else
+      this.stats = {
+        gradNorm: tf.keep(next.gradNorm),
+        clipped: tf.keep(next.clipped),
+        skipped: tf.keep(next.skipped),
+        skippedTotal: this.skippedTotal(),
+      };
     this.incrementIterations();
   }
 
@@ -272,8 +268,7 @@ export class SolverOptimizer extends tf.Optimizer {
    */
   public override async getWeights(): Promise<NamedTensor[]> {
     const slots = this.slotNames();
-    this.skippedTotal();
-    this.writeDeviceSteps();
+    this.counts.writeDevice(this.skippedTotal());
     this.savedIterations?.tensor.dispose();
     this.savedIterations = await this.saveIterations();
     return [this.savedIterations, ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
@@ -286,12 +281,13 @@ export class SolverOptimizer extends tf.Optimizer {
    * @throws SolverError('state') naming slots that do not fit; nothing is changed then.
    */
   public override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const state = this.convertGroupSteps(weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor })));
+    const renamed = weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor }));
+    const state = this.opts.rule.countsSteps ? convertGroupSteps(renamed, this.opts.groups) : renamed;
     validateState(state, this.slotNames());
     const rest = await this.extractIterations([weightValues[0] as NamedTensor, ...state]);
     this.totalInSummary = false;
     for (const { name, tensor } of rest) this.slots.set(name, tensor);
-    if (this.opts.rule.countsSteps) await this.readSteps();
+    if (this.opts.rule.countsSteps) await this.counts.read(this.skippedTotal());
   }
 
   /** The serializable config (groups by variable name, update rule, clipping options). */
@@ -326,7 +322,7 @@ export class SolverOptimizer extends tf.Optimizer {
     return slotNames(this.opts.rule.slots(this.opts.hyper), this.opts.groups);
   }
 
-  private step(grads: tf.NamedTensorMap): StepResult {
+  private step(grads: tf.NamedTensorMap): StepClip['stats'] {
     const { rule, hyper, nonFinite } = this.opts;
     const backendName = tf.getBackend();
     const candidate = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
@@ -334,55 +330,38 @@ export class SolverOptimizer extends tf.Optimizer {
     if (nonFinite === 'error') this.recordNonFinite(reduced);
     const guard = nonFinite !== 'none';
     const gpu = candidate !== undefined && GPU_KERNEL_BACKENDS.includes(backendName);
-    if (rule.countsSteps && guard && ![...this.covered].every((n) => reduced[n] !== undefined)) this.lagUniform = false;
+    if (rule.countsSteps && guard && ![...this.covered].every((n) => reduced[n] !== undefined)) this.counts.uniform = false;
     // A rule that counts steps runs fused under a skip flag where the flag can be read without
     // waiting (cpu, wasm), or on a GPU while every parameter had a gradient in every step since
     // the host's counts were exact (the kernel corrects them on the device); otherwise its
     // plain-ops update keeps the device's own counts.
-    const fusable = !(rule.countsSteps && guard && gpu && !this.lagUniform);
-    const global = gpu && fusable ? globalClipOf(this.opts.clipper) : null;
-    let outcome: { grads: tf.NamedTensorMap; control: StepControl; newTotal: tf.Scalar | null; stats: StepResult };
-    if (global !== null) {
-      // One kernel: the global norm, the clip scale, the apply flag and the new skipped total.
-      const old = this.totalInSummary && this.summary !== null ? { tensor: this.summary, at: 4 } : { tensor: this.skippedTotal(), at: 0 };
-      const made = gpuStepControl(Object.values(reduced), { p: global.normType, clipValue: global.clipValue, guard }, old);
-      const total = made.folded ? { total: made.control as tf.Tensor as tf.Scalar, at: 4 } : made.total === null ? null : { total: made.total, at: 0 };
-      const counted = rule.countsSteps && total !== null ? { ...total, known: this.knownSkipped } : null;
-      const summary = global.clipValue > 0 || guard ? made.control : null;
-      const control = { gradScale: null, apply: null, summary, skipped: counted };
-      outcome = { grads: reduced, control, newTotal: made.total, stats: { summary: made.control, folded: made.folded } };
-    } else {
-      const clipped = this.opts.clipper.clip(reduced);
-      const apply = guard ? clipped.stats.finite : null;
-      const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
-      const newTotal = tf.add<tf.Scalar>(this.skippedTotal(), skipped);
-      const stats = { gradNorm: clipped.stats.norm, clipped: clipped.stats.clipped, skipped };
-      const counted = rule.countsSteps && gpu ? { total: newTotal, at: 0, known: this.knownSkipped } : null;
-      outcome = { grads: clipped.grads, control: { gradScale: clipped.gradScale, apply, skipped: counted }, newTotal, stats };
-    }
+    const fusable = !(rule.countsSteps && guard && gpu && !this.counts.uniform);
+    const how = { countsSteps: rule.countsSteps, guard, gpu: gpu && fusable, known: this.counts.known };
+    const outcome = clipForStep(this.opts.clipper, reduced, how, this.totalInSummary ? this.summary : null, () => this.skippedTotal());
     const apply = outcome.control.apply;
     const fused = !fusable || (rule.countsSteps && apply !== null && !gpu && scalarInMemory(apply) === null) ? undefined : candidate;
     const update = fused ?? rule.update;
     // On cpu/wasm the flag is in memory already (not a device sync): the host's counts stay exact.
     const applied = !rule.countsSteps || fused === undefined || apply === null || gpu ? null : scalarInMemory(apply) !== 0;
-    if (rule.countsSteps && fused === undefined) this.writeDeviceSteps();
+    if (rule.countsSteps && fused === undefined) this.counts.writeDevice(this.skippedTotal());
     const newTotal = outcome.newTotal;
-    const stepsExact = rule.countsSteps && apply !== null && newTotal !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
+    const stepsExact =
+      rule.countsSteps && apply !== null && newTotal !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.counts.known) : null;
     const control: StepControl = { ...outcome.control, stepsExact };
     const slotSpecs = rule.slots(hyper);
     for (const group of this.opts.groups) {
       const names = group.names.filter((n) => outcome.grads[n] !== undefined);
       if (names.length === 0) continue;
-      const steps = names.map((n) => (this.hostSteps.get(n) ?? 0) + 1);
+      const steps = this.counts.next(names);
       // The fused updates keep no device step counts (the host's are exact): no slot for them.
       const specs = fused === undefined ? slotSpecs : slotSpecs.filter((s) => s.scalar !== true);
       const slots = specs.map((s) => names.map((n) => this.slots.get({ key: `${n}/${s.name}`, like: s.scalar === true ? null : n })));
       const tensors = { names, params: names.map(lookupVariable), grads: names.map((n) => outcome.grads[n] as tf.Tensor), slots, steps };
       update(tensors, { ...hyper, lr: group.lr, weightDecay: group.weightDecay }, control);
-      if (rule.countsSteps && applied !== false) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
+      if (rule.countsSteps && applied !== false) this.counts.advance(names, steps);
     }
-    if (rule.countsSteps && fused !== undefined) this.deviceStepsStale = true;
-    if (applied === false) this.knownSkipped += 1;
+    if (rule.countsSteps && fused !== undefined) this.counts.stale = true;
+    if (applied === false) this.counts.known += 1;
     if (newTotal !== null) this.skippedTotal().assign(newTotal);
     return outcome.stats;
   }
@@ -407,42 +386,7 @@ export class SolverOptimizer extends tf.Optimizer {
   public async syncStepCounts(): Promise<void> {
     if (!this.opts.rule.countsSteps) return;
     const [skipped] = await this.skippedTotal().data();
-    if (skipped === undefined || skipped === this.knownSkipped) return;
-    if (!this.deviceStepsStale) {
-      await this.readSteps();
-      return;
-    }
-    // Fused GPU steps since the slots were exact, every parameter in each: each count is ahead by the unseen skips.
-    for (const n of this.covered) this.hostSteps.set(n, (this.hostSteps.get(n) ?? 0) - (skipped - this.knownSkipped));
-    this.knownSkipped = skipped;
-  }
-
-  /**
-   * After fused steps: writes the host's counts, less the skipped steps it has not seen (0 on cpu
-   * and wasm; on a GPU every parameter had a gradient in each of those steps), into the step slots.
-   * Device ops, no sync.
-   */
-  private writeDeviceSteps(): void {
-    if (!this.deviceStepsStale) return;
-    this.deviceStepsStale = false;
-    tf.tidy(() => {
-      const lag = tf.sub(this.skippedTotal(), this.knownSkipped);
-      for (const name of this.covered) this.slots.get({ key: `${name}/step`, like: null }).assign(tf.sub(this.hostSteps.get(name) ?? 0, lag));
-    });
-  }
-
-  /** Sets the host's step counts (and the skipped count they reflect) from the device's. */
-  private async readSteps(): Promise<void> {
-    const names = [...this.covered];
-    const steps = tf.tidy(() =>
-      tf.stack([...names.map((n) => this.slots.get({ key: `${n}/step`, like: null })), this.skippedTotal()]),
-    );
-    const values = await steps.data();
-    steps.dispose();
-    names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
-    this.knownSkipped = values[names.length] ?? 0;
-    this.deviceStepsStale = false;
-    this.lagUniform = true;
+    await this.counts.sync(skipped ?? 0, this.skippedTotal());
   }
 
   /** A slot key `<saved variable>/<slot>` with the variable's current name. */
@@ -450,20 +394,6 @@ export class SolverOptimizer extends tf.Optimizer {
     const cut = key.lastIndexOf('/');
     const to = cut < 0 ? undefined : this.renames.get(key.slice(0, cut));
     return to === undefined ? key : `${to}${key.slice(cut)}`;
-  }
-
-  /** Old per-group step state (`<first variable>/step` only) → one count per variable. */
-  private convertGroupSteps(state: NamedTensor[]): NamedTensor[] {
-    if (!this.opts.rule.countsSteps) return state;
-    const given = new Map(state.map((s) => [s.name, s.tensor]));
-    const added: NamedTensor[] = [];
-    for (const group of this.opts.groups) {
-      const first = given.get(`${group.names[0] ?? ''}/step`);
-      const missing = group.names.filter((n) => !given.has(`${n}/step`));
-      if (first === undefined || missing.length === 0) continue;
-      added.push(...missing.map((n) => ({ name: `${n}/step`, tensor: first })));
-    }
-    return [...state, ...added];
   }
 
   private setPerGroup(what: string, values: readonly number[], set: (g: OptimizerGroup, v: number) => void): void {

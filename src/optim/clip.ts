@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { fusedGradNorms } from './kernels/gradNorms.js';
+import { fusedGradNorms, gpuStepControl } from './kernels/gradNorms.js';
 import { fusedKernelsReady } from './kernels/registry.js';
+import type { StepControl } from './rule.js';
 
 /**
  * Per-step gradient statistics, as device scalars (reading them is the caller's choice of sync).
@@ -37,15 +38,16 @@ export interface ClipOutcome {
  * built-in one (`buildGradientClipper({ clipType: 'none' })` measures without clipping).
  * @example
  * ```ts
+ * // Halves every gradient (a global scale, as full_model's coefficient); the norm and the
+ * // finite flag come from a built-in clipper that measures without clipping.
  * const measure = buildGradientClipper({ clipType: 'none' });
- * const tiny: Clipper = {
+ * const halve: Clipper = {
  *   clip: (grads) => {
  *     const { stats } = measure.clip(grads);
- *     const out = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.clipByValue(g, -0.01, 0.01)]));
- *     return { grads: out, gradScale: null, stats: { ...stats, clipped: tf.cast(tf.greater(stats.norm, 0), 'float32') } };
+ *     return { grads, gradScale: tf.scalar(0.5), stats: { ...stats, clipped: tf.scalar(1) } };
  *   },
  * };
- * container.rebind(TOKENS.Clipper).toConstantValue(tiny);
+ * container.rebind(TOKENS.Clipper).toConstantValue(halve);
  * ```
  */
 export interface Clipper {
@@ -232,4 +234,63 @@ function analyseGradients(grads: tf.NamedTensorMap, opts: ResolvedClipperOptions
 
 function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (g: tf.Tensor, i: number) => tf.Tensor): tf.NamedTensorMap {
   return Object.fromEntries(names.map((n, i) => [n, fn(tensors[i] as tf.Tensor, i)]));
+}
+
+/**
+ * What clipping gives one optimizer step: the gradients to apply, the update's control (scale,
+ * apply flag; on GPUs one control tensor and the skipped total), the skipped-steps total after
+ * the step (null: unchanged, or kept in the control tensor), and the statistics: scalars, or the
+ * GPU control tensor `[scale, apply, norm, clipped]` (`folded`: element 4 is the skipped total).
+ */
+export interface StepClip {
+  readonly grads: tf.NamedTensorMap;
+  readonly control: StepControl;
+  readonly newTotal: tf.Scalar | null;
+  readonly stats:
+    | { readonly gradNorm: tf.Scalar; readonly clipped: tf.Scalar; readonly skipped: tf.Scalar }
+    | { readonly summary: tf.Tensor; readonly folded: boolean };
+}
+
+/**
+ * Clips for one optimizer step. With `gpu` (a GPU backend running fused updates) and a clipper of
+ * {@link globalClipOf}, one kernel measures the norm, the scale, the apply flag and the new skipped
+ * total; otherwise the clipper's `clip` and plain ops. Call inside `tf.tidy`.
+ *
+ * @param s `guard`: the non-finite policy skips; `countsSteps`: the rule needs the skipped total
+ *   (with `known`, the total the host's counts reflect); `inSummary`: the last control tensor when
+ *   it holds the current total (element 4); `total`: the skipped-steps counter.
+ */
+export function clipForStep(
+  clipper: Clipper,
+  grads: tf.NamedTensorMap,
+  s: { readonly guard: boolean; readonly gpu: boolean; readonly countsSteps: boolean; readonly known: number },
+  inSummary: tf.Tensor | null,
+  total: () => tf.Scalar,
+): StepClip {
+  const global = s.gpu ? globalClipOf(clipper) : null;
+  if (global !== null) {
+    const old = inSummary !== null ? { tensor: inSummary, at: 4 } : { tensor: total(), at: 0 };
+    const made = gpuStepControl(Object.values(grads), { p: global.normType, clipValue: global.clipValue, guard: s.guard }, old);
+    const newTotal = made.folded ? { total: made.control as tf.Tensor, at: 4 } : made.total === null ? null : { total: made.total, at: 0 };
+    const skipped = s.countsSteps && newTotal !== null ? { ...newTotal, known: s.known } : null;
+    const summary = global.clipValue > 0 || s.guard ? made.control : null;
+    return {
+      grads,
+      control: { gradScale: null, apply: null, summary, skipped },
+      newTotal: made.total,
+      stats: { summary: made.control, folded: made.folded },
+    };
+  }
+  const out = clipper.clip(grads);
+  const apply = s.guard ? out.stats.finite : null;
+  const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
+  const newTotal = tf.add<tf.Scalar>(total(), skipped);
+  const counted = s.countsSteps && s.gpu ? { total: newTotal, at: 0, known: s.known } : null;
+  const stats = { gradNorm: out.stats.norm, clipped: out.stats.clipped, skipped };
+  // The GPU programs read the scale and the flag from one tensor.
+  const control =
+    s.gpu && (out.gradScale !== null || apply !== null)
+      ? { gradScale: null, apply: null, summary: tf.stack([out.gradScale ?? tf.scalar(1), apply ?? tf.scalar(1)]), skipped: counted }
+      : { gradScale: out.gradScale, apply, skipped: counted };
+  return { grads: out.grads, control, newTotal, stats };
 }

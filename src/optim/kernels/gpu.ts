@@ -5,7 +5,7 @@ import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import type { GradNormsAttrs } from './gradNorms.js';
-import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL } from './shared.js';
+import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
 
@@ -22,11 +22,10 @@ import { webgpuPrograms } from './webgpu.js';
  */
 
 /**
- * The tensors one elementwise update program reads. The clip scale and the apply flag come either
- * as one `control` tensor `[scale, apply, norm, clipped]` (what {@link STEP_CONTROL_KERNEL} makes,
- * one texel on webgl) or as the optional scalars `scale` and `apply`. `total` (Adam under a skip
- * policy): the skipped-steps total after this step, from which the program corrects the host's
- * step count when a skipped step has not been read back yet.
+ * The tensors one elementwise update program reads. The clip scale and the apply flag come as one
+ * optional `control` tensor `[scale, apply, …]` (what {@link STEP_CONTROL_KERNEL} makes, one
+ * texel on webgl). `total` (Adam under a skip policy): the skipped-steps total after this step,
+ * from which the program corrects the host's step count when a skipped step has not been read back yet.
  */
 export interface UpdateInputs {
   readonly p: TensorInfo;
@@ -37,21 +36,11 @@ export interface UpdateInputs {
   readonly m?: TensorInfo;
   readonly v?: TensorInfo;
   readonly control?: TensorInfo;
-  readonly scale?: TensorInfo;
-  readonly apply?: TensorInfo;
   readonly total?: TensorInfo;
 }
 
 /** The optional control inputs of an update program (see {@link UpdateInputs}). */
-export type ControlInputs = Pick<UpdateInputs, 'control' | 'scale' | 'apply' | 'total'>;
-
-/**
- * Name of the GPU step-control kernel: the global p-norm of all gradients and, in the same final
- * program, the clip scale `min(v / (norm + 1e-6), 1)`, the apply flag (1 when the norm is finite)
- * and `clipped`, as one tensor `[scale, apply, norm, clipped]`; with a skip policy also the new
- * skipped-steps total (a second, one-texel program).
- */
-export const STEP_CONTROL_KERNEL = 'TfjsSolverStepControl';
+export type ControlInputs = Pick<UpdateInputs, 'control' | 'total'>;
 
 /**
  * Attributes of {@link STEP_CONTROL_KERNEL}: `count` gradients `g_i`, the norm's `p`, the clip
@@ -142,7 +131,7 @@ export interface GpuPrograms {
   readonly maxInputs: number;
   /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
-  /** Adam/AdamW for one tensor: writes the new `target`. */
+  /** Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new moments. */
   adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
@@ -202,8 +191,6 @@ export function adamUniforms(a: AdamGroupAttrs & { readonly knownSkipped?: numbe
 function controls(inputs: NamedTensorInfoMap): ControlInputs {
   return {
     ...(inputs.control === undefined ? {} : { control: inputs.control }),
-    ...(inputs.gradScale === undefined ? {} : { scale: inputs.gradScale }),
-    ...(inputs.apply === undefined ? {} : { apply: inputs.apply }),
     ...(inputs.skippedTotal === undefined ? {} : { total: inputs.skippedTotal }),
   };
 }
@@ -247,9 +234,13 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const prepared = gpu.prepareControls(controls(inputs));
     const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
     const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
-    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms[i] as AdamUniforms)));
+    const u = (i: number): AdamUniforms => uniforms[i] as AdamUniforms;
+    const mOuts = ps.map((_, i) => gpu.adam('m', each(i), u(i)));
+    const vOuts = ps.map((_, i) => gpu.adam('v', each(i), u(i)));
+    // The parameter's program reads the new moments (what the step applies, or the old ones when skipped).
+    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i)));
     prepared.release();
-    return outs.flat();
+    return [...pOuts, ...mOuts, ...vOuts];
   };
 }
 
@@ -395,28 +386,7 @@ export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [stri
 }
 
 /**
- * Runs {@link STEP_CONTROL_KERNEL} on the active (GPU) backend: `control` is
- * `[scale, apply, norm, clipped]`; with `guard`, the skipped-steps total after this step is
- * `total` (a new scalar) or, where the backend folds it, element 4 of `control` (`total` null,
- * `folded` true). `old` holds the total before this step at index `at`. Call inside `tf.tidy`.
- */
-export function gpuStepControl(
-  grads: readonly tf.Tensor[],
-  attrs: Omit<StepControlAttrs, 'count' | 'totalAt'>,
-  old: { readonly tensor: tf.Tensor; readonly at: number },
-): { control: tf.Tensor1D; total: tf.Scalar | null; folded: boolean } {
-  const inputs: tf.NamedTensorMap = {};
-  grads.forEach((g, i) => {
-    inputs[`g${i}`] = g;
-  });
-  if (attrs.guard) inputs.total = old.tensor;
-  const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
-  const folded = attrs.guard && outs.length === 1;
-  return { control: outs[0] as tf.Tensor1D, total: attrs.guard && !folded ? (outs[1] as tf.Scalar) : null, folded };
-}
-
-/**
- * Registers the three fused kernels for one GPU backend name; kernels already registered are
+ * Registers the fused kernels for one GPU backend name; kernels already registered are
  * left alone. Registering for a backend that is not loaded is harmless (the registry is keyed by name).
  *
  * @returns the number of kernels newly registered.
@@ -436,7 +406,7 @@ export function registerGpuKernelsFor(backendName: string, programsOf: (backend:
 export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
 
 /**
- * Registers the fused SGD, Adam and p-norm kernels for the `webgl` and `webgpu` backends in
+ * Registers the fused SGD, Adam, Lion, p-norm and step-control kernels for the `webgl` and `webgpu` backends in
  * tfjs's kernel registry. Explicit, like the cpu/wasm registration: importing the library
  * registers nothing. Idempotent and cheap once done.
  *
@@ -449,4 +419,19 @@ export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
  */
 export function registerGpuKernels(): number {
   return registerGpuKernelsFor('webgl', webglPrograms) + registerGpuKernelsFor('webgpu', webgpuPrograms);
+}
+
+/**
+ * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
+ * tfjs's registry, so no backend package is imported here).
+ */
+export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
+  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
+  if (config === undefined) {
+    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
+  }
+  // tfjs's Concat kernels take their inputs as an array.
+  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
+  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
+  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
 }

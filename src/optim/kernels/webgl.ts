@@ -1,9 +1,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  concatWith,
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
@@ -95,30 +95,10 @@ function packedTexelReader(name: string, shape: readonly number[]): string {
 }`;
 }
 
-/**
- * Input list and GLSL of an update's control inputs (packed: a scalar's value is lane x; the
- * control tensor's first texel holds scale in x and apply in y).
- */
+/** Input list and GLSL of an update's control tensor (packed: its first texel holds scale in x and apply in y). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
-  if (inputs.control !== undefined) {
-    return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y' };
-  }
-  const names: string[] = [];
-  const infos: TensorInfo[] = [];
-  if (inputs.scale !== undefined) {
-    names.push('Scale');
-    infos.push(inputs.scale);
-  }
-  if (inputs.apply !== undefined) {
-    names.push('Apply');
-    infos.push(inputs.apply);
-  }
-  return {
-    names,
-    infos,
-    scale: inputs.scale === undefined ? '' : ' * getScale().x',
-    apply: inputs.apply === undefined ? '1.0' : 'getApply().x',
-  };
+  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0' };
+  return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y' };
 }
 
 /** The GLSL line that reads the control texel once per invocation (empty without a control tensor). */
@@ -169,19 +149,13 @@ void main() {
   };
 }
 
+/** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
 function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  // Each program reads only what its output needs: the parameter for `p` and for coupled decay,
-  // the first moment for `p` and `m`, the second for `p` and `v`.
-  const readsP = target === 'p' || u.coupledWd !== 0;
-  const readsM = target !== 'v';
-  const readsV = target !== 'm';
-  const results: Record<AdamTarget, string> = { m: 'm', v: 'v', p: 'decayMul * p - ss * m / (sqrt(v) * ib + eps)' };
-  const previous: Record<AdamTarget, string> = { m: 'm0', v: 'v0', p: 'p' };
   const total = target === 'p' ? inputs.total : undefined;
   // Under a skip policy: while the host has not read back a skipped step, its step number is
   // ahead by the skipped steps it has not seen; the bias corrections then come from the device.
@@ -194,24 +168,27 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
     ss = lr / (1.0 - pow(beta1, t));
     ib = inversesqrt(1.0 - pow(beta2, t));
   }`;
-  const userCode = `
-void main() {
-  ${controlRead(inputs)}
-  float ss = stepSize;
+  const moment = (name: 'M' | 'V'): string => {
+    const coupled = u.coupledWd !== 0 ? ' + coupledWd * getPAtOutCoords()' : '';
+    const [beta, rest, d] = name === 'M' ? ['beta1', 'oneMinusBeta1', 'd'] : ['beta2', 'oneMinusBeta2', 'd * d'];
+    return `vec4 old = get${name}AtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale}${coupled};
+  setOutput(${c.apply} != 0.0 ? ${beta} * old + ${rest} * ${d} : old);`;
+  };
+  const body =
+    target === 'p'
+      ? `float ss = stepSize;
   float ib = invSqrtBc2;
   ${lagged}
-  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
-  vec4 d = getGAtOutCoords()${c.scale}${readsP ? ' + coupledWd * p' : ''};
-  ${readsM ? 'vec4 m0 = getMAtOutCoords(); vec4 m = beta1 * m0 + oneMinusBeta1 * d;' : ''}
-  ${readsV ? 'vec4 v0 = getVAtOutCoords(); vec4 v = beta2 * v0 + oneMinusBeta2 * d * d;' : ''}
-  vec4 next = ${results[target]};
-  setOutput(${c.apply} != 0.0 ? next : ${previous[target]});
-}`;
+  vec4 p = getPAtOutCoords();
+  vec4 next = decayMul * p - ss * getMAtOutCoords() / (sqrt(getVAtOutCoords()) * ib + eps);
+  setOutput(${c.apply} != 0.0 ? next : p);`
+      : moment(target === 'm' ? 'M' : 'V');
   const reads: [string, TensorInfo | undefined][] = [
-    ['P', readsP ? inputs.p : undefined],
-    ['G', inputs.g],
-    ['M', readsM ? m : undefined],
-    ['V', readsV ? v : undefined],
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ['G', target === 'p' ? undefined : inputs.g],
+    ['M', target === 'v' ? undefined : m],
+    ['V', target === 'm' ? undefined : v],
     ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['Total', total],
   ];
@@ -219,7 +196,11 @@ void main() {
   const program: WebGLProgramSpec = {
     variableNames: used.map((r) => r[0]),
     outputShape: [...inputs.p.shape],
-    userCode,
+    userCode: `
+void main() {
+  ${controlRead(inputs)}
+  ${body}
+}`,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
@@ -426,7 +407,7 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   return {
     prepareControls: (control) => {
       const made: TensorInfo[] = [];
-      const packed = Object.fromEntries(Object.entries(control).map(([k, info]) => [k, packOnce(info as TensorInfo, made)]));
+      const packed = Object.fromEntries(Object.entries(control).map(([k, info]) => [k, packOnce(info, made)]));
       return {
         control: packed,
         release: () => {
@@ -463,19 +444,4 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     },
     concat: (parts) => concatWith(backend, 'webgl', parts),
   };
-}
-
-/**
- * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
- * tfjs's registry, so no backend package is imported here).
- */
-export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
-  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
-  if (config === undefined) {
-    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
-  }
-  // tfjs's Concat kernels take their inputs as an array.
-  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
-  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
-  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
 }

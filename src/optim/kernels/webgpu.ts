@@ -3,6 +3,7 @@ import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  concatWith,
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
@@ -13,7 +14,6 @@ import {
   type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
-import { concatWith } from './webgl.js';
 
 /**
  * The fused kernels' compute shaders for tfjs's `webgpu` backend (WGSL, run through the backend's
@@ -85,7 +85,7 @@ function program(
 /** The update programs work on four values per invocation when the size allows it (as tfjs's own elementwise programs do). */
 function elementwise(key: string, names: string[], shape: number[], code: string, uniforms: string): WebGPUProgramSpec {
   const size = shape.reduce((a, b) => a * b, 1);
-  const scalars = new Set(['Scale', 'Apply', 'Control', 'Total']);
+  const scalars = new Set(['Control', 'Total']);
   const components = size % 4 === 0 && size > 0 ? names.map((n) => (scalars.has(n) ? 1 : 4)) : null;
   return program(key, names, shape, code, uniforms, size, components);
 }
@@ -99,19 +99,10 @@ function wgslFloat(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
-/** Input list and WGSL of an update's control inputs (the control tensor: scale at 0, apply at 1). */
+/** Input list and WGSL of an update's control tensor (scale at 0, apply at 1). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
-  if (inputs.control !== undefined) {
-    return { names: ['Control'], infos: [inputs.control], scale: ' * f32(Control[0])', apply: 'f32(Control[1])' };
-  }
-  const names = [...(inputs.scale === undefined ? [] : ['Scale']), ...(inputs.apply === undefined ? [] : ['Apply'])];
-  const infos = [inputs.scale, inputs.apply].filter((x): x is TensorInfo => x !== undefined);
-  return {
-    names,
-    infos,
-    scale: inputs.scale === undefined ? '' : ' * f32(Scale[0])',
-    apply: inputs.apply === undefined ? '1.0' : 'f32(Apply[0])',
-  };
+  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0' };
+  return { names: ['Control'], infos: [inputs.control], scale: ' * f32(Control[0])', apply: 'f32(Control[1])' };
 }
 
 /** Inputs actually read, as `[name, tensor]` pairs (absent ones dropped). */
@@ -134,11 +125,17 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): 
     var chosen = ${target === 'b' ? 'bv' : `pv - uniforms.lr * (${direction})`};
     if (${c.apply} == 0.0) { chosen = ${target === 'b' ? 'b0' : 'pv'}; }
     setOutputAtIndex(index, chosen);`;
-  const io = used([['P', readsP ? inputs.p : undefined], ['G', inputs.g], ['B', b], ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]])]);
+  const io = used([
+    ['P', readsP ? inputs.p : undefined],
+    ['G', inputs.g],
+    ['B', b],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+  ]);
   const key = `sgd_${target}_${a.nesterov ? 'nesterov' : 'plain'}_${readsP ? 'p' : 'nop'}`;
   return { program: elementwise(key, io.names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'), infos: io.infos };
 }
 
+/** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
 function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
@@ -146,43 +143,48 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   }
   const c = controlPart(inputs);
   const k = (name: keyof AdamUniforms): string => `uniforms.${name}`;
-  const readsP = target === 'p' || u.coupledWd !== 0;
-  const readsM = target !== 'v';
-  const readsV = target !== 'm';
+  // The skipped total sits in the control tensor itself when the backend folded it there.
   const total = target === 'p' ? inputs.total : undefined;
-  const results: Record<AdamTarget, string> = { m: 'mv', v: 'vv', p: `${k('decayMul')} * pv - ss * mv / (sqrt(vv) * ib + ${k('eps')})` };
-  const previous: Record<AdamTarget, string> = { m: 'm0', v: 'v0', p: 'pv' };
+  const totalIn = total !== undefined && total.dataId === inputs.control?.dataId ? 'Control' : 'Total';
   // See the webgl program: the device corrects the host's step number after an unseen skipped step.
   const lagged =
     total === undefined
       ? ''
-      : `let lag = f32(Total[i32(${k('totalAt')})]) - ${k('knownSkipped')};
+      : `let lag = f32(${totalIn}[i32(${k('totalAt')})]) - ${k('knownSkipped')};
     if (lag != 0.0) {
       let t = ${k('tHost')} - lag;
       ss = ${k('lr')} / (1.0 - pow(${k('beta1')}, t));
       ib = inverseSqrt(1.0 - pow(${k('beta2')}, t));
     }`;
-  const code = `
-    var ss = ${k('stepSize')};
+  const moment = (name: 'M' | 'V'): string => {
+    const coupled = u.coupledWd !== 0 ? ` + ${k('coupledWd')} * P[index]` : '';
+    const [beta, rest, d] = name === 'M' ? ['beta1', 'oneMinusBeta1', 'dv'] : ['beta2', 'oneMinusBeta2', 'dv * dv'];
+    return `let old = ${name}[index];
+    let dv = G[index]${c.scale}${coupled};
+    var chosen = ${k(beta as keyof AdamUniforms)} * old + ${k(rest as keyof AdamUniforms)} * ${d};
+    if (${c.apply} == 0.0) { chosen = old; }
+    setOutputAtIndex(index, chosen);`;
+  };
+  const code =
+    target === 'p'
+      ? `var ss = ${k('stepSize')};
     var ib = ${k('invSqrtBc2')};
     ${lagged}
-    ${readsP ? 'let pv = P[index];' : ''}
-    let dv = G[index]${c.scale}${readsP ? ` + ${k('coupledWd')} * pv` : ''};
-    ${readsM ? `let m0 = M[index]; let mv = ${k('beta1')} * m0 + ${k('oneMinusBeta1')} * dv;` : ''}
-    ${readsV ? `let v0 = V[index]; let vv = ${k('beta2')} * v0 + ${k('oneMinusBeta2')} * dv * dv;` : ''}
-    var chosen = ${results[target]};
-    if (${c.apply} == 0.0) { chosen = ${previous[target]}; }
-    setOutputAtIndex(index, chosen);`;
+    let pv = P[index];
+    var chosen = ${k('decayMul')} * pv - ss * M[index] / (sqrt(V[index]) * ib + ${k('eps')});
+    if (${c.apply} == 0.0) { chosen = pv; }
+    setOutputAtIndex(index, chosen);`
+      : moment(target === 'm' ? 'M' : 'V');
   const uniforms = ADAM_UNIFORM_NAMES.map((name) => `${name} : f32,`).join(' ');
   const io = used([
-    ['P', readsP ? inputs.p : undefined],
-    ['G', inputs.g],
-    ['M', readsM ? m : undefined],
-    ['V', readsV ? v : undefined],
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ['G', target === 'p' ? undefined : inputs.g],
+    ['M', target === 'v' ? undefined : m],
+    ['V', target === 'm' ? undefined : v],
     ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
-    ['Total', total],
+    ['Total', totalIn === 'Total' ? total : undefined],
   ]);
-  const key = `adam_${target}_${io.names.join('')}`;
+  const key = `adam_${target}_${io.names.join('')}_${totalIn}`;
   return { program: elementwise(key, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
@@ -205,7 +207,12 @@ function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGP
     if (${c.apply} == 0.0) { chosen = ${readsP ? 'pv' : 'mv'}; }
     setOutputAtIndex(index, chosen);`;
   const uniforms = LION_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
-  const io = used([['P', readsP ? inputs.p : undefined], ['G', inputs.g], ['M', m], ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]])]);
+  const io = used([
+    ['P', readsP ? inputs.p : undefined],
+    ['G', inputs.g],
+    ['M', m],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+  ]);
   return { program: elementwise(`lion_${target}_${io.names.join('')}`, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
@@ -284,7 +291,13 @@ function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUPr
 }
 
 /** `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). */
-const ADD_SKIPPED: WebGPUProgramSpec = program('add_skipped', ['Total', 'Control'], [], 'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));', '');
+const ADD_SKIPPED: WebGPUProgramSpec = program(
+  'add_skipped',
+  ['Total', 'Control'],
+  [],
+  'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));',
+  '',
+);
 
 /**
  * {@link GpuPrograms} on tfjs's `webgpu` backend.
@@ -324,7 +337,12 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     finishControl: (parts, a, total) => {
       const [rows = 1, cols = 1] = parts.shape;
       const infos = [parts, ...(total === undefined ? [] : [total])];
-      return run({ program: finishControlProgram(a, total !== undefined), infos }, [i32(rows), i32(cols), f32(a.clipValue), i32(a.totalAt)]);
+      return run({ program: finishControlProgram(a, total !== undefined), infos }, [
+        i32(rows),
+        i32(cols),
+        f32(a.clipValue),
+        i32(a.totalAt),
+      ]);
     },
     addSkipped: (total, control) => run({ program: ADD_SKIPPED, infos: [total, control] }),
     dispose: (info) => {
