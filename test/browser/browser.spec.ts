@@ -23,6 +23,7 @@ const suite = haveBrowser ? describe : describe.skip;
 interface PageResults {
   readonly active: string;
   readonly fixed: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
+  readonly plain: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
   readonly nonFinite: NonFiniteResult;
   readonly norms: Record<string, number[]>;
@@ -118,6 +119,16 @@ suite('the solver in headless Chromium', () => {
         const got = r.fixed[rule]!;
         expect(relativeError(got.w, want.w)).toBeLessThanOrEqual(1e-5);
         expect(relativeError(got.b, want.b)).toBeLessThanOrEqual(1e-5);
+        expect(got.growth).toBe(0);
+      }
+    });
+
+    it('should leave every rule’s parameters within 1e-5 of the cpu run on the plain-ops path too (fused: false)', () => {
+      for (const rule of Object.keys(RULES)) {
+        const want = reference.fixed[rule]!;
+        const got = r.plain[rule]!;
+        expect([rule, relativeError(got.w, want.w) <= 1e-5, relativeError(got.b, want.b) <= 1e-5]).toEqual([rule, true, true]);
+        expect(got.kernels.filter((k) => k.startsWith('TfjsSolver'))).toEqual([]);
         expect(got.growth).toBe(0);
       }
     });
