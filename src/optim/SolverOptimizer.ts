@@ -187,7 +187,9 @@ export class SolverOptimizer extends tf.Optimizer {
       // Sliced on first use only: a step that nobody reads the statistics of runs no program for them.
       const at = (i: number): tf.Scalar => tf.reshape<tf.Rank.R0>(tf.slice(summary, [i], [1]), []);
       const [gradNorm, clipped, skipped] = tf.tidy(() => [at(2), at(3), tf.sub<tf.Scalar>(1, at(1))].map((t) => tf.keep(t)));
-      this.stats = { gradNorm, clipped, skipped, skippedTotal: this.skippedTotal() } as StepStats;
+      // The counter is brought up to date only when it is read (a step guard reads `skipped` only).
+      const owner = (): tf.Variable<tf.Rank.R0> => this.skippedTotal();
+      this.stats = Object.defineProperty({ gradNorm, clipped, skipped }, 'skippedTotal', { get: owner, enumerable: true }) as StepStats;
     }
     return this.stats;
   }

@@ -116,6 +116,9 @@ export interface LionUniforms {
   readonly decayMul: number;
 }
 
+/** The names of {@link LionUniforms} in the order both GPU backends declare them. */
+export const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
+
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
  * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
@@ -123,6 +126,12 @@ export interface LionUniforms {
 export interface ReduceMode {
   readonly p: number;
   readonly first: boolean;
+}
+
+/** The old skipped total a partials program may carry to finishControl: `tensor[at]` (webgl). */
+export interface Carry {
+  readonly tensor: TensorInfo;
+  readonly at: number;
 }
 
 /** The shader programs one GPU backend provides. Each call runs one program and returns its output. */
@@ -139,20 +148,22 @@ export interface GpuPrograms {
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
    * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
    */
-  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
+  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): TensorInfo;
   /** How many items (values, or texels of four) the partials program iterates over for `x`. */
   units(x: TensorInfo, mode: ReduceMode): number;
   /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
   finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
   /**
-   * True when finishControl also writes the new skipped total, as element 4 of the control
-   * tensor (webgpu: any buffer can be read); false when addSkipped writes it (webgl: the control
-   * tensor is packed for the update programs and cannot also be read unpacked without a program).
+   * Whether finishControl can also write the new skipped total (element 4 of the control tensor)
+   * for `count` gradients: webgpu always (any buffer can be read); webgl when one partials program
+   * reads them all and carries the old total in an extra row of its output (the control tensor is
+   * packed for the update programs and cannot be read unpacked without a program). Otherwise
+   * addSkipped writes it.
    */
-  readonly foldsTotal: boolean;
+  foldsTotal(count: number): boolean;
   /**
    * Reduces partials to the global norm and derives `[scale, apply, norm, clipped]` (see
-   * {@link StepControlAttrs}); with foldsTotal and `total`, element 4 is the new skipped total.
+   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total.
    */
   finishControl(parts: TensorInfo, attrs: StepControlAttrs, total?: TensorInfo): TensorInfo;
   /** `total + (1 − apply)`: the skipped-steps total after a step with control `control`. */
@@ -289,12 +300,12 @@ function inGroups<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** One level: a partials program per group of at most maxInputs tensors. */
-function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode): TensorInfo[] {
+function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
   return inGroups(xs, gpu.maxInputs).map((group) => {
     const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
     const chunk = chunkFor(largest);
     const blocks = Math.max(1, Math.ceil(largest / chunk));
-    return gpu.partials(group, mode, chunk, blocks);
+    return gpu.partials(group, mode, chunk, blocks, carry);
   });
 }
 
@@ -358,7 +369,8 @@ export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuProgra
     if (gs.length === 0 || (a.guard && total === undefined)) {
       throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
     }
-    let parts = reduceLevel(gpu, gs, { p: a.p, first: true });
+    const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
+    let parts = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
     while (parts.length > 1) {
       const next = reduceLevel(gpu, parts, { p: a.p, first: false });
       parts.forEach((t) => {
@@ -367,10 +379,9 @@ export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuProgra
       parts = next;
     }
     const only = parts[0] as TensorInfo;
-    const folded = a.guard && gpu.foldsTotal ? total : undefined;
-    const control = gpu.finishControl(only, a, folded);
+    const control = gpu.finishControl(only, a, folds ? total : undefined);
     gpu.dispose(only);
-    return total === undefined || !a.guard || gpu.foldsTotal ? [control] : [control, gpu.addSkipped(total, control)];
+    return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];
   };
 }
 

@@ -3,12 +3,13 @@ import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  LION_UNIFORM_NAMES,
   concatWith,
   type AdamTarget,
   type AdamUniforms,
+  type Carry,
   type GpuPrograms,
   type LionTarget,
-  type LionUniforms,
   type ReduceMode,
   type SgdTarget,
   type StepControlAttrs,
@@ -17,7 +18,7 @@ import {
 
 /**
  * The fused kernels' shader programs for tfjs's `webgl` backend (WebGL 2, GLSL ES 3.00 fragment
- * shaders run through the backend's `runWebGLProgram`). Each program writes one unpacked texture;
+ * shaders run through the backend's `runWebGLProgram`). Each program writes one texture;
  * tfjs compiles a program once per source and input shapes and caches it, so the hyperparameters
  * that change from step to step (LR, decay) are uniforms, never part of the source.
  */
@@ -34,26 +35,18 @@ interface WebGLProgramSpec {
 
 /** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
 interface WebGLBackendShape {
-  runWebGLProgram(
-    program: WebGLProgramSpec,
-    inputs: TensorInfo[],
-    outputDtype: 'float32',
-    customUniformValues?: number[][] | null,
-    preventEagerUnpackingOfOutput?: boolean,
-  ): TensorInfo;
+  /** (program, inputs, output dtype, custom uniform values, preventEagerUnpackingOfOutput). */
+  runWebGLProgram(...args: [WebGLProgramSpec, TensorInfo[], 'float32', number[][] | null, boolean]): TensorInfo;
   disposeData(dataId: object): boolean;
   packTensor(input: TensorInfo): TensorInfo;
   readonly texData: { get(dataId: object): { isPacked?: boolean; texture?: unknown } | undefined };
 }
 
 function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
-  const b = backend as Partial<WebGLBackendShape>;
-  return (
-    typeof b.runWebGLProgram === 'function' &&
-    typeof b.disposeData === 'function' &&
-    typeof b.packTensor === 'function' &&
-    typeof b.texData?.get === 'function'
-  );
+  const b = backend as Partial<Record<'runWebGLProgram' | 'disposeData' | 'packTensor', unknown>> &
+    Partial<Pick<WebGLBackendShape, 'texData'>>;
+  const methods = [b.runWebGLProgram, b.disposeData, b.packTensor];
+  return methods.every((m) => typeof m === 'function') && typeof b.texData?.get === 'function';
 }
 
 /** `get<Name>` as tfjs names the sampler of an input. */
@@ -95,22 +88,16 @@ function packedTexelReader(name: string, shape: readonly number[]): string {
 }`;
 }
 
-/** Input list and GLSL of an update's control tensor (packed: its first texel holds scale in x and apply in y). */
-function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
-  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0' };
-  return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y' };
+/**
+ * Input list and GLSL of an update's control tensor (packed: its first texel holds scale in x and
+ * apply in y); `read` fetches that texel once per invocation.
+ */
+function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string; read: string } {
+  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0', read: '' };
+  return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y', read: 'vec4 ctl = getControl(0);' };
 }
 
-/** The GLSL line that reads the control texel once per invocation (empty without a control tensor). */
-function controlRead(inputs: UpdateInputs): string {
-  return inputs.control === undefined ? '' : 'vec4 ctl = getControl(0);';
-}
-
-const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
-  { name: 'lr', type: 'float' },
-  { name: 'mu', type: 'float' },
-  { name: 'wd', type: 'float' },
-];
+const SGD_UNIFORMS = ['lr', 'mu', 'wd'].map((name) => ({ name, type: 'float' as const }));
 
 /**
  * Update programs read and write packed textures (four values per texel), the layout tfjs's
@@ -134,7 +121,7 @@ function sgdProgram(
   const previous = target === 'b' ? 'b0' : 'p';
   const userCode = `
 void main() {
-  ${controlRead(inputs)}
+  ${c.read}
   ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
   vec4 d = getGAtOutCoords()${c.scale}${readsP ? ' + wd * p' : ''};
   ${withMomentum ? 'vec4 b0 = getBAtOutCoords(); vec4 b = mu * b0 + d;' : ''}
@@ -156,13 +143,16 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const total = target === 'p' ? inputs.total : undefined;
+  const given = target === 'p' ? inputs.total : undefined;
+  // The skipped total is element 4 of the control tensor when the step-control kernel put it there.
+  const inControl = given !== undefined && given.dataId === inputs.control?.dataId;
+  const total = inControl ? undefined : given;
   // Under a skip policy: while the host has not read back a skipped step, its step number is
   // ahead by the skipped steps it has not seen; the bias corrections then come from the device.
   const lagged =
-    total === undefined
+    given === undefined
       ? ''
-      : `float lag = getTotal().x - knownSkipped;
+      : `float lag = ${inControl ? 'getControl(4).x' : 'getTotal().x'} - knownSkipped;
   if (lag != 0.0) {
     float t = tHost - lag;
     ss = lr / (1.0 - pow(beta1, t));
@@ -198,7 +188,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
     outputShape: [...inputs.p.shape],
     userCode: `
 void main() {
-  ${controlRead(inputs)}
+  ${c.read}
   ${body}
 }`,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
@@ -206,8 +196,6 @@ void main() {
   };
   return { program, infos: used.map((r) => r[1]) };
 }
-
-const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
 
 function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m } = inputs;
@@ -218,7 +206,7 @@ function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGL
   const next = readsP ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
   const userCode = `
 void main() {
-  ${controlRead(inputs)}
+  ${c.read}
   ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
   vec4 d = getGAtOutCoords()${c.scale};
   vec4 m = getMAtOutCoords();
@@ -253,10 +241,11 @@ function glslFloat(x: number): string {
  * Partial reductions: the first level reads the gradients as packed textures (as the backward
  * pass left them), a texel (four values) per iteration; later levels read this program's own
  * unpacked output, a value per iteration. Output unpacked, `[xs.length, blocks]`; `chunk` counts
- * texels at the first level, values later.
+ * texels at the first level, values later. With `carry` (first level only), one more row holds
+ * the old skipped total at column 0, for finishControl.
  */
-function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
-  const names = xs.map((_, t) => `X${t}`);
+function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): WebGLProgramSpec {
+  const names = [...xs.map((_, t) => `X${t}`), ...(carry === undefined ? [] : ['Carry'])];
   const { term, fold } = reduceSnippets(mode);
   const inf = mode.p === Infinity;
   const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
@@ -296,7 +285,13 @@ float part${t}(int j) {
 }`;
     })
     .join('\n');
-  const dispatch = names.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`).join(' else ');
+  const carried =
+    carry === undefined
+      ? []
+      : [
+          `if (tj.x == ${xs.length}) r = tj.y == 0 ? ${carry.tensor.shape.length === 0 ? 'getCarry().x' : `getCarry(${carry.at}).${carry.at % 2 === 0 ? 'x' : 'y'}`} : 0.0;`,
+        ];
+  const dispatch = [...xs.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`), ...carried].join(' else ');
   const userCode = `
 ${parts}
 void main() {
@@ -305,7 +300,8 @@ void main() {
   ${dispatch}
   setOutput(r);
 }`;
-  return { variableNames: names, outputShape: [xs.length, blocks], userCode, packedInputs: mode.first, packedOutput: false };
+  const rows = xs.length + (carry === undefined ? 0 : 1);
+  return { variableNames: names, outputShape: [rows, blocks], userCode, packedInputs: mode.first, packedOutput: false };
 }
 
 /** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
@@ -340,10 +336,12 @@ void main() {
 /**
  * The global norm from the partials and, in the same program, the step's control values, written
  * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
- * texel 1 (norm, clipped). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
+ * texel 1 (norm, clipped), texel 2 (the new skipped total when the partials carried the old one
+ * in their last row, else 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
  */
-function finishControlProgram(parts: TensorInfo, a: StepControlAttrs): WebGLProgramSpec {
-  const [rows = 1, cols = 1] = parts.shape;
+function finishControlProgram(parts: TensorInfo, a: StepControlAttrs, carried: boolean): WebGLProgramSpec {
+  const [all = 1, cols = 1] = parts.shape;
+  const rows = carried ? all - 1 : all;
   const { fold } = reduceSnippets({ p: a.p, first: false });
   const clip = a.clipValue > 0;
   const userCode = `
@@ -361,11 +359,13 @@ void main() {
   float scale = ${clip ? 'min(coef, 1.0)' : '1.0'};
   float clipped = ${clip ? '(coef < 1.0 ? 1.0 : 0.0)' : '0.0'};
   float apply = ${a.guard ? 'finite' : '1.0'};
-  setOutput(getOutputCoords() < 2 ? vec4(scale, apply, 0.0, 0.0) : vec4(norm, clipped, 0.0, 0.0));
+  float total = ${carried ? `getParts(${rows}, 0) + 1.0 - apply` : '0.0'};
+  int at = getOutputCoords();
+  setOutput(at < 2 ? vec4(scale, apply, 0.0, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
 }`;
   return {
     variableNames: ['Parts'],
-    outputShape: [4],
+    outputShape: [6],
     userCode,
     customUniforms: [{ name: 'clipValue', type: 'float' }],
     packedInputs: false,
@@ -417,7 +417,8 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     },
     // WebGL 2 guarantees 16 texture units per fragment shader.
     maxInputs: 8,
-    foldsTotal: false,
+    // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
+    foldsTotal: (count) => count <= 8,
     sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
     adam: (target, inputs, u) =>
       run(
@@ -430,9 +431,11 @@ export function webglPrograms(backend: unknown): GpuPrograms {
         LION_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
-    partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
+    partials: (xs, mode, chunk, blocks, carry) =>
+      run({ program: partialsProgram(xs, mode, chunk, blocks, carry), infos: [...xs, ...(carry === undefined ? [] : [carry.tensor])] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
-    finishControl: (parts, a) => run({ program: finishControlProgram(parts, a), infos: [parts] }, [[a.clipValue]]),
+    finishControl: (parts, a, total) =>
+      run({ program: finishControlProgram(parts, a, total !== undefined), infos: [parts] }, [[a.clipValue]]),
     addSkipped: (total, control) => {
       const made: TensorInfo[] = [];
       const out = run({ program: ADD_SKIPPED, infos: [packOnce(total, made) as TensorInfo, packOnce(control, made) as TensorInfo] });

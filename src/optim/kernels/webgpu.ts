@@ -3,6 +3,7 @@ import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  LION_UNIFORM_NAMES,
   concatWith,
   type AdamTarget,
   type AdamUniforms,
@@ -188,8 +189,6 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   return { program: elementwise(key, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
-const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
-
 function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m } = inputs;
   if (m === undefined) throw new SolverError('argument', 'webgpu Lion program: input m is required');
@@ -333,7 +332,7 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
       const [rows = 1, cols = 1] = parts.shape;
       return run({ program: finishProgram(parts, p, global), infos: [parts] }, [i32(rows), i32(cols)]);
     },
-    foldsTotal: true,
+    foldsTotal: () => true,
     finishControl: (parts, a, total) => {
       const [rows = 1, cols = 1] = parts.shape;
       const infos = [parts, ...(total === undefined ? [] : [total])];
