@@ -81,9 +81,9 @@ export interface SolverOptimizerOptions {
   /** Runs on the gradients before the clipper (a multi-worker all-reduce). Default: none. */
   readonly reducer?: GradientReducerLike;
   /**
-   * Use the fused kernels where the backend has them (cpu, wasm). Default true. False runs the
-   * plain-ops updates and norms everywhere (what webgl and webgpu run); the numbers agree within
-   * float32 rounding.
+   * Use the fused kernels where the backend has them (cpu, wasm, webgl, webgpu). Default true.
+   * False runs the plain-ops updates and norms everywhere (what other backends run); the numbers
+   * agree within float32 rounding.
    */
   readonly fused?: boolean;
 }

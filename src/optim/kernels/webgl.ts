@@ -152,7 +152,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   const lagged =
     given === undefined
       ? ''
-      : `float lag = ${inControl ? 'getControl(4).x' : 'getTotal().x'} - knownSkipped;
+      : `float lag = ${inControl ? 'ctl.z' : 'getTotal().x'} - knownSkipped;
   if (lag != 0.0) {
     float t = tHost - lag;
     ss = lr / (1.0 - pow(beta1, t));
@@ -337,7 +337,7 @@ void main() {
  * The global norm from the partials and, in the same program, the step's control values, written
  * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
  * texel 1 (norm, clipped), texel 2 (the new skipped total when the partials carried the old one
- * in their last row, else 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
+ * in their last row, else 0; also in lane z of texel 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
  */
 function finishControlProgram(parts: TensorInfo, a: StepControlAttrs, carried: boolean): WebGLProgramSpec {
   const [all = 1, cols = 1] = parts.shape;
@@ -361,7 +361,7 @@ void main() {
   float apply = ${a.guard ? 'finite' : '1.0'};
   float total = ${carried ? `getParts(${rows}, 0) + 1.0 - apply` : '0.0'};
   int at = getOutputCoords();
-  setOutput(at < 2 ? vec4(scale, apply, 0.0, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
+  setOutput(at < 2 ? vec4(scale, apply, total, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
 }`;
   return {
     variableNames: ['Parts'],
