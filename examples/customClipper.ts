@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
-import { type Clipper, createSolver, type HookContext, parseConfig, solverModule, TOKENS } from 'tfjs-solver/node';
+import { buildGradientClipper, type Clipper, createSolver, type HookContext, parseConfig, solverModule, TOKENS } from 'tfjs-solver/node';
 
 // Swap in your own Clipper with one rebind, from your own script, without touching the library.
 // Run: npx tsx examples/customClipper.ts
@@ -14,11 +14,17 @@ import { type Clipper, createSolver, type HookContext, parseConfig, solverModule
 @injectable()
 class TinyStepClipper implements Clipper {
   public calls: number = 0;
-  public clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+  // A built-in clipper that clips nothing measures the statistics: the raw gradients' norm and
+  // whether it is finite (the optimizer skips the step when it is not).
+  private readonly measure = buildGradientClipper({ clipType: 'none' });
+  public clip(grads: tf.NamedTensorMap): ReturnType<Clipper['clip']> {
     this.calls += 1;
+    const { stats } = this.measure.clip(grads);
     const out: tf.NamedTensorMap = {};
     for (const [name, grad] of Object.entries(grads)) out[name] = tf.clipByValue(grad, -0.01, 0.01);
-    return out;
+    // `clipped`: 1 when some element was beyond the bound, i.e. the largest |g| exceeds 0.01.
+    const largest = tf.max<tf.Scalar>(tf.stack(Object.values(grads).map((g) => tf.max(tf.abs(g)))));
+    return { grads: out, gradScale: null, stats: { ...stats, clipped: tf.cast(tf.greater<tf.Scalar>(largest, 0.01), 'float32') } };
   }
 }
 

@@ -9,7 +9,7 @@ import { buildGradientClipper, SolverOptimizer } from 'tfjs-solver';
 // 1 / (5 + 1e-6); b = [0.3, 0.4] has norm 0.5 ≤ 1 and stays as it is.
 const perParameter = buildGradientClipper({ clipType: 'norm', clipValue: 1, normType: 2 });
 const clipped = tf.tidy(() => {
-  const { a, b } = perParameter.clip({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([0.3, 0.4]) });
+  const { a, b } = perParameter.clip({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([0.3, 0.4]) }).grads;
   return { a: Array.from(a?.dataSync() ?? []), b: Array.from(b?.dataSync() ?? []) }; // a ≈ [0.6, 0.8], b = [0.3, 0.4]
 });
 

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { optimizerConfig, optionsFromConfig, type ResolvedOptimizerOptions, resolveOptimizerOptions } from './buildOptimizer.js';
-import type { Clipper, ClipperOptions, NonFinitePolicy } from './clip.js';
+import { type Clipper, type ClipperOptions, clipForStep, type NonFinitePolicy, type StepClip } from './clip.js';
 import type { ParamGroup } from './groups.js';
+import { GPU_KERNEL_BACKENDS } from './kernels/gpu.js';
+import { convertGroupSteps, StepCounts } from './stepCounts.js';
 import { fusedKernelsReady } from './kernels/registry.js';
 import { scalarInMemory } from './kernels/tfjsInternals.js';
 import { lookupVariable, OptimizerSlots, SKIPPED_KEY, slotNames, type StepControl, toGradientMap, validateState } from './rule.js';
@@ -79,9 +81,9 @@ export interface SolverOptimizerOptions {
   /** Runs on the gradients before the clipper (a multi-worker all-reduce). Default: none. */
   readonly reducer?: GradientReducerLike;
   /**
-   * Use the fused kernels where the backend has them (cpu, wasm). Default true. False runs the
-   * plain-ops updates and norms everywhere (what webgl and webgpu run); the numbers agree within
-   * float32 rounding.
+   * Use the fused kernels where the backend has them (cpu, wasm, webgl, webgpu). Default true.
+   * False runs the plain-ops updates and norms everywhere (what other backends run); the numbers
+   * agree within float32 rounding.
    */
   readonly fused?: boolean;
 }
@@ -130,14 +132,14 @@ export class SolverOptimizer extends tf.Optimizer {
   private readonly covered: ReadonlySet<string>;
   private stats: StepStats | null = null;
   private savedIterations: NamedTensor | null = null;
-  /** Per variable: the steps it was updated, as the host counts them (rules that count steps). */
-  private readonly hostSteps = new Map<string, number>();
+  /** Per variable: the steps it was updated (rules that count steps), host and device. */
+  private readonly counts: StepCounts;
   /** Saved variable name → current one, for state saved before a model was reloaded (fromConfig). */
   private renames = new Map<string, string>();
-  /** True when fused steps advanced the host's counts but not the device's step slots. */
-  private deviceStepsStale = false;
-  /** Skipped steps the host counts have accounted for (see settle). */
-  private knownSkipped = 0;
+  /** The last GPU step's `[scale, apply, norm, clipped]`, from which lastStepStats slices on demand. */
+  private summary: tf.Tensor | null = null;
+  /** True when the skipped-steps total is element 4 of `summary`, newer than the counter (webgpu). */
+  private totalInSummary = false;
   /** Under the `error` policy: 1 per variable whose gradient was not finite since the last settle. */
   private nonFiniteSeen: tf.Variable | null = null;
 
@@ -147,6 +149,7 @@ export class SolverOptimizer extends tf.Optimizer {
     Object.defineProperty(this, BRAND, { value: true });
     this.opts = resolveOptimizerOptions(options);
     this.covered = new Set(this.opts.groups.flatMap((g) => g.names));
+    this.counts = new StepCounts([...this.covered], (n) => this.slots.get({ key: `${n}/step`, like: null }));
   }
 
   /** The update rule's name, e.g. `SGD`, `AdamW`, `Lion`. */
@@ -179,7 +182,29 @@ export class SolverOptimizer extends tf.Optimizer {
 
   /** The last step's statistics (owned by the optimizer until the next step), or null before the first. */
   public lastStepStats(): StepStats | null {
+    const summary = this.summary;
+    if (this.stats === null && summary !== null) {
+      // Sliced on first use only: a step that nobody reads the statistics of runs no program for them.
+      const at = (i: number): tf.Scalar => tf.reshape<tf.Rank.R0>(tf.slice(summary, [i], [1]), []);
+      const [gradNorm, clipped, skipped] = tf.tidy(() => [at(2), at(3), tf.sub<tf.Scalar>(1, at(1))].map((t) => tf.keep(t)));
+      // The counter is brought up to date only when it is read (a step guard reads `skipped` only).
+      const owner = (): tf.Variable<tf.Rank.R0> => this.skippedTotal();
+      this.stats = Object.defineProperty({ gradNorm, clipped, skipped }, 'skippedTotal', { get: owner, enumerable: true }) as StepStats;
+    }
     return this.stats;
+  }
+
+  /** The skipped-steps counter, brought up to date first when the last GPU step kept it in its summary. */
+  private skippedTotal(): tf.Variable<tf.Rank.R0> {
+    const total = this.slots.get({ key: SKIPPED_KEY, like: null }) as tf.Variable<tf.Rank.R0>;
+    const summary = this.summary;
+    if (this.totalInSummary && summary !== null) {
+      tf.tidy(() => {
+        total.assign(tf.reshape(tf.slice(summary, [4], [1]), []));
+      });
+    }
+    this.totalInSummary = false;
+    return total;
   }
 
   /**
@@ -196,11 +221,17 @@ export class SolverOptimizer extends tf.Optimizer {
       );
     }
     const next = tf.tidy(() => this.step(grads));
-    tf.keep(next.gradNorm);
-    tf.keep(next.clipped);
-    tf.keep(next.skipped);
     this.disposeStats();
-    this.stats = { ...next, skippedTotal: this.slots.get({ key: SKIPPED_KEY, like: null }) as tf.Variable<tf.Rank.R0> };
+    if ('summary' in next) {
+      this.summary = tf.keep(next.summary);
+      this.totalInSummary = next.folded;
+    } else
+      this.stats = {
+        gradNorm: tf.keep(next.gradNorm),
+        clipped: tf.keep(next.clipped),
+        skipped: tf.keep(next.skipped),
+        skippedTotal: this.skippedTotal(),
+      };
     this.incrementIterations();
   }
 
@@ -239,7 +270,7 @@ export class SolverOptimizer extends tf.Optimizer {
    */
   public override async getWeights(): Promise<NamedTensor[]> {
     const slots = this.slotNames();
-    this.writeDeviceSteps();
+    this.counts.writeDevice(this.skippedTotal());
     this.savedIterations?.tensor.dispose();
     this.savedIterations = await this.saveIterations();
     return [this.savedIterations, ...slots.map((s) => ({ name: s.key, tensor: this.slots.get(s) }))];
@@ -252,11 +283,13 @@ export class SolverOptimizer extends tf.Optimizer {
    * @throws SolverError('state') naming slots that do not fit; nothing is changed then.
    */
   public override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const state = this.convertGroupSteps(weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor })));
+    const renamed = weightValues.slice(1).map((s) => ({ name: this.renamed(s.name), tensor: s.tensor }));
+    const state = this.opts.rule.countsSteps ? convertGroupSteps(renamed, this.opts.groups) : renamed;
     validateState(state, this.slotNames());
     const rest = await this.extractIterations([weightValues[0] as NamedTensor, ...state]);
+    this.totalInSummary = false;
     for (const { name, tensor } of rest) this.slots.set(name, tensor);
-    if (this.opts.rule.countsSteps) await this.readSteps();
+    if (this.opts.rule.countsSteps) await this.counts.read(this.skippedTotal());
   }
 
   /** The serializable config (groups by variable name, update rule, clipping options). */
@@ -291,43 +324,48 @@ export class SolverOptimizer extends tf.Optimizer {
     return slotNames(this.opts.rule.slots(this.opts.hyper), this.opts.groups);
   }
 
-  private step(grads: tf.NamedTensorMap): Omit<StepStats, 'skippedTotal'> {
+  private step(grads: tf.NamedTensorMap): StepClip['stats'] {
     const { rule, hyper, nonFinite } = this.opts;
     const backendName = tf.getBackend();
     const candidate = this.opts.fused && fusedKernelsReady(backendName) ? rule.fused[backendName] : undefined;
     const reduced = this.opts.reducer === null ? grads : this.opts.reducer.reduce(grads);
     if (nonFinite === 'error') this.recordNonFinite(reduced);
-    const outcome = this.opts.clipper.analyse(reduced);
-    const apply = nonFinite === 'none' ? null : outcome.stats.finite;
-    // A rule that counts steps runs fused only where the skip flag can be read without waiting
-    // (cpu, wasm) or there is none (policy `none`); on webgl/webgpu its plain-ops update keeps the
-    // device's own counts, so a skipped step never makes the host's counts drift.
-    const fused = rule.countsSteps && apply !== null && candidate !== undefined && scalarInMemory(apply) === null ? undefined : candidate;
+    const guard = nonFinite !== 'none';
+    const gpu = candidate !== undefined && GPU_KERNEL_BACKENDS.includes(backendName);
+    if (rule.countsSteps && guard && ![...this.covered].every((n) => reduced[n] !== undefined)) this.counts.uniform = false;
+    // A rule that counts steps runs fused under a skip flag where the flag can be read without
+    // waiting (cpu, wasm), or on a GPU while every parameter had a gradient in every step since
+    // the host's counts were exact (the kernel corrects them on the device); otherwise its
+    // plain-ops update keeps the device's own counts.
+    const fusable = !(rule.countsSteps && guard && gpu && !this.counts.uniform);
+    const how = { countsSteps: rule.countsSteps, guard, gpu: gpu && fusable, known: this.counts.known };
+    const outcome = clipForStep(this.opts.clipper, reduced, how, this.totalInSummary ? this.summary : null, () => this.skippedTotal());
+    const apply = outcome.control.apply;
+    const fused = !fusable || (rule.countsSteps && apply !== null && !gpu && scalarInMemory(apply) === null) ? undefined : candidate;
     const update = fused ?? rule.update;
-    const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
-    const total = this.slots.get({ key: SKIPPED_KEY, like: null });
-    const newTotal = tf.add(total, skipped);
     // On cpu/wasm the flag is in memory already (not a device sync): the host's counts stay exact.
-    const applied = !rule.countsSteps || fused === undefined || apply === null ? null : scalarInMemory(apply) !== 0;
-    if (rule.countsSteps && fused === undefined) this.writeDeviceSteps();
-    const stepsExact = rule.countsSteps && apply !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.knownSkipped) : null;
-    const control: StepControl = { gradScale: outcome.gradScale, apply, stepsExact };
+    const applied = !rule.countsSteps || fused === undefined || apply === null || gpu ? null : scalarInMemory(apply) !== 0;
+    if (rule.countsSteps && fused === undefined) this.counts.writeDevice(this.skippedTotal());
+    const newTotal = outcome.newTotal;
+    const stepsExact =
+      rule.countsSteps && apply !== null && newTotal !== null && applied === null ? tf.equal<tf.Scalar>(newTotal, this.counts.known) : null;
+    const control: StepControl = { ...outcome.control, stepsExact };
     const slotSpecs = rule.slots(hyper);
     for (const group of this.opts.groups) {
       const names = group.names.filter((n) => outcome.grads[n] !== undefined);
       if (names.length === 0) continue;
-      const steps = names.map((n) => (this.hostSteps.get(n) ?? 0) + 1);
+      const steps = this.counts.next(names);
       // The fused updates keep no device step counts (the host's are exact): no slot for them.
       const specs = fused === undefined ? slotSpecs : slotSpecs.filter((s) => s.scalar !== true);
       const slots = specs.map((s) => names.map((n) => this.slots.get({ key: `${n}/${s.name}`, like: s.scalar === true ? null : n })));
       const tensors = { names, params: names.map(lookupVariable), grads: names.map((n) => outcome.grads[n] as tf.Tensor), slots, steps };
       update(tensors, { ...hyper, lr: group.lr, weightDecay: group.weightDecay }, control);
-      if (rule.countsSteps && applied !== false) names.forEach((n, i) => this.hostSteps.set(n, steps[i] as number));
+      if (rule.countsSteps && applied !== false) this.counts.advance(names, steps);
     }
-    if (applied !== null) this.deviceStepsStale = true;
-    if (applied === false) this.knownSkipped += 1;
-    total.assign(newTotal);
-    return { gradNorm: outcome.stats.norm, clipped: outcome.stats.clipped, skipped };
+    if (rule.countsSteps && fused !== undefined) this.counts.stale = true;
+    if (applied === false) this.counts.known += 1;
+    if (newTotal !== null) this.skippedTotal().assign(newTotal);
+    return outcome.stats;
   }
 
   /** Under the `error` policy: marks, on the device, the variables whose gradient is not finite. */
@@ -348,33 +386,9 @@ export class SolverOptimizer extends tf.Optimizer {
    * Not needed on cpu and wasm, where the host's counts are always exact.
    */
   public async syncStepCounts(): Promise<void> {
-    if (!this.opts.rule.countsSteps || this.deviceStepsStale) return;
-    const total = this.slots.get({ key: SKIPPED_KEY, like: null });
-    const [skipped] = await total.data();
-    if (skipped === undefined || skipped === this.knownSkipped) return;
-    await this.readSteps();
-  }
-
-  /** After fused steps: writes the host's counts into the step slots (uploads, no sync). */
-  private writeDeviceSteps(): void {
-    if (!this.deviceStepsStale) return;
-    this.deviceStepsStale = false;
-    tf.tidy(() => {
-      for (const name of this.covered) this.slots.get({ key: `${name}/step`, like: null }).assign(tf.scalar(this.hostSteps.get(name) ?? 0));
-    });
-  }
-
-  /** Sets the host's step counts (and the skipped count they reflect) from the device's. */
-  private async readSteps(): Promise<void> {
-    const names = [...this.covered];
-    const steps = tf.tidy(() =>
-      tf.stack([...names.map((n) => this.slots.get({ key: `${n}/step`, like: null })), this.slots.get({ key: SKIPPED_KEY, like: null })]),
-    );
-    const values = await steps.data();
-    steps.dispose();
-    names.forEach((n, i) => this.hostSteps.set(n, values[i] ?? 0));
-    this.knownSkipped = values[names.length] ?? 0;
-    this.deviceStepsStale = false;
+    if (!this.opts.rule.countsSteps) return;
+    const [skipped] = await this.skippedTotal().data();
+    await this.counts.sync(skipped ?? 0, this.skippedTotal());
   }
 
   /** A slot key `<saved variable>/<slot>` with the variable's current name. */
@@ -382,20 +396,6 @@ export class SolverOptimizer extends tf.Optimizer {
     const cut = key.lastIndexOf('/');
     const to = cut < 0 ? undefined : this.renames.get(key.slice(0, cut));
     return to === undefined ? key : `${to}${key.slice(cut)}`;
-  }
-
-  /** Old per-group step state (`<first variable>/step` only) → one count per variable. */
-  private convertGroupSteps(state: NamedTensor[]): NamedTensor[] {
-    if (!this.opts.rule.countsSteps) return state;
-    const given = new Map(state.map((s) => [s.name, s.tensor]));
-    const added: NamedTensor[] = [];
-    for (const group of this.opts.groups) {
-      const first = given.get(`${group.names[0] ?? ''}/step`);
-      const missing = group.names.filter((n) => !given.has(`${n}/step`));
-      if (first === undefined || missing.length === 0) continue;
-      added.push(...missing.map((n) => ({ name: `${n}/step`, tensor: first })));
-    }
-    return [...state, ...added];
   }
 
   private setPerGroup(what: string, values: readonly number[], set: (g: OptimizerGroup, v: number) => void): void {
@@ -412,6 +412,8 @@ export class SolverOptimizer extends tf.Optimizer {
   }
 
   private disposeStats(): void {
+    this.summary?.dispose();
+    this.summary = null;
     if (this.stats === null) return;
     tf.dispose([this.stats.gradNorm, this.stats.clipped, this.stats.skipped]);
     this.stats = null;

@@ -373,7 +373,13 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
     inputs[`m${i}`] = group.m[i] as tf.Variable;
     inputs[`v${i}`] = group.v[i] as tf.Variable;
   });
-  const attrs = { count, ...hyper, steps: [...group.hostSteps] };
+  const attrs = {
+    count,
+    ...hyper,
+    steps: [...group.hostSteps],
+    knownSkipped: control.skipped?.known ?? 0,
+    totalAt: control.skipped?.at ?? 0,
+  };
   assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v]);
 };
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SolverConfig } from '../config/schema.js';
 import { SolverError } from '../errors.js';
-import { buildGradientClipper, type Clipper, type ClipperOptions, type ClipType, type NonFinitePolicy, withStats } from './clip.js';
+import { buildGradientClipper, type Clipper, type ClipperOptions, type ClipType, type NonFinitePolicy } from './clip.js';
 import { type DefaultOptimizerParamsOptions, getDefaultOptimizerParams, type ModuleData } from './groups.js';
 import { type RuleOptions, ruleNamed, type UpdateRule } from './rule.js';
 import {
@@ -211,7 +211,7 @@ export interface ResolvedOptimizerOptions {
   readonly clip: ClipperOptions | null;
   /** The policy the step follows: the clip options' when given, else `nonFinite` (default `skip`). */
   readonly nonFinite: NonFinitePolicy;
-  readonly clipper: Required<Clipper>;
+  readonly clipper: Clipper;
   readonly reducer: GradientReducerLike | null;
   readonly fused: boolean;
 }
@@ -236,8 +236,7 @@ export function resolveOptimizerOptions(options: SolverOptimizerOptions): Resolv
   const fused = options.fused ?? true;
   // Built once: the clipper measures the global norm with the fused kernel on cpu/wasm (unless
   // `fused` is false) and with plain ops elsewhere, decided at each call.
-  const base = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite }, { fused });
-  const clipper = withStats(base, nonFinite);
+  const clipper = options.clipper ?? buildGradientClipper(clip ?? { clipType: 'none', nonFinite }, { fused });
   const groups = resolveGroups(options);
   return { algorithm, rule, hyper, ruleOptions, groups, clip, nonFinite, clipper, reducer: options.reducer ?? null, fused };
 }

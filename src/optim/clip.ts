@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { fusedGradNorms } from './kernels/gradNorms.js';
+import { fusedGradNorms, gpuStepControl } from './kernels/gradNorms.js';
 import { fusedKernelsReady } from './kernels/registry.js';
+import type { StepControl } from './rule.js';
 
 /**
  * Per-step gradient statistics, as device scalars (reading them is the caller's choice of sync).
@@ -15,9 +16,10 @@ export interface GradientStats {
 }
 
 /**
- * What a clipper hands the optimizer: the gradients to apply, an optional scale every gradient
- * is multiplied by (so a global coefficient reaches a fused update without materialising clipped
- * copies), and the step's statistics. All tensors are new except `grads` entries that are unchanged inputs.
+ * What a clipper returns: the gradients to apply, an optional scale every gradient is multiplied
+ * by (so a global coefficient reaches a fused update without materialising clipped copies; null
+ * means 1), and the step's statistics, measured on the gradients it was given. All tensors are
+ * new except `grads` entries that are unchanged inputs.
  */
 export interface ClipOutcome {
   readonly grads: tf.NamedTensorMap;
@@ -26,26 +28,31 @@ export interface ClipOutcome {
 }
 
 /**
- * Gradients in, gradients out: clipping as one link between backward and the update (DESIGN).
+ * Gradients in, gradients and their statistics out: clipping as one link between backward and
+ * the update (DESIGN).
  *
- * Why an interface: a user (or the DI container) can supply their own; the optimizer only needs
- * `clip`. A clipper that also implements `analyse` lets the optimizer skip non-finite steps on the
- * device, report statistics and fuse a global coefficient into the update. Neither method may
- * wait on the device unless its non-finite policy is `error`. Call them inside `tf.tidy`:
- * returned tensors are new, except gradients returned unchanged.
+ * Why one method that also measures: the optimizer skips a step whose gradients are not finite
+ * and reports the norm and whether clipping acted, from `stats`, for every clipper alike. `clip`
+ * runs inside the optimizer's `tf.tidy`, must not wait on the device, and returns new tensors
+ * (except gradients it returns unchanged). A custom clipper can take its statistics from a
+ * built-in one (`buildGradientClipper({ clipType: 'none' })` measures without clipping).
  * @example
  * ```ts
- * const tiny: Clipper = {
- *   clip: (grads) => Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.clipByValue(g, -0.01, 0.01)])),
+ * // Halves every gradient (a global scale, as full_model's coefficient); the norm and the
+ * // finite flag come from a built-in clipper that measures without clipping.
+ * const measure = buildGradientClipper({ clipType: 'none' });
+ * const halve: Clipper = {
+ *   clip: (grads) => {
+ *     const { stats } = measure.clip(grads);
+ *     return { grads, gradScale: tf.scalar(0.5), stats: { ...stats, clipped: tf.scalar(1) } };
+ *   },
  * };
- * container.rebind(TOKENS.Clipper).toConstantValue(tiny);
+ * container.rebind(TOKENS.Clipper).toConstantValue(halve);
  * ```
  */
 export interface Clipper {
-  /** Returns the clipped gradients, keyed as the input. */
-  clip(grads: tf.NamedTensorMap): tf.NamedTensorMap;
-  /** Returns the gradients to apply, an optional global scale, and the step's statistics. */
-  analyse?(grads: tf.NamedTensorMap): ClipOutcome;
+  /** Returns the gradients to apply (keyed as the input), an optional global scale, and the step's statistics. */
+  clip(grads: tf.NamedTensorMap): ClipOutcome;
 }
 
 /** How gradients are clipped; `none` (ext) only guards against non-finite gradients. */
@@ -129,12 +136,6 @@ export function validateClipperOptions(options: ClipperOptions): ResolvedClipper
   return { clipType, clipValue, normType, nonFinite };
 }
 
-/** Multiplies every gradient by `gradScale` (when there is one): an outcome's gradients materialised. */
-function materialise({ grads, gradScale }: ClipOutcome): tf.NamedTensorMap {
-  if (gradScale === null) return grads;
-  return Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, gradScale)]));
-}
-
 /** The epsilon in `c = v / (n + 1e-6)`. */
 const NORM_EPS = 1e-6;
 
@@ -151,28 +152,41 @@ const NORM_EPS = 1e-6;
  *
  * On the cpu and wasm backends the global norm of `full_model` and `none` is measured by one fused
  * kernel pass per gradient (decided at each call, so a backend switch is followed); elsewhere, and
- * with `fused` false, by plain ops. Both agree within float32 rounding.
+ * with `fused` false, by plain ops. Both agree within float32 rounding. On webgl and webgpu the
+ * optimizer recognises this clipper and measures, clips and guards in one fused kernel.
  *
  * @param options clipType (`value`), clipValue (1), normType (2; any p >= 1 or Infinity),
  *   nonFinite (`skip`).
  * @param settings `fused`: use the fused norm kernel where the backend has it. Default true.
- * @returns a {@link Clipper} with `clip` and `analyse`.
+ * @returns a {@link Clipper}; `full_model` returns the gradients unchanged with the coefficient as `gradScale`.
  * @throws SolverError('argument') for a bad option.
  * @example
  * ```ts
  * const clipper = buildGradientClipper({ clipType: 'norm', clipValue: 1 });
- * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) })); // w ≈ [0.6, 0.8]
+ * const out = tf.tidy(() => clipper.clip({ w: tf.tensor1d([3, 4]) }).grads); // w ≈ [0.6, 0.8]
  * ```
  */
-export function buildGradientClipper(options: ClipperOptions = {}, settings: { readonly fused?: boolean } = {}): Required<Clipper> {
+export function buildGradientClipper(options: ClipperOptions = {}, settings: { readonly fused?: boolean } = {}): Clipper {
   const resolved = validateClipperOptions(options);
   const fusable = (settings.fused ?? true) && (resolved.clipType === 'full_model' || resolved.clipType === 'none');
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome =>
-    fusable && fusedKernelsReady(tf.getBackend()) ? fusedOutcome(grads, resolved) : analyseGradients(grads, resolved);
-  return {
-    analyse,
-    clip: (grads) => tf.tidy(() => materialise(analyse(grads))),
+  const clipper: Clipper = {
+    clip: (grads) => (fusable && fusedKernelsReady(tf.getBackend()) ? fusedOutcome(grads, resolved) : analyseGradients(grads, resolved)),
   };
+  if (fusable) Object.defineProperty(clipper, GLOBAL_CLIP, { value: resolved });
+  return clipper;
+}
+
+const GLOBAL_CLIP = Symbol('tfjs-solver.globalClip');
+
+/**
+ * The norm's p and the clip bound (0: no clipping) of a clipper buildGradientClipper made for
+ * `full_model` or `none` with fused kernels allowed, else null: what lets the optimizer measure,
+ * clip and guard in one fused GPU kernel instead of calling `clip`.
+ */
+export function globalClipOf(clipper: Clipper): { normType: number; clipValue: number } | null {
+  const resolved = (clipper as unknown as Record<symbol, ResolvedClipperOptions | undefined>)[GLOBAL_CLIP];
+  if (resolved === undefined) return null;
+  return { normType: resolved.normType, clipValue: resolved.clipType === 'full_model' ? resolved.clipValue : 0 };
 }
 
 /** `full_model` and `none` with the global norm from the fused kernel (one read per gradient). */
@@ -223,27 +237,60 @@ function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (
 }
 
 /**
- * Gives a clipper that only has `clip` an `analyse`, so the optimizer treats every clipper alike.
- *
- * Why: a user's or the container's clipper needs only `clip`; the optimizer still has to guard
- * against non-finite gradients and report statistics. The guard and the norm are measured on the
- * raw gradients (policy `nonFinite`); `clipped` is 1 when the clipped gradients' 2-norm is smaller.
- *
- * @param clipper any clipper; returned unchanged when it already has `analyse`.
- * @param nonFinite the policy for the raw gradients.
- * @returns a clipper with both methods.
+ * What clipping gives one optimizer step: the gradients to apply, the update's control (scale,
+ * apply flag; on GPUs one control tensor and the skipped total), the skipped-steps total after
+ * the step (null: unchanged, or kept in the control tensor), and the statistics: scalars, or the
+ * GPU control tensor `[scale, apply, norm, clipped]` (`folded`: element 4 is the skipped total).
  */
-export function withStats(clipper: Clipper, nonFinite: NonFinitePolicy): Required<Clipper> {
-  if (clipper.analyse !== undefined) return clipper as Required<Clipper>;
-  // Built once, here: nothing is built inside a step.
-  const guard = buildGradientClipper({ clipType: 'none', normType: 2, nonFinite });
-  const measure = buildGradientClipper({ clipType: 'none', nonFinite: 'none' });
-  const analyse = (grads: tf.NamedTensorMap): ClipOutcome => {
-    const { stats } = guard.analyse(grads);
-    const out = clipper.clip(grads);
-    const outNorm = measure.analyse(out).stats.norm;
-    const clipped = tf.cast(tf.less<tf.Scalar>(outNorm, stats.norm), 'float32');
-    return { grads: out, gradScale: null, stats: { ...stats, clipped } };
-  };
-  return { clip: (grads) => clipper.clip(grads), analyse };
+export interface StepClip {
+  readonly grads: tf.NamedTensorMap;
+  readonly control: StepControl;
+  readonly newTotal: tf.Scalar | null;
+  readonly stats:
+    | { readonly gradNorm: tf.Scalar; readonly clipped: tf.Scalar; readonly skipped: tf.Scalar }
+    | { readonly summary: tf.Tensor; readonly folded: boolean };
+}
+
+/**
+ * Clips for one optimizer step. With `gpu` (a GPU backend running fused updates) and a clipper of
+ * {@link globalClipOf}, one kernel measures the norm, the scale, the apply flag and the new skipped
+ * total; otherwise the clipper's `clip` and plain ops. Call inside `tf.tidy`.
+ *
+ * @param s `guard`: the non-finite policy skips; `countsSteps`: the rule needs the skipped total
+ *   (with `known`, the total the host's counts reflect); `inSummary`: the last control tensor when
+ *   it holds the current total (element 4); `total`: the skipped-steps counter.
+ */
+export function clipForStep(
+  clipper: Clipper,
+  grads: tf.NamedTensorMap,
+  s: { readonly guard: boolean; readonly gpu: boolean; readonly countsSteps: boolean; readonly known: number },
+  inSummary: tf.Tensor | null,
+  total: () => tf.Scalar,
+): StepClip {
+  const global = s.gpu ? globalClipOf(clipper) : null;
+  if (global !== null) {
+    const old = inSummary !== null ? { tensor: inSummary, at: 4 } : { tensor: total(), at: 0 };
+    const made = gpuStepControl(Object.values(grads), { p: global.normType, clipValue: global.clipValue, guard: s.guard }, old);
+    const newTotal = made.folded ? { total: made.control as tf.Tensor, at: 4 } : made.total === null ? null : { total: made.total, at: 0 };
+    const skipped = s.countsSteps && newTotal !== null ? { ...newTotal, known: s.known } : null;
+    const summary = global.clipValue > 0 || s.guard ? made.control : null;
+    return {
+      grads,
+      control: { gradScale: null, apply: null, summary, skipped },
+      newTotal: made.total,
+      stats: { summary: made.control, folded: made.folded },
+    };
+  }
+  const out = clipper.clip(grads);
+  const apply = s.guard ? out.stats.finite : null;
+  const skipped = apply === null ? tf.scalar(0) : tf.sub<tf.Scalar>(1, apply);
+  const newTotal = tf.add<tf.Scalar>(total(), skipped);
+  const counted = s.countsSteps && s.gpu ? { total: newTotal, at: 0, known: s.known } : null;
+  const stats = { gradNorm: out.stats.norm, clipped: out.stats.clipped, skipped };
+  // The GPU programs read the scale and the flag from one tensor.
+  const control =
+    s.gpu && (out.gradScale !== null || apply !== null)
+      ? { gradScale: null, apply: null, summary: tf.stack([out.gradScale ?? tf.scalar(1), apply ?? tf.scalar(1)]), skipped: counted }
+      : { gradScale: out.gradScale, apply, skipped: counted };
+  return { grads: out.grads, control, newTotal, stats };
 }

@@ -28,6 +28,14 @@ export interface StepControl {
   readonly gradScale: tf.Scalar | null;
   readonly apply: tf.Scalar | null;
   readonly stepsExact?: tf.Scalar | null;
+  /**
+   * GPU fused updates only: `[scale, apply, …]` in one tensor (then `gradScale` and `apply` are
+   * null), and for rules that count steps the skipped-steps total after this step with the total
+   * the host's counts account for (the device corrects the counts when they differ); `total`
+   * holds it at index `at`.
+   */
+  readonly summary?: tf.Tensor | null;
+  readonly skipped?: { readonly total: tf.Tensor; readonly at: number; readonly known: number } | null;
 }
 
 /** Picks `next` where the step applies and `previous` where it is skipped (see {@link appliedSelector}). */

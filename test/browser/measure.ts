@@ -4,8 +4,9 @@ import { lcg, PLAIN, variableOf } from './scenarios.js';
 
 /**
  * Kernels and time of one optimizer step on the active backend, side by side on the same model and
- * gradients: `tf.train.momentum`, SolverOptimizer on the plain-ops path, SolverOptimizer on the
- * fused path. SGD, momentum 0.9, `full_model` clipping and the non-finite guard (skip) for ours.
+ * gradients: `tf.train.momentum`, SolverOptimizer on the plain-ops path (SGD), and on the fused
+ * path for every rule (SGD with momentum 0.9, Adam, AdamW, Lion), each with `full_model` clipping
+ * and the default non-finite policy (skip).
  */
 
 /** One optimizer's figures. */
@@ -22,14 +23,15 @@ export interface StepFigures {
   readonly tensorGrowth: number;
 }
 
+/** The optimizers measured: tfjs's momentum, ours on plain ops (SGD), ours fused per rule. */
+export const MEASURED = ['momentum', 'plain', 'sgd', 'adam', 'adamw', 'lion'] as const;
+/** One of {@link MEASURED}. */
+export type Measured = (typeof MEASURED)[number];
+
 export interface MeasureResult {
   readonly backend: string;
   readonly variables: number;
-  readonly momentum: StepFigures;
-  readonly plain: StepFigures;
-  readonly fused: StepFigures;
-  /** The fused update alone: no clipping, no non-finite guard (the update kernel's own cost). */
-  readonly updateOnly: StepFigures;
+  readonly figures: Record<Measured, StepFigures>;
 }
 
 /** Counts calls of the backend's program runner while `f` runs (-1 when the backend has none). */
@@ -110,45 +112,33 @@ export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult
   );
   const probe = vars[0] as tf.Variable;
   const clip = { clipType: 'full_model', clipValue: 1, nonFinite: 'skip' } as const;
-  const optimizers: Record<'momentum' | 'plain' | 'fused' | 'updateOnly', tf.Optimizer> = {
+  const groups = [{ params: vars }];
+  const optimizers: Record<Measured, tf.Optimizer> = {
     momentum: tf.train.momentum(0.01, 0.9),
-    plain: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip, ...PLAIN }),
-    fused: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, clip }),
-    updateOnly: new SolverOptimizer({ groups: [{ params: vars }], lr: 0.01, momentum: 0.9, nonFinite: 'none' }),
+    plain: new SolverOptimizer({ groups, lr: 0.01, momentum: 0.9, clip, ...PLAIN }),
+    sgd: new SolverOptimizer({ groups, lr: 0.01, momentum: 0.9, clip }),
+    adam: new SolverOptimizer({ groups, algorithm: 'Adam', lr: 1e-3, clip }),
+    adamw: new SolverOptimizer({ groups, algorithm: 'AdamW', lr: 1e-3, weightDecay: 0.01, clip }),
+    lion: new SolverOptimizer({ groups, algorithm: 'Lion', lr: 1e-4, weightDecay: 0.01, clip }),
   };
-  const names = ['momentum', 'plain', 'fused', 'updateOnly'] as const;
-  const counted = {
-    momentum: await counts(optimizers.momentum, grads, probe),
-    plain: await counts(optimizers.plain, grads, probe),
-    fused: await counts(optimizers.fused, grads, probe),
-    updateOnly: await counts(optimizers.updateOnly, grads, probe),
-  };
+  const counted = {} as Record<Measured, Counts>;
+  for (const name of MEASURED) counted[name] = await counts(optimizers[name], grads, probe);
   // Interleaved rounds (the order rotates), the median per optimizer: the machine's load moves.
-  const times: Record<(typeof names)[number], number[]> = { momentum: [], plain: [], fused: [], updateOnly: [] };
+  const times = Object.fromEntries(MEASURED.map((n) => [n, [] as number[]])) as Record<Measured, number[]>;
   const before = tf.memory().numTensors;
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(round + k) % names.length] as (typeof names)[number];
+    for (let k = 0; k < MEASURED.length; k++) {
+      const name = MEASURED[(round + k) % MEASURED.length] as Measured;
       times[name].push(await timeSteps(optimizers[name], grads, probe, steps));
     }
   }
   const growth = tf.memory().numTensors - before;
-  const figure = (name: (typeof names)[number]): StepFigures => ({
-    ...counted[name],
-    msPerStep: median(times[name]),
-    tensorGrowth: growth,
-  });
-  const result = {
-    backend: tf.getBackend(),
-    variables: vars.length,
-    momentum: figure('momentum'),
-    plain: figure('plain'),
-    fused: figure('fused'),
-    updateOnly: figure('updateOnly'),
-  };
+  const figures = Object.fromEntries(
+    MEASURED.map((name) => [name, { ...counted[name], msPerStep: median(times[name]), tensorGrowth: growth }]),
+  ) as Record<Measured, StepFigures>;
   Object.values(optimizers).forEach((o) => {
     o.dispose();
   });
   tf.dispose([...vars, ...Object.values(grads)]);
-  return result;
+  return { backend: tf.getBackend(), variables: vars.length, figures };
 }

@@ -95,11 +95,12 @@ async function trainAll(): Promise<Record<string, { losses: number[]; tensors: n
 async function runAll(backend: string): Promise<object> {
   const active = await useBackend(backend);
   const fixed = await fixedAll(false);
+  const plain = await fixedAll(true);
   const train = await trainAll();
   const nonFinite = await nonFiniteRun();
   const norms = await normRun();
   const measure = await measureStep(5, 3);
-  return { active, fixed, train, nonFinite, norms, measure };
+  return { active, fixed, plain, train, nonFinite, norms, measure };
 }
 
 Object.assign(globalThis, {

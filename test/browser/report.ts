@@ -1,7 +1,16 @@
 // Kernels per optimizer step and applyGradients time vs tf.train.momentum in headless Chromium, per
 // backend (the figures of docs/gpu.md). Run: npx tsx test/browser/report.ts [webgl,webgpu] [rounds]
 import { openTestPage } from './harness.js';
-import type { MeasureResult, StepFigures } from './measure.js';
+import { MEASURED, type MeasureResult, type Measured } from './measure.js';
+
+const LABELS: Record<Measured, string> = {
+  momentum: 'tf.train.momentum',
+  plain: 'SolverOptimizer SGD, plain ops',
+  sgd: 'SolverOptimizer SGD, fused',
+  adam: 'SolverOptimizer Adam, fused',
+  adamw: 'SolverOptimizer AdamW, fused',
+  lion: 'SolverOptimizer Lion, fused',
+};
 
 const backends = (process.argv[2] ?? 'webgl,webgpu').split(',');
 const rounds = Number(process.argv[3] ?? '7');
@@ -20,15 +29,16 @@ try {
       },
       [backend, rounds] as const,
     )) as MeasureResult;
-    const row = (label: string, f: StepFigures): string =>
-      `| ${backend} | ${label} | ${f.engineKernels} | ${f.gpuPrograms} | ${f.msPerStep.toFixed(2)} | ${(f.msPerStep / m.momentum.msPerStep).toFixed(2)}× | ${f.tensorGrowth} |`;
+    const f = m.figures;
     console.log('| backend | optimizer | engine kernels | GPU programs | ms / step | vs momentum | tensor growth |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
-    console.log(row('tf.train.momentum', m.momentum));
-    console.log(row('SolverOptimizer, plain ops', m.plain));
-    console.log(row('SolverOptimizer, fused', m.fused));
-    console.log(row('fused update alone (no clip, no guard)', m.updateOnly));
-    console.log(`programs by kind (fused): ${JSON.stringify(m.fused.programKinds)}`);
+    for (const name of MEASURED) {
+      const x = f[name];
+      console.log(
+        `| ${backend} | ${LABELS[name]} | ${x.engineKernels} | ${x.gpuPrograms} | ${x.msPerStep.toFixed(2)} | ${(x.msPerStep / f.momentum.msPerStep).toFixed(2)}× | ${x.tensorGrowth} |`,
+      );
+    }
+    console.log(`programs by kind (fused SGD): ${JSON.stringify(f.sgd.programKinds)}`);
   }
 } finally {
   await page.close();

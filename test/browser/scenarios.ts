@@ -24,10 +24,14 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   adam: { algorithm: 'Adam', weightDecay: 1e-3 },
   adamw: { algorithm: 'AdamW', betas: [0.9, 0.999], weightDecay: 0.05 },
   lion: { algorithm: 'Lion', weightDecay: 0.1 },
-  // Without a skip flag Adam runs its fused kernel on webgl/webgpu too (with one, the plain ops
-  // there keep the per-parameter step counts on the device).
   adamNoGuard: { algorithm: 'Adam', weightDecay: 1e-3, nonFinite: 'none' },
   adamwNoGuard: { algorithm: 'AdamW', weightDecay: 0.05, nonFinite: 'none' },
+  // Step 10's gradient holds a NaN (skipped): the later steps' bias corrections use the step
+  // counts less the skipped step, which a GPU learns on the device (the host has not read it).
+  adamSkip: { algorithm: 'Adam', weightDecay: 1e-3 },
+  // As adamSkip, and step 20 has no gradient for `b`: the counts differ per parameter from then
+  // on, so a GPU falls back to the plain ops, which count on the device.
+  adamwPartial: { algorithm: 'AdamW', weightDecay: 0.05 },
 };
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
@@ -66,13 +70,19 @@ export async function fixedGradientRun(
     // The gradients' norm is about 18: the clip coefficient (about 1/9) applies on every step.
     clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
   });
-  for (let i = 0; i < steps - 1; i++) optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
+  const nan = tf.tensor1d(Float32Array.from(lcg(21, 4), (x, i) => (i === 5 ? NaN : x)));
+  const skips = rule.endsWith('Skip') || rule.endsWith('Partial');
+  for (let i = 0; i < steps - 1; i++) {
+    if (skips && i === 10) optimizer.applyGradients({ [w.name]: gw, [b.name]: nan });
+    else if (rule.endsWith('Partial') && i === 20) optimizer.applyGradients({ [w.name]: gw });
+    else optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
+  }
   const profile = await tf.profile(() => {
     optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
   });
   const out = { w: Array.from(await w.data()), b: Array.from(await b.data()), kernels: profile.kernelNames };
   optimizer.dispose();
-  tf.dispose([w, b, gw, gb]);
+  tf.dispose([w, b, gw, gb, nan]);
   return { ...out, growth: tf.memory().numTensors - before };
 }
 

@@ -4,16 +4,18 @@ import { Container, injectable } from 'inversify';
 import { createSolver, type Solver } from '../../src/di/Solver.js';
 import { solverModule, TOKENS } from '../../src/di/solverModule.js';
 import type { Hook, HookContext } from '../../src/hooks/Hook.js';
-import type { Clipper } from '../../src/optim/clip.js';
+import { buildGradientClipper, type ClipOutcome, type Clipper } from '../../src/optim/clip.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 import { smallConfig, smallData, smallModel } from './smallModel.js';
 
 @injectable()
 class CountingClipper implements Clipper {
   public static calls: number = 0;
-  public clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+  private readonly measure = buildGradientClipper({ clipType: 'none' });
+  public clip(grads: tf.NamedTensorMap): ClipOutcome {
     CountingClipper.calls += 1;
-    return grads;
+    // Nothing clipped; the statistics (norm, finite) measured by a built-in clipper.
+    return this.measure.clip(grads);
   }
 }
 

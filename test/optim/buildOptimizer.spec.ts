@@ -102,7 +102,9 @@ describe(buildOptimizer, () => {
         const clipper: Clipper = {
           clip: (grads) => {
             calls += 1;
-            return Object.fromEntries(Object.keys(grads).map((n) => [n, tf.zerosLike(grads[n]!)]));
+            const zeros = Object.fromEntries(Object.keys(grads).map((n) => [n, tf.zerosLike(grads[n]!)]));
+            const one = tf.scalar(1);
+            return { grads: zeros, gradScale: null, stats: { norm: tf.scalar(0), finite: one, clipped: one } };
           },
         };
         const modules: ModuleData<string>[] = [{ name: 'd', type: 'Dense', params: [{ name: 'kernel', value: 'injected_w' }] }];

@@ -5,7 +5,7 @@ import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import type { GradNormsAttrs } from './gradNorms.js';
-import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL } from './shared.js';
+import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
 
@@ -21,7 +21,12 @@ import { webgpuPrograms } from './webgpu.js';
  * over all gradients at once. Nothing here waits on the device.
  */
 
-/** The tensors one elementwise update program reads. `scale` and `apply` are optional scalars. */
+/**
+ * The tensors one elementwise update program reads. The clip scale and the apply flag come as one
+ * optional `control` tensor `[scale, apply, …]` (what {@link STEP_CONTROL_KERNEL} makes, one
+ * texel on webgl). `total` (Adam under a skip policy): the skipped-steps total after this step,
+ * from which the program corrects the host's step count when a skipped step has not been read back yet.
+ */
 export interface UpdateInputs {
   readonly p: TensorInfo;
   readonly g: TensorInfo;
@@ -30,8 +35,25 @@ export interface UpdateInputs {
   /** Adam: first and second moments; Lion: its momentum (`m`). */
   readonly m?: TensorInfo;
   readonly v?: TensorInfo;
-  readonly scale?: TensorInfo;
-  readonly apply?: TensorInfo;
+  readonly control?: TensorInfo;
+  readonly total?: TensorInfo;
+}
+
+/** The optional control inputs of an update program (see {@link UpdateInputs}). */
+export type ControlInputs = Pick<UpdateInputs, 'control' | 'total'>;
+
+/**
+ * Attributes of {@link STEP_CONTROL_KERNEL}: `count` gradients `g_i`, the norm's `p`, the clip
+ * bound `clipValue` (0: no clipping, scale 1) and `guard` (true: apply = finite, and input
+ * `total`, the skipped-steps total, gives a second output, the total after this step).
+ */
+export interface StepControlAttrs {
+  readonly count: number;
+  readonly p: number;
+  readonly clipValue: number;
+  readonly guard: boolean;
+  /** Where input `total` holds the old total: 0 (the counter itself) or 4 (a previous control tensor). */
+  readonly totalAt: number;
 }
 
 /** Which tensor an update program writes. */
@@ -57,6 +79,14 @@ export interface AdamUniforms {
   readonly coupledWd: number;
   readonly stepSize: number;
   readonly invSqrtBc2: number;
+  /** For the device's fallback when skipped steps are not yet known to the host (see {@link UpdateInputs}). */
+  readonly lr: number;
+  /** The host's step number (every step assumed applied). */
+  readonly tHost: number;
+  /** The skipped-steps total the host's step numbers account for. */
+  readonly knownSkipped: number;
+  /** Where input `total` holds the total: 0, or 4 in a control tensor (see {@link GpuPrograms.foldsTotal}). */
+  readonly totalAt: number;
 }
 
 /** The names of {@link AdamUniforms} in the order both GPU backends declare them. */
@@ -70,6 +100,10 @@ export const ADAM_UNIFORM_NAMES: readonly (keyof AdamUniforms)[] = [
   'coupledWd',
   'stepSize',
   'invSqrtBc2',
+  'lr',
+  'tHost',
+  'knownSkipped',
+  'totalAt',
 ];
 
 /** Lion's per-group numbers as a GPU program receives them, computed in float64. */
@@ -82,6 +116,9 @@ export interface LionUniforms {
   readonly decayMul: number;
 }
 
+/** The names of {@link LionUniforms} in the order both GPU backends declare them. */
+export const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
+
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
  * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
@@ -91,13 +128,19 @@ export interface ReduceMode {
   readonly first: boolean;
 }
 
+/** The old skipped total a partials program may carry to finishControl: `tensor[at]` (webgl). */
+export interface Carry {
+  readonly tensor: TensorInfo;
+  readonly at: number;
+}
+
 /** The shader programs one GPU backend provides. Each call runs one program and returns its output. */
 export interface GpuPrograms {
   /** The most tensors one reduction program may read (texture units or storage bindings). */
   readonly maxInputs: number;
   /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
-  /** Adam/AdamW for one tensor: writes the new `target`. */
+  /** Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new moments. */
   adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
@@ -105,16 +148,31 @@ export interface GpuPrograms {
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
    * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
    */
-  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): TensorInfo;
+  partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): TensorInfo;
   /** How many items (values, or texels of four) the partials program iterates over for `x`. */
   units(x: TensorInfo, mode: ReduceMode): number;
   /** Reduces a `[k, blocks]` tensor of partials and takes the p-th root: a scalar (global) or one per row `[k]`. */
   finish(parts: TensorInfo, p: number, global: boolean): TensorInfo;
   /**
-   * Puts the optional scalars in the form the update programs read best, once per kernel call
+   * Whether finishControl can also write the new skipped total (element 4 of the control tensor)
+   * for `count` gradients: webgpu always (any buffer can be read); webgl when one partials program
+   * reads them all and carries the old total in an extra row of its output (the control tensor is
+   * packed for the update programs and cannot be read unpacked without a program). Otherwise
+   * addSkipped writes it.
+   */
+  foldsTotal(count: number): boolean;
+  /**
+   * Reduces partials to the global norm and derives `[scale, apply, norm, clipped]` (see
+   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total.
+   */
+  finishControl(parts: TensorInfo, attrs: StepControlAttrs, total?: TensorInfo): TensorInfo;
+  /** `total + (1 − apply)`: the skipped-steps total after a step with control `control`. */
+  addSkipped(total: TensorInfo, control: TensorInfo): TensorInfo;
+  /**
+   * Puts the control inputs in the form the update programs read best, once per kernel call
    * (webgl: packed textures); `release` frees whatever it made.
    */
-  prepareControls(control: Pick<UpdateInputs, 'scale' | 'apply'>): { control: Pick<UpdateInputs, 'scale' | 'apply'>; release: () => void };
+  prepareControls(control: ControlInputs): { control: ControlInputs; release: () => void };
   /** Releases an intermediate result. */
   dispose(info: TensorInfo): void;
   /** Concatenates 1-D results (tfjs's own Concat kernel of the backend). */
@@ -122,7 +180,7 @@ export interface GpuPrograms {
 }
 
 /** The uniforms of one parameter's Adam/AdamW update at its step number `t` (1-based), in float64. */
-export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
+export function adamUniforms(a: AdamGroupAttrs & { readonly knownSkipped?: number; readonly totalAt?: number }, t: number): AdamUniforms {
   const { stepSize, bc2Sqrt } = adamBiasCorrections(a, t);
   return {
     beta1: a.beta1,
@@ -134,13 +192,17 @@ export function adamUniforms(a: AdamGroupAttrs, t: number): AdamUniforms {
     coupledWd: a.decoupled ? 0 : a.weightDecay,
     stepSize,
     invSqrtBc2: 1 / bc2Sqrt,
+    lr: a.lr,
+    tHost: t,
+    knownSkipped: a.knownSkipped ?? 0,
+    totalAt: a.totalAt ?? 0,
   };
 }
 
-function controls(inputs: NamedTensorInfoMap): Pick<UpdateInputs, 'scale' | 'apply'> {
+function controls(inputs: NamedTensorInfoMap): ControlInputs {
   return {
-    ...(inputs.gradScale === undefined ? {} : { scale: inputs.gradScale }),
-    ...(inputs.apply === undefined ? {} : { apply: inputs.apply }),
+    ...(inputs.control === undefined ? {} : { control: inputs.control }),
+    ...(inputs.skippedTotal === undefined ? {} : { total: inputs.skippedTotal }),
   };
 }
 
@@ -183,9 +245,13 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const prepared = gpu.prepareControls(controls(inputs));
     const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
     const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
-    const outs = (['p', 'm', 'v'] as const).map((target) => ps.map((_, i) => gpu.adam(target, each(i), uniforms[i] as AdamUniforms)));
+    const u = (i: number): AdamUniforms => uniforms[i] as AdamUniforms;
+    const mOuts = ps.map((_, i) => gpu.adam('m', each(i), u(i)));
+    const vOuts = ps.map((_, i) => gpu.adam('v', each(i), u(i)));
+    // The parameter's program reads the new moments (what the step applies, or the old ones when skipped).
+    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i)));
     prepared.release();
-    return outs.flat();
+    return [...pOuts, ...mOuts, ...vOuts];
   };
 }
 
@@ -234,12 +300,12 @@ function inGroups<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** One level: a partials program per group of at most maxInputs tensors. */
-function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode): TensorInfo[] {
+function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
   return inGroups(xs, gpu.maxInputs).map((group) => {
     const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
     const chunk = chunkFor(largest);
     const blocks = Math.max(1, Math.ceil(largest / chunk));
-    return gpu.partials(group, mode, chunk, blocks);
+    return gpu.partials(group, mode, chunk, blocks, carry);
   });
 }
 
@@ -287,6 +353,38 @@ export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms
   };
 }
 
+/**
+ * The step-control kernel on a GPU backend: the global norm's partials (one program per
+ * maxInputs gradients, then levels as needed), one program for `[scale, apply, norm, clipped]`,
+ * and with `guard` one more for the new skipped-steps total. Outputs `[control]` or
+ * `[control, total]`. Nothing waits on the device.
+ */
+export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    const total = inputs.total;
+    if (gs.length === 0 || (a.guard && total === undefined)) {
+      throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
+    }
+    const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
+    let parts = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
+    while (parts.length > 1) {
+      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
+      parts.forEach((t) => {
+        gpu.dispose(t);
+      });
+      parts = next;
+    }
+    const only = parts[0] as TensorInfo;
+    const control = gpu.finishControl(only, a, folds ? total : undefined);
+    gpu.dispose(only);
+    return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];
+  };
+}
+
 /** The kernels one GPU backend gets, by name. */
 export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [string, KernelFunc][] {
   return [
@@ -294,11 +392,12 @@ export function gpuKernels(programsOf: (backend: unknown) => GpuPrograms): [stri
     [ADAM_GROUP_KERNEL, gpuAdamKernel(programsOf)],
     [LION_GROUP_KERNEL, gpuLionKernel(programsOf)],
     [GRAD_NORMS_KERNEL, gpuGradNormsKernel(programsOf)],
+    [STEP_CONTROL_KERNEL, gpuStepControlKernel(programsOf)],
   ];
 }
 
 /**
- * Registers the three fused kernels for one GPU backend name; kernels already registered are
+ * Registers the fused kernels for one GPU backend name; kernels already registered are
  * left alone. Registering for a backend that is not loaded is harmless (the registry is keyed by name).
  *
  * @returns the number of kernels newly registered.
@@ -318,7 +417,7 @@ export function registerGpuKernelsFor(backendName: string, programsOf: (backend:
 export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
 
 /**
- * Registers the fused SGD, Adam and p-norm kernels for the `webgl` and `webgpu` backends in
+ * Registers the fused SGD, Adam, Lion, p-norm and step-control kernels for the `webgl` and `webgpu` backends in
  * tfjs's kernel registry. Explicit, like the cpu/wasm registration: importing the library
  * registers nothing. Idempotent and cheap once done.
  *
@@ -331,4 +430,19 @@ export const GPU_KERNEL_BACKENDS: readonly string[] = ['webgl', 'webgpu'];
  */
 export function registerGpuKernels(): number {
   return registerGpuKernelsFor('webgl', webglPrograms) + registerGpuKernelsFor('webgpu', webgpuPrograms);
+}
+
+/**
+ * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
+ * tfjs's registry, so no backend package is imported here).
+ */
+export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
+  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
+  if (config === undefined) {
+    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
+  }
+  // tfjs's Concat kernels take their inputs as an array.
+  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
+  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
+  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
 }

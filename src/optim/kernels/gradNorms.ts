@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
-import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf } from './shared.js';
+import type { StepControlAttrs } from './gpu.js';
+import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
 import {
   F32,
   f32Max,
@@ -243,4 +244,25 @@ export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = 
   });
   const attrs = { count: grads.length, p, global };
   return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
+}
+
+/**
+ * Runs {@link STEP_CONTROL_KERNEL} on the active (GPU) backend: `control` is
+ * `[scale, apply, norm, clipped]`; with `guard`, the skipped-steps total after this step is
+ * `total` (a new scalar) or, where the backend folds it, element 4 of `control` (`total` null,
+ * `folded` true). `old` holds the total before this step at index `at`. Call inside `tf.tidy`.
+ */
+export function gpuStepControl(
+  grads: readonly tf.Tensor[],
+  attrs: Omit<StepControlAttrs, 'count' | 'totalAt'>,
+  old: { readonly tensor: tf.Tensor; readonly at: number },
+): { control: tf.Tensor1D; total: tf.Scalar | null; folded: boolean } {
+  const inputs: tf.NamedTensorMap = {};
+  grads.forEach((g, i) => {
+    inputs[`g${i}`] = g;
+  });
+  if (attrs.guard) inputs.total = old.tensor;
+  const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
+  const folded = attrs.guard && outs.length === 1;
+  return { control: outs[0] as tf.Tensor1D, total: attrs.guard && !folded ? (outs[1] as tf.Scalar) : null, folded };
 }

@@ -13,6 +13,13 @@ export const SGD_GROUP_KERNEL = 'TfjsSolverSgdGroup';
 export const ADAM_GROUP_KERNEL = 'TfjsSolverAdamGroup';
 /** See {@link SGD_GROUP_KERNEL}. */
 export const GRAD_NORMS_KERNEL = 'TfjsSolverGradNorms';
+/**
+ * Name of the GPU step-control kernel: the global p-norm of all gradients and, in the same final
+ * program, the clip scale `min(v / (norm + 1e-6), 1)`, the apply flag (1 when the norm is finite)
+ * and `clipped`, as one tensor `[scale, apply, norm, clipped]`; with a skip policy also the new
+ * skipped-steps total (a second, one-texel program).
+ */
+export const STEP_CONTROL_KERNEL = 'TfjsSolverStepControl';
 
 /**
  * What a fused kernel needs from a backend that keeps tensors in CPU-addressable memory
@@ -117,7 +124,7 @@ export function assignOutputs(kernelName: string, inputs: tf.NamedTensorMap, att
   tf.dispose(outputs);
 }
 
-/** The optional `gradScale` and `apply` inputs of a fused group kernel (absent means 1). */
+/** The optional `gradScale` and `apply` inputs of a fused group kernel (absent means 1); on GPUs `control` and `skippedTotal`. */
 export function controlInputs(control: StepControl): tf.NamedTensorMap {
   const inputs: tf.NamedTensorMap = {};
   if (control.gradScale !== null) {
@@ -125,6 +132,12 @@ export function controlInputs(control: StepControl): tf.NamedTensorMap {
   }
   if (control.apply !== null) {
     inputs.apply = control.apply;
+  }
+  if (control.summary !== undefined && control.summary !== null) {
+    inputs.control = control.summary;
+  }
+  if (control.skipped !== undefined && control.skipped !== null) {
+    inputs.skippedTotal = control.skipped.total;
   }
   return inputs;
 }

@@ -1,21 +1,24 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  LION_UNIFORM_NAMES,
+  concatWith,
   type AdamTarget,
+  type AdamUniforms,
+  type Carry,
   type GpuPrograms,
   type LionTarget,
-  type LionUniforms,
   type ReduceMode,
   type SgdTarget,
+  type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
 
 /**
  * The fused kernels' shader programs for tfjs's `webgl` backend (WebGL 2, GLSL ES 3.00 fragment
- * shaders run through the backend's `runWebGLProgram`). Each program writes one unpacked texture;
+ * shaders run through the backend's `runWebGLProgram`). Each program writes one texture;
  * tfjs compiles a program once per source and input shapes and caches it, so the hyperparameters
  * that change from step to step (LR, decay) are uniforms, never part of the source.
  */
@@ -32,26 +35,18 @@ interface WebGLProgramSpec {
 
 /** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
 interface WebGLBackendShape {
-  runWebGLProgram(
-    program: WebGLProgramSpec,
-    inputs: TensorInfo[],
-    outputDtype: 'float32',
-    customUniformValues?: number[][] | null,
-    preventEagerUnpackingOfOutput?: boolean,
-  ): TensorInfo;
+  /** (program, inputs, output dtype, custom uniform values, preventEagerUnpackingOfOutput). */
+  runWebGLProgram(...args: [WebGLProgramSpec, TensorInfo[], 'float32', number[][] | null, boolean]): TensorInfo;
   disposeData(dataId: object): boolean;
   packTensor(input: TensorInfo): TensorInfo;
   readonly texData: { get(dataId: object): { isPacked?: boolean; texture?: unknown } | undefined };
 }
 
 function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
-  const b = backend as Partial<WebGLBackendShape>;
-  return (
-    typeof b.runWebGLProgram === 'function' &&
-    typeof b.disposeData === 'function' &&
-    typeof b.packTensor === 'function' &&
-    typeof b.texData?.get === 'function'
-  );
+  const b = backend as Partial<Record<'runWebGLProgram' | 'disposeData' | 'packTensor', unknown>> &
+    Partial<Pick<WebGLBackendShape, 'texData'>>;
+  const methods = [b.runWebGLProgram, b.disposeData, b.packTensor];
+  return methods.every((m) => typeof m === 'function') && typeof b.texData?.get === 'function';
 }
 
 /** `get<Name>` as tfjs names the sampler of an input. */
@@ -93,31 +88,16 @@ function packedTexelReader(name: string, shape: readonly number[]): string {
 }`;
 }
 
-/** Input list and GLSL names of an update's optional scalars (packed: the value is lane x). */
-function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
-  const names: string[] = [];
-  const infos: TensorInfo[] = [];
-  if (inputs.scale !== undefined) {
-    names.push('Scale');
-    infos.push(inputs.scale);
-  }
-  if (inputs.apply !== undefined) {
-    names.push('Apply');
-    infos.push(inputs.apply);
-  }
-  return {
-    names,
-    infos,
-    scale: inputs.scale === undefined ? '' : ' * getScale().x',
-    apply: inputs.apply === undefined ? '1.0' : 'getApply().x',
-  };
+/**
+ * Input list and GLSL of an update's control tensor (packed: its first texel holds scale in x and
+ * apply in y); `read` fetches that texel once per invocation.
+ */
+function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string; read: string } {
+  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0', read: '' };
+  return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y', read: 'vec4 ctl = getControl(0);' };
 }
 
-const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
-  { name: 'lr', type: 'float' },
-  { name: 'mu', type: 'float' },
-  { name: 'wd', type: 'float' },
-];
+const SGD_UNIFORMS = ['lr', 'mu', 'wd'].map((name) => ({ name, type: 'float' as const }));
 
 /**
  * Update programs read and write packed textures (four values per texel), the layout tfjs's
@@ -126,83 +106,121 @@ const SGD_UNIFORMS: WebGLProgramSpec['customUniforms'] = [
  */
 const PACKED = { packedInputs: true, packedOutput: true } as const;
 
-function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+function sgdProgram(
+  target: SgdTarget,
+  inputs: UpdateInputs,
+  a: Pick<SgdGroupAttrs, 'nesterov' | 'weightDecay'>,
+): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
   const b = inputs.b;
   const withMomentum = b !== undefined;
-  const direction = withMomentum ? (nesterov ? 'd + mu * b' : 'b') : 'd';
+  // The buffer's new value needs the parameter only for weight decay: without it, one read less.
+  const readsP = target === 'p' || a.weightDecay !== 0;
+  const direction = withMomentum ? (a.nesterov ? 'd + mu * b' : 'b') : 'd';
   const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
-  const previous = target === 'b' ? 'getBAtOutCoords()' : 'p';
+  const previous = target === 'b' ? 'b0' : 'p';
   const userCode = `
 void main() {
-  vec4 p = getPAtOutCoords();
-  vec4 d = getGAtOutCoords()${c.scale} + wd * p;
-  ${withMomentum ? 'vec4 b = mu * getBAtOutCoords() + d;' : ''}
+  ${c.read}
+  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
+  vec4 d = getGAtOutCoords()${c.scale}${readsP ? ' + wd * p' : ''};
+  ${withMomentum ? 'vec4 b0 = getBAtOutCoords(); vec4 b = mu * b0 + d;' : ''}
   vec4 next = ${next};
   setOutput(${c.apply} != 0.0 ? next : ${previous});
 }`;
-  const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
-  const infos = [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  const names = [...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : []), ...c.names];
+  const infos = [...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
   return {
     program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
     infos,
   };
 }
 
-function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+/** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
+function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const results: Record<AdamTarget, string> = {
-    m: 'm',
-    v: 'v',
-    p: 'decayMul * p - stepSize * m / (sqrt(v) * invSqrtBc2 + eps)',
+  const given = target === 'p' ? inputs.total : undefined;
+  // The skipped total is element 4 of the control tensor when the step-control kernel put it there.
+  const inControl = given !== undefined && given.dataId === inputs.control?.dataId;
+  const total = inControl ? undefined : given;
+  // Under a skip policy: while the host has not read back a skipped step, its step number is
+  // ahead by the skipped steps it has not seen; the bias corrections then come from the device.
+  const lagged =
+    given === undefined
+      ? ''
+      : `float lag = ${inControl ? 'ctl.z' : 'getTotal().x'} - knownSkipped;
+  if (lag != 0.0) {
+    float t = tHost - lag;
+    ss = lr / (1.0 - pow(beta1, t));
+    ib = inversesqrt(1.0 - pow(beta2, t));
+  }`;
+  const moment = (name: 'M' | 'V'): string => {
+    const coupled = u.coupledWd !== 0 ? ' + coupledWd * getPAtOutCoords()' : '';
+    const [beta, rest, d] = name === 'M' ? ['beta1', 'oneMinusBeta1', 'd'] : ['beta2', 'oneMinusBeta2', 'd * d'];
+    return `vec4 old = get${name}AtOutCoords();
+  vec4 d = getGAtOutCoords()${c.scale}${coupled};
+  setOutput(${c.apply} != 0.0 ? ${beta} * old + ${rest} * ${d} : old);`;
   };
-  const previous: Record<AdamTarget, string> = { m: 'getMAtOutCoords()', v: 'getVAtOutCoords()', p: 'p' };
-  const userCode = `
-void main() {
+  const body =
+    target === 'p'
+      ? `float ss = stepSize;
+  float ib = invSqrtBc2;
+  ${lagged}
   vec4 p = getPAtOutCoords();
-  vec4 d = getGAtOutCoords()${c.scale} + coupledWd * p;
-  vec4 m = beta1 * getMAtOutCoords() + oneMinusBeta1 * d;
-  vec4 v = beta2 * getVAtOutCoords() + oneMinusBeta2 * d * d;
-  vec4 next = ${results[target]};
-  setOutput(${c.apply} != 0.0 ? next : ${previous[target]});
-}`;
+  vec4 next = decayMul * p - ss * getMAtOutCoords() / (sqrt(getVAtOutCoords()) * ib + eps);
+  setOutput(${c.apply} != 0.0 ? next : p);`
+      : moment(target === 'm' ? 'M' : 'V');
+  const reads: [string, TensorInfo | undefined][] = [
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ['G', target === 'p' ? undefined : inputs.g],
+    ['M', target === 'v' ? undefined : m],
+    ['V', target === 'm' ? undefined : v],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+    ['Total', total],
+  ];
+  const used = reads.filter((r): r is [string, TensorInfo] => r[1] !== undefined);
   const program: WebGLProgramSpec = {
-    variableNames: ['P', 'G', 'M', 'V', ...c.names],
+    variableNames: used.map((r) => r[0]),
     outputShape: [...inputs.p.shape],
-    userCode,
+    userCode: `
+void main() {
+  ${c.read}
+  ${body}
+}`,
     customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [inputs.p, inputs.g, m, v, ...c.infos] };
+  return { program, infos: used.map((r) => r[1]) };
 }
-
-const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
 
 function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m } = inputs;
   if (m === undefined) throw new SolverError('argument', 'webgl Lion program: input m is required');
   const c = controlPart(inputs);
-  const next = target === 'p' ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
+  // The new moment does not depend on the parameter: its program does not read it.
+  const readsP = target === 'p';
+  const next = readsP ? 'decayMul * p - lr * sign(beta1 * m + oneMinusBeta1 * d)' : 'beta2 * m + oneMinusBeta2 * d';
   const userCode = `
 void main() {
-  vec4 p = getPAtOutCoords();
+  ${c.read}
+  ${readsP ? 'vec4 p = getPAtOutCoords();' : ''}
   vec4 d = getGAtOutCoords()${c.scale};
   vec4 m = getMAtOutCoords();
   vec4 next = ${next};
-  setOutput(${c.apply} != 0.0 ? next : ${target === 'p' ? 'p' : 'm'});
+  setOutput(${c.apply} != 0.0 ? next : ${readsP ? 'p' : 'm'});
 }`;
   const program: WebGLProgramSpec = {
-    variableNames: ['P', 'G', 'M', ...c.names],
+    variableNames: [...(readsP ? ['P'] : []), 'G', 'M', ...c.names],
     outputShape: [...inputs.p.shape],
     userCode,
     customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [inputs.p, inputs.g, m, ...c.infos] };
+  return { program, infos: [...(readsP ? [inputs.p] : []), inputs.g, m, ...c.infos] };
 }
 
 /** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
@@ -223,10 +241,11 @@ function glslFloat(x: number): string {
  * Partial reductions: the first level reads the gradients as packed textures (as the backward
  * pass left them), a texel (four values) per iteration; later levels read this program's own
  * unpacked output, a value per iteration. Output unpacked, `[xs.length, blocks]`; `chunk` counts
- * texels at the first level, values later.
+ * texels at the first level, values later. With `carry` (first level only), one more row holds
+ * the old skipped total at column 0, for finishControl.
  */
-function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number): WebGLProgramSpec {
-  const names = xs.map((_, t) => `X${t}`);
+function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): WebGLProgramSpec {
+  const names = [...xs.map((_, t) => `X${t}`), ...(carry === undefined ? [] : ['Carry'])];
   const { term, fold } = reduceSnippets(mode);
   const inf = mode.p === Infinity;
   const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
@@ -266,7 +285,13 @@ float part${t}(int j) {
 }`;
     })
     .join('\n');
-  const dispatch = names.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`).join(' else ');
+  const carried =
+    carry === undefined
+      ? []
+      : [
+          `if (tj.x == ${xs.length}) r = tj.y == 0 ? ${carry.tensor.shape.length === 0 ? 'getCarry().x' : `getCarry(${carry.at}).${carry.at % 2 === 0 ? 'x' : 'y'}`} : 0.0;`,
+        ];
+  const dispatch = [...xs.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`), ...carried].join(' else ');
   const userCode = `
 ${parts}
 void main() {
@@ -275,7 +300,8 @@ void main() {
   ${dispatch}
   setOutput(r);
 }`;
-  return { variableNames: names, outputShape: [xs.length, blocks], userCode, packedInputs: mode.first, packedOutput: false };
+  const rows = xs.length + (carry === undefined ? 0 : 1);
+  return { variableNames: names, outputShape: [rows, blocks], userCode, packedInputs: mode.first, packedOutput: false };
 }
 
 /** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
@@ -308,6 +334,57 @@ void main() {
 }
 
 /**
+ * The global norm from the partials and, in the same program, the step's control values, written
+ * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
+ * texel 1 (norm, clipped), texel 2 (the new skipped total when the partials carried the old one
+ * in their last row, else 0; also in lane z of texel 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
+ */
+function finishControlProgram(parts: TensorInfo, a: StepControlAttrs, carried: boolean): WebGLProgramSpec {
+  const [all = 1, cols = 1] = parts.shape;
+  const rows = carried ? all - 1 : all;
+  const { fold } = reduceSnippets({ p: a.p, first: false });
+  const clip = a.clipValue > 0;
+  const userCode = `
+void main() {
+  float acc = 0.0;
+  for (int row = 0; row < ${rows}; row++) {
+    for (int col = 0; col < ${cols}; col++) {
+      float y = getParts(row, col);
+      ${fold}
+    }
+  }
+  float norm = ${rootSnippet(a.p)};
+  float finite = (floatBitsToUint(norm) & 0x7fffffffu) < 0x7f800000u ? 1.0 : 0.0;
+  float coef = ${clip ? 'clipValue / (norm + 1e-6)' : '1.0'};
+  float scale = ${clip ? 'min(coef, 1.0)' : '1.0'};
+  float clipped = ${clip ? '(coef < 1.0 ? 1.0 : 0.0)' : '0.0'};
+  float apply = ${a.guard ? 'finite' : '1.0'};
+  float total = ${carried ? `getParts(${rows}, 0) + 1.0 - apply` : '0.0'};
+  int at = getOutputCoords();
+  setOutput(at < 2 ? vec4(scale, apply, total, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
+}`;
+  return {
+    variableNames: ['Parts'],
+    outputShape: [6],
+    userCode,
+    customUniforms: [{ name: 'clipValue', type: 'float' }],
+    packedInputs: false,
+    packedOutput: true,
+  };
+}
+
+/** `total + (1 − apply)`, packed in and out. */
+const ADD_SKIPPED: WebGLProgramSpec = {
+  variableNames: ['Total', 'Control'],
+  outputShape: [],
+  userCode: `
+void main() {
+  setOutput(vec4(getTotal().x + (1.0 - getControl(0).y), 0.0, 0.0, 0.0));
+}`,
+  ...PACKED,
+};
+
+/**
  * {@link GpuPrograms} on tfjs's `webgl` backend.
  *
  * @throws SolverError('backend') when the backend does not look like tfjs-backend-webgl 4.22.
@@ -330,10 +407,9 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   return {
     prepareControls: (control) => {
       const made: TensorInfo[] = [];
-      const scale = packOnce(control.scale, made);
-      const apply = packOnce(control.apply, made);
+      const packed = Object.fromEntries(Object.entries(control).map(([k, info]) => [k, packOnce(info, made)]));
       return {
-        control: { ...(scale === undefined ? {} : { scale }), ...(apply === undefined ? {} : { apply }) },
+        control: packed,
         release: () => {
           made.forEach((t) => backend.disposeData(t.dataId));
         },
@@ -341,10 +417,12 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     },
     // WebGL 2 guarantees 16 texture units per fragment shader.
     maxInputs: 8,
-    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a.nesterov), [[a.lr], [a.momentum], [a.weightDecay]]),
+    // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
+    foldsTotal: (count) => count <= 8,
+    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
     adam: (target, inputs, u) =>
       run(
-        adamProgram(target, inputs),
+        adamProgram(target, inputs, u),
         ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     lion: (target, inputs, u) =>
@@ -353,26 +431,20 @@ export function webglPrograms(backend: unknown): GpuPrograms {
         LION_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
-    partials: (xs, mode, chunk, blocks) => run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
+    partials: (xs, mode, chunk, blocks, carry) =>
+      run({ program: partialsProgram(xs, mode, chunk, blocks, carry), infos: [...xs, ...(carry === undefined ? [] : [carry.tensor])] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
+    finishControl: (parts, a, total) =>
+      run({ program: finishControlProgram(parts, a, total !== undefined), infos: [parts] }, [[a.clipValue]]),
+    addSkipped: (total, control) => {
+      const made: TensorInfo[] = [];
+      const out = run({ program: ADD_SKIPPED, infos: [packOnce(total, made) as TensorInfo, packOnce(control, made) as TensorInfo] });
+      made.forEach((t) => backend.disposeData(t.dataId));
+      return out;
+    },
     dispose: (info) => {
       backend.disposeData(info.dataId);
     },
     concat: (parts) => concatWith(backend, 'webgl', parts),
   };
-}
-
-/**
- * Concatenates 1-D tensors with the backend's own registered `Concat` kernel (looked up in
- * tfjs's registry, so no backend package is imported here).
- */
-export function concatWith(backend: unknown, backendName: string, parts: readonly TensorInfo[]): TensorInfo {
-  const config = tf.getKernel('Concat', backendName) as tf.KernelConfig | undefined;
-  if (config === undefined) {
-    throw new SolverError('backend', `fused GPU kernels: no Concat kernel registered for backend '${backendName}'`);
-  }
-  // tfjs's Concat kernels take their inputs as an array.
-  const inputs = [...parts] as unknown as tf.NamedTensorInfoMap;
-  const out = config.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: { axis: 0 } });
-  return (Array.isArray(out) ? out[0] : out) as TensorInfo;
 }

@@ -3,6 +3,8 @@ import { SolverError } from '../../errors.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import {
   ADAM_UNIFORM_NAMES,
+  LION_UNIFORM_NAMES,
+  concatWith,
   type AdamTarget,
   type AdamUniforms,
   type GpuPrograms,
@@ -10,9 +12,9 @@ import {
   type LionUniforms,
   type ReduceMode,
   type SgdTarget,
+  type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
-import { concatWith } from './webgl.js';
 
 /**
  * The fused kernels' compute shaders for tfjs's `webgpu` backend (WGSL, run through the backend's
@@ -84,7 +86,7 @@ function program(
 /** The update programs work on four values per invocation when the size allows it (as tfjs's own elementwise programs do). */
 function elementwise(key: string, names: string[], shape: number[], code: string, uniforms: string): WebGPUProgramSpec {
   const size = shape.reduce((a, b) => a * b, 1);
-  const scalars = new Set(['Scale', 'Apply']);
+  const scalars = new Set(['Control', 'Total']);
   const components = size % 4 === 0 && size > 0 ? names.map((n) => (scalars.has(n) ? 1 : 4)) : null;
   return program(key, names, shape, code, uniforms, size, components);
 }
@@ -98,89 +100,119 @@ function wgslFloat(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
-/** Input list and WGSL of an update's optional scalars. */
+/** Input list and WGSL of an update's control tensor (scale at 0, apply at 1). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
-  const names = [...(inputs.scale === undefined ? [] : ['Scale']), ...(inputs.apply === undefined ? [] : ['Apply'])];
-  const infos = [inputs.scale, inputs.apply].filter((x): x is TensorInfo => x !== undefined);
-  return {
-    names,
-    infos,
-    scale: inputs.scale === undefined ? '' : ' * f32(Scale[0])',
-    apply: inputs.apply === undefined ? '1.0' : 'f32(Apply[0])',
-  };
+  if (inputs.control === undefined) return { names: [], infos: [], scale: '', apply: '1.0' };
+  return { names: ['Control'], infos: [inputs.control], scale: ' * f32(Control[0])', apply: 'f32(Control[1])' };
 }
 
-function sgdProgram(target: SgdTarget, inputs: UpdateInputs, nesterov: boolean): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
+/** Inputs actually read, as `[name, tensor]` pairs (absent ones dropped). */
+function used(reads: [string, TensorInfo | undefined][]): { names: string[]; infos: TensorInfo[] } {
+  const kept = reads.filter((r): r is [string, TensorInfo] => r[1] !== undefined);
+  return { names: kept.map((r) => r[0]), infos: kept.map((r) => r[1]) };
+}
+
+function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
   const b = inputs.b;
   const withMomentum = b !== undefined;
-  const direction = withMomentum ? (nesterov ? 'dv + uniforms.mu * bv' : 'bv') : 'dv';
+  // The buffer's new value needs the parameter only for weight decay.
+  const readsP = target === 'p' || a.weightDecay !== 0;
+  const direction = withMomentum ? (a.nesterov ? 'dv + uniforms.mu * bv' : 'bv') : 'dv';
   const code = `
-    let pv = P[index];
-    let dv = G[index]${c.scale} + uniforms.wd * pv;
-    ${withMomentum ? 'let bv = uniforms.mu * B[index] + dv;' : ''}
+    ${readsP ? 'let pv = P[index];' : ''}
+    let dv = G[index]${c.scale}${readsP ? ' + uniforms.wd * pv' : ''};
+    ${withMomentum ? 'let b0 = B[index]; let bv = uniforms.mu * b0 + dv;' : ''}
     var chosen = ${target === 'b' ? 'bv' : `pv - uniforms.lr * (${direction})`};
-    if (${c.apply} == 0.0) { chosen = ${target === 'b' ? 'B[index]' : 'pv'}; }
+    if (${c.apply} == 0.0) { chosen = ${target === 'b' ? 'b0' : 'pv'}; }
     setOutputAtIndex(index, chosen);`;
-  const names = ['P', 'G', ...(withMomentum ? ['B'] : []), ...c.names];
-  const key = `sgd_${target}_${nesterov ? 'nesterov' : 'plain'}`;
-  return {
-    program: elementwise(key, names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'),
-    infos: [inputs.p, inputs.g, ...(withMomentum ? [b] : []), ...c.infos],
-  };
+  const io = used([
+    ['P', readsP ? inputs.p : undefined],
+    ['G', inputs.g],
+    ['B', b],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+  ]);
+  const key = `sgd_${target}_${a.nesterov ? 'nesterov' : 'plain'}_${readsP ? 'p' : 'nop'}`;
+  return { program: elementwise(key, io.names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'), infos: io.infos };
 }
 
-function adamProgram(target: AdamTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
+/** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
+function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgpu Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const u = (k: keyof AdamUniforms): string => `uniforms.${k}`;
-  const results: Record<AdamTarget, string> = {
-    m: 'mv',
-    v: 'vv',
-    p: `${u('decayMul')} * pv - ${u('stepSize')} * mv / (sqrt(vv) * ${u('invSqrtBc2')} + ${u('eps')})`,
-  };
-  const previous: Record<AdamTarget, string> = { m: 'M[index]', v: 'V[index]', p: 'pv' };
-  const code = `
-    let pv = P[index];
-    let dv = G[index]${c.scale} + ${u('coupledWd')} * pv;
-    let mv = ${u('beta1')} * M[index] + ${u('oneMinusBeta1')} * dv;
-    let vv = ${u('beta2')} * V[index] + ${u('oneMinusBeta2')} * dv * dv;
-    var chosen = ${results[target]};
-    if (${c.apply} == 0.0) { chosen = ${previous[target]}; }
+  const k = (name: keyof AdamUniforms): string => `uniforms.${name}`;
+  // The skipped total sits in the control tensor itself when the backend folded it there.
+  const total = target === 'p' ? inputs.total : undefined;
+  const totalIn = total !== undefined && total.dataId === inputs.control?.dataId ? 'Control' : 'Total';
+  // See the webgl program: the device corrects the host's step number after an unseen skipped step.
+  const lagged =
+    total === undefined
+      ? ''
+      : `let lag = f32(${totalIn}[i32(${k('totalAt')})]) - ${k('knownSkipped')};
+    if (lag != 0.0) {
+      let t = ${k('tHost')} - lag;
+      ss = ${k('lr')} / (1.0 - pow(${k('beta1')}, t));
+      ib = inverseSqrt(1.0 - pow(${k('beta2')}, t));
+    }`;
+  const moment = (name: 'M' | 'V'): string => {
+    const coupled = u.coupledWd !== 0 ? ` + ${k('coupledWd')} * P[index]` : '';
+    const [beta, rest, d] = name === 'M' ? ['beta1', 'oneMinusBeta1', 'dv'] : ['beta2', 'oneMinusBeta2', 'dv * dv'];
+    return `let old = ${name}[index];
+    let dv = G[index]${c.scale}${coupled};
+    var chosen = ${k(beta as keyof AdamUniforms)} * old + ${k(rest as keyof AdamUniforms)} * ${d};
+    if (${c.apply} == 0.0) { chosen = old; }
     setOutputAtIndex(index, chosen);`;
-  const uniforms = ADAM_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
-  return {
-    program: elementwise(`adam_${target}`, ['P', 'G', 'M', 'V', ...c.names], [...inputs.p.shape], code, uniforms),
-    infos: [inputs.p, inputs.g, m, v, ...c.infos],
   };
+  const code =
+    target === 'p'
+      ? `var ss = ${k('stepSize')};
+    var ib = ${k('invSqrtBc2')};
+    ${lagged}
+    let pv = P[index];
+    var chosen = ${k('decayMul')} * pv - ss * M[index] / (sqrt(V[index]) * ib + ${k('eps')});
+    if (${c.apply} == 0.0) { chosen = pv; }
+    setOutputAtIndex(index, chosen);`
+      : moment(target === 'm' ? 'M' : 'V');
+  const uniforms = ADAM_UNIFORM_NAMES.map((name) => `${name} : f32,`).join(' ');
+  const io = used([
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ['G', target === 'p' ? undefined : inputs.g],
+    ['M', target === 'v' ? undefined : m],
+    ['V', target === 'm' ? undefined : v],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+    ['Total', totalIn === 'Total' ? total : undefined],
+  ]);
+  const key = `adam_${target}_${io.names.join('')}_${totalIn}`;
+  return { program: elementwise(key, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
-
-const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'decayMul'];
 
 function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m } = inputs;
   if (m === undefined) throw new SolverError('argument', 'webgpu Lion program: input m is required');
   const c = controlPart(inputs);
   const u = (k: keyof LionUniforms): string => `uniforms.${k}`;
-  const next =
-    target === 'p'
-      ? `${u('decayMul')} * pv - ${u('lr')} * sign(${u('beta1')} * mv + ${u('oneMinusBeta1')} * dv)`
-      : `${u('beta2')} * mv + ${u('oneMinusBeta2')} * dv`;
+  const readsP = target === 'p';
+  const next = readsP
+    ? `${u('decayMul')} * pv - ${u('lr')} * sign(${u('beta1')} * mv + ${u('oneMinusBeta1')} * dv)`
+    : `${u('beta2')} * mv + ${u('oneMinusBeta2')} * dv`;
   const code = `
-    let pv = P[index];
+    ${readsP ? 'let pv = P[index];' : ''}
     let dv = G[index]${c.scale};
     let mv = M[index];
     var chosen = ${next};
-    if (${c.apply} == 0.0) { chosen = ${target === 'p' ? 'pv' : 'mv'}; }
+    if (${c.apply} == 0.0) { chosen = ${readsP ? 'pv' : 'mv'}; }
     setOutputAtIndex(index, chosen);`;
   const uniforms = LION_UNIFORM_NAMES.map((k) => `${k} : f32,`).join(' ');
-  return {
-    program: elementwise(`lion_${target}`, ['P', 'G', 'M', ...c.names], [...inputs.p.shape], code, uniforms),
-    infos: [inputs.p, inputs.g, m, ...c.infos],
-  };
+  const io = used([
+    ['P', readsP ? inputs.p : undefined],
+    ['G', inputs.g],
+    ['M', m],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
+  ]);
+  return { program: elementwise(`lion_${target}_${io.names.join('')}`, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
 /** WGSL of the term of an element and of folding `y` into `acc` (sum, or NaN-propagating max for p = ∞). */
@@ -232,6 +264,41 @@ function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGPUPro
 }
 
 /**
+ * The global norm from the partials and the step's control values `[scale, apply, norm, clipped]`,
+ * by one invocation; with `Total`, element 4 is the new skipped total (`Total[totalAt]` + 1 − apply).
+ */
+function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUProgramSpec {
+  const { fold } = reduceSnippets({ p: a.p, first: false });
+  const root = a.p === Infinity || a.p === 1 ? 'acc' : a.p === 2 ? 'sqrt(acc)' : `pow(acc, ${wgslFloat(1 / a.p)})`;
+  const clip = a.clipValue > 0;
+  const code = `
+    if (index == 0) {
+      var acc : f32 = 0.0;
+      for (var i = 0; i < uniforms.rows * uniforms.cols; i = i + 1) { let y = Parts[i]; ${fold} }
+      let norm = ${root};
+      let finite = select(0.0, 1.0, (bitcast<u32>(norm) & 0x7fffffffu) < 0x7f800000u);
+      let coef = ${clip ? 'uniforms.clipValue / (norm + 1e-6)' : '1.0'};
+      setOutputAtIndex(0, ${clip ? 'min(coef, 1.0)' : '1.0'});
+      setOutputAtIndex(1, ${a.guard ? 'finite' : '1.0'});
+      setOutputAtIndex(2, norm);
+      setOutputAtIndex(3, ${clip ? 'select(0.0, 1.0, coef < 1.0)' : '0.0'});
+      ${withTotal ? `setOutputAtIndex(4, f32(Total[uniforms.totalAt]) + 1.0 - ${a.guard ? 'finite' : '1.0'});` : ''}
+    }`;
+  const key = `control_p${String(a.p)}_${clip ? 'clip' : 'noclip'}_${a.guard ? 'guard' : 'noguard'}_${withTotal ? 'total' : ''}`;
+  const names = ['Parts', ...(withTotal ? ['Total'] : [])];
+  return program(key, names, [withTotal ? 5 : 4], code, 'rows : i32, cols : i32, clipValue : f32, totalAt : i32,');
+}
+
+/** `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). */
+const ADD_SKIPPED: WebGPUProgramSpec = program(
+  'add_skipped',
+  ['Total', 'Control'],
+  [],
+  'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));',
+  '',
+);
+
+/**
  * {@link GpuPrograms} on tfjs's `webgpu` backend.
  *
  * @throws SolverError('backend') when the backend does not look like tfjs-backend-webgpu 4.22.
@@ -247,11 +314,10 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     prepareControls: (control) => ({ control, release: () => undefined }),
     // WebGPU's default limit is 8 storage buffers per shader stage; the output takes one.
     maxInputs: 7,
-    sgd: (target, inputs, a: SgdGroupAttrs) =>
-      run(sgdProgram(target, inputs, a.nesterov), [f32(a.lr), f32(a.momentum), f32(a.weightDecay)]),
+    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [f32(a.lr), f32(a.momentum), f32(a.weightDecay)]),
     adam: (target, inputs, u) =>
       run(
-        adamProgram(target, inputs),
+        adamProgram(target, inputs, u),
         ADAM_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
     lion: (target, inputs, u) =>
@@ -266,6 +332,18 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
       const [rows = 1, cols = 1] = parts.shape;
       return run({ program: finishProgram(parts, p, global), infos: [parts] }, [i32(rows), i32(cols)]);
     },
+    foldsTotal: () => true,
+    finishControl: (parts, a, total) => {
+      const [rows = 1, cols = 1] = parts.shape;
+      const infos = [parts, ...(total === undefined ? [] : [total])];
+      return run({ program: finishControlProgram(a, total !== undefined), infos }, [
+        i32(rows),
+        i32(cols),
+        f32(a.clipValue),
+        i32(a.totalAt),
+      ]);
+    },
+    addSkipped: (total, control) => run({ program: ADD_SKIPPED, infos: [total, control] }),
     dispose: (info) => {
       backend.disposeData(info.dataId);
     },

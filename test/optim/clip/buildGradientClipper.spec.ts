@@ -16,12 +16,13 @@ function withGrads<T>(fn: (grads: tf.NamedTensorMap) => T, a = [3, -4], b = [12]
 function clipToArrays(options: ClipperOptions, a?: number[], b?: number[]): { a: number[]; b: number[] } {
   const clipper = buildGradientClipper(options);
   return withGrads(
-    (grads) => {
-      const out = clipper.clip(grads);
-      const arrays = { a: Array.from(out.a!.dataSync()), b: Array.from(out.b!.dataSync()) };
-      tf.dispose(Object.values(out).filter((t) => t !== grads.a && t !== grads.b));
-      return arrays;
-    },
+    (grads) =>
+      tf.tidy(() => {
+        // The gradients the update applies: each times gradScale when there is one (full_model).
+        const out = clipper.clip(grads);
+        const applied = (g: tf.Tensor): number[] => Array.from((out.gradScale === null ? g : tf.mul(g, out.gradScale)).dataSync());
+        return { a: applied(out.grads.a!), b: applied(out.grads.b!) };
+      }),
     a,
     b,
   );
@@ -51,7 +52,7 @@ describe(buildGradientClipper, () => {
         const clipper = buildGradientClipper({ clipType: 'value', clipValue: 3.5 });
         const stats = withGrads((g) =>
           tf.tidy(() => {
-            const s = clipper.analyse(g).stats;
+            const s = clipper.clip(g).stats;
             return [s.norm.dataSync()[0], s.clipped.dataSync()[0], s.finite.dataSync()[0]];
           }),
         );
@@ -64,7 +65,7 @@ describe(buildGradientClipper, () => {
       it('should leave the gradients unchanged and report clipped 0', () => {
         expect(clipToArrays({ clipType: 'value', clipValue: 20 })).toEqual({ a: [3, -4], b: [12] });
         const clipper = buildGradientClipper({ clipType: 'value', clipValue: 20 });
-        expect(withGrads((g) => tf.tidy(() => clipper.analyse(g).stats.clipped.dataSync()[0]))).toBe(0);
+        expect(withGrads((g) => tf.tidy(() => clipper.clip(g).stats.clipped.dataSync()[0]))).toBe(0);
       });
     });
   });
@@ -95,7 +96,7 @@ describe(buildGradientClipper, () => {
         const clipper = buildGradientClipper({ clipType: 'full_model', clipValue: 6, normType: p });
         const [same, gradScale, norm] = withGrads((g) =>
           tf.tidy(() => {
-            const o = clipper.analyse(g);
+            const o = clipper.clip(g);
             return [o.grads.a === g.a && o.grads.b === g.b, o.gradScale!.dataSync()[0]!, o.stats.norm.dataSync()[0]!] as const;
           }),
         );
@@ -120,7 +121,7 @@ describe(buildGradientClipper, () => {
         const out = clipToArrays({ clipType, clipValue: 1 }, [0, 0], [0]);
         expect(out).toEqual({ a: [0, 0], b: [0] });
         const clipper = buildGradientClipper({ clipType, clipValue: 1, normType: 3 });
-        const norm = withGrads((g) => tf.tidy(() => clipper.analyse(g).stats.norm.dataSync()[0]), [0, 0], [0]);
+        const norm = withGrads((g) => tf.tidy(() => clipper.clip(g).stats.norm.dataSync()[0]), [0, 0], [0]);
         expect(norm).toBe(0);
       });
     });
@@ -132,7 +133,7 @@ describe(buildGradientClipper, () => {
         const clipper = buildGradientClipper({ clipType: 'norm', nonFinite: 'error' });
         const before = tf.memory().numTensors;
         const grads = { 'dense/bias': tf.tensor1d([1]), 'dense/kernel': tf.tensor1d([1, bad]) };
-        const finite = tf.tidy(() => clipper.analyse(grads).stats.finite.dataSync()[0]);
+        const finite = tf.tidy(() => clipper.clip(grads).stats.finite.dataSync()[0]);
         tf.dispose(grads);
         expect(finite).toBe(0);
         expect(tf.memory().numTensors).toBe(before);
@@ -144,7 +145,7 @@ describe(buildGradientClipper, () => {
     describe('when a gradient holds NaN', () => {
       it('should not throw and report finite 0 on the device', () => {
         const clipper = buildGradientClipper({ clipType: 'full_model' });
-        const finite = withGrads((g) => tf.tidy(() => clipper.analyse(g).stats.finite.dataSync()[0]), [NaN, 1]);
+        const finite = withGrads((g) => tf.tidy(() => clipper.clip(g).stats.finite.dataSync()[0]), [NaN, 1]);
         expect(finite).toBe(0);
       });
     });

@@ -12,14 +12,14 @@ const OPTIONS: ClipperOptions[] = [
   { clipType: 'value', clipValue: 0.3 },
 ];
 
-/** analyse() of a clipper as plain numbers: gradients, scale and statistics. */
+/** clip() of a clipper as plain numbers: gradients, scale and statistics. */
 function outcome(options: ClipperOptions, fused: boolean): { values: number[]; syncs: number } {
   const clipper = buildGradientClipper(options, { fused });
   const grads = Object.fromEntries(tensors(SHAPES, randomArrays(SHAPES, 41)).map((t, i) => [`w${i}`, t]));
   let held: tf.Tensor[] = [];
   const syncs = countSyncs(() => {
     held = tf.tidy(() => {
-      const out = clipper.analyse(grads);
+      const out = clipper.clip(grads);
       const scale = out.gradScale ?? tf.scalar(-1);
       return [...Object.values(out.grads).map((g) => g.flatten()), scale, out.stats.norm, out.stats.finite, out.stats.clipped];
     });

@@ -112,6 +112,23 @@ describe.each(['cpu', 'wasm'])('Adam/AdamW step counts on %s', (backendName) => 
       });
     });
 
+    describe('having three steps under NONFINITE none, then getWeights', () => {
+      it('should save step 3 for the parameter (the fused update keeps no device count; getWeights writes the host’s)', async () => {
+        const a = variable([1, 2]);
+        const optimizer = new SolverOptimizer({ algorithm: 'Adam', fused, nonFinite: 'none', groups: [{ params: [a] }], lr: 0.01 });
+        for (let i = 0; i < 3; i++) {
+          tf.tidy(() => {
+            optimizer.applyGradients({ [a.name]: tf.tensor1d([0.5, -1]) });
+          });
+        }
+        const weights = await optimizer.getWeights();
+        const step = weights.find((w) => w.name === `${a.name}/step`);
+        expect(step === undefined ? null : Array.from(await step.tensor.data())).toEqual([3]);
+        optimizer.dispose();
+        a.dispose();
+      });
+    });
+
     describe('having a skipped step that the host has not read back yet', () => {
       it('should still use the applied-step count (2 steps applied of 3): same as an optimizer that never saw the NaN', async () => {
         const a = variable([1, 2]);

@@ -92,8 +92,8 @@ describe('SolverOptimizer inside model.fit', () => {
         const spy: Clipper = {
           clip: (grads) => {
             const out = inner.clip(grads);
-            // Test-only read-back: the spy measures what reaches the update.
-            seen.push(Math.hypot(...Object.values(out).flatMap((t) => Array.from(t.dataSync()))));
+            // Test-only read-back: the spy measures what reaches the update ('norm' clipping: no gradScale).
+            seen.push(Math.hypot(...Object.values(out.grads).flatMap((t) => Array.from(t.dataSync()))));
             return out;
           },
         };
