@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, serve } from '../browser/harness.js';
 
 // The package as a user gets it: `npm pack` (of the dist/ that `npm run build` made), the tarball
 // and @tensorflow/tfjs installed into a fresh project, then the README's snippets run as ES
@@ -51,18 +53,76 @@ async function node(script: string, cwd: string): Promise<string> {
 
 const WASM = '@tensorflow/tfjs-backend-wasm';
 
-/** A page that builds an optimizer from a plain config and trains one step (`pageExtra` goes first). */
+/**
+ * A page that builds an optimizer from a plain config and trains one step, then prints the backend,
+ * the loss and the weights as JSON. Dense(1) from weights 1 and bias 0 on inputs (1, 1), target 1.
+ */
 function solverPage(select: string): string {
   return [
     "import * as tf from '@tensorflow/tfjs';",
     "import { buildOptimizer, parseConfig, selectBackend } from 'tfjs-solver';",
     `const chosen = await selectBackend(${select});`,
     'const config = parseConfig({ SOLVER: { BASE_LR: 0.1, MOMENTUM: 0.9, WEIGHT_DECAY: 1e-4 } });',
-    'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });',
+    "const dense = tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'ones', biasInitializer: 'zeros' });",
+    'const model = tf.sequential({ layers: [dense] });',
     "model.compile({ optimizer: buildOptimizer(config, model), loss: 'meanSquaredError' });",
     'const history = await model.fit(tf.ones([4, 2]), tf.ones([4, 1]), { epochs: 1, batchSize: 4, verbose: 0 });',
-    'console.log(chosen.name, history.history.loss[0]);',
+    'const [kernel, bias] = await Promise.all(model.getWeights().map((w) => w.data()));',
+    'console.log(JSON.stringify({ backend: chosen.name, loss: history.history.loss[0], kernel: [...kernel], bias: [...bias] }));',
   ].join('\n');
+}
+
+interface OneStep {
+  readonly backend: string;
+  readonly loss: number;
+  readonly kernel: number[];
+  readonly bias: number[];
+}
+
+/**
+ * The page's step, by hand: prediction 1 + 1 = 2, MSE loss (2 − 1)² = 1, gradient 2·(2 − 1)·1 = 2
+ * for each weight and the bias. SGD's first step (momentum buffer = gradient), decay on weights:
+ * w = 1 − 0.1·(2 + 1e-4·1) = 0.79999, b = 0 − 0.1·(2 + 1e-4·0) = −0.2.
+ */
+function expectOneStep(out: OneStep, backend: string): void {
+  expect(out.backend).toBe(backend);
+  expect(out.loss).toBeCloseTo(1, 5);
+  expect(out.kernel).toHaveLength(2);
+  for (const w of out.kernel) expect(w).toBeCloseTo(1 - 0.1 * (2 + 1e-4), 5);
+  expect(out.bias).toHaveLength(1);
+  expect(out.bias[0]).toBeCloseTo(-0.2, 5);
+}
+
+/** Opens `dir`/index.html in headless Chromium (served on 127.0.0.1) and resolves to what the page printed as JSON. */
+async function runPage(dir: string): Promise<OneStep> {
+  const server = await serve(dir);
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const printed = new Promise<string>((resolve, reject) => {
+        page.on('console', (message) => {
+          if (message.text().startsWith('{')) resolve(message.text());
+        });
+        page.on('pageerror', reject);
+      });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      return JSON.parse(await printed) as OneStep;
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.close();
+  }
+}
+
+/** Copies the wasm backend's binaries to `dir`/wasm/, where the pages' `wasmPaths` point. */
+function serveWasmFiles(dir: string): void {
+  const from = join(project, 'node_modules', ...WASM.split('/'), 'dist');
+  mkdirSync(join(dir, 'wasm'), { recursive: true });
+  for (const name of readdirSync(from).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(from, name), join(dir, 'wasm', name));
 }
 
 /** The same page with tfjs alone: what the bundlers say about tfjs itself. */
@@ -80,8 +140,11 @@ interface BundleReport {
   readonly files: string[];
 }
 
-/** Bundles `page` with vite (`vite build` of an index.html loading it) or webpack (production, target web). */
-async function bundleWith(bundler: 'vite' | 'webpack', name: string, page: string): Promise<BundleReport & { code: string }> {
+/**
+ * Bundles `page` with vite (`vite build` of an index.html loading it) or webpack (production,
+ * target web); `out` is the output folder, with an index.html that loads the bundle.
+ */
+async function bundleWith(bundler: 'vite' | 'webpack', name: string, page: string): Promise<BundleReport & { code: string; out: string }> {
   const dir = join(project, `${bundler}-${name}`);
   mkdirSync(dir);
   writeFileSync(join(dir, 'page.js'), page);
@@ -95,7 +158,11 @@ async function bundleWith(bundler: 'vite' | 'webpack', name: string, page: strin
     .filter((file) => file.endsWith('.js'))
     .map((file) => readFileSync(join(dir, file), 'utf8'))
     .join('\n');
-  return { ...report, code };
+  const out = join(dir, 'dist');
+  if (bundler === 'webpack' && existsSync(join(out, 'main.js'))) {
+    writeFileSync(join(out, 'index.html'), '<!doctype html>\n<html><body><script src="main.js"></script></body></html>\n');
+  }
+  return { ...report, code, out };
 }
 
 /**
@@ -418,6 +485,7 @@ describe('in a fresh project with the tarball and @tensorflow/tfjs', () => {
         expect(warningsOfOurs(page.warnings, alone.warnings)).toEqual([]);
         expect(page.code).toContain('BASE_LR'); // the library is in the bundle (not tree-shaken away)
         expect(page.code).not.toMatch(/["'`]node:/);
+        expectOneStep(await runPage(page.out), 'webgl'); // auto in a page: webgl first
       },
       TIMEOUT,
     );
@@ -436,13 +504,15 @@ describe('in the same project after npm i @tensorflow/tfjs-backend-wasm@4.22.0',
         join(project, 'wasm-node.mjs'),
         solverPage("'auto', { logger: console }").replace("from 'tfjs-solver'", "from 'tfjs-solver/node'"),
       );
-      const out = await node(join(project, 'wasm-node.mjs'), project);
-      expect(out).toMatch(/^backend: wasm \(skipped tfjs-node-gpu: not installed; tfjs-node: not installed\)\nwasm \d/);
+      const [line, printed, ...rest] = (await node(join(project, 'wasm-node.mjs'), project)).split('\n');
+      expect(line).toBe('backend: wasm (skipped tfjs-node-gpu: not installed; tfjs-node: not installed)');
+      expectOneStep(JSON.parse(printed ?? '') as OneStep, 'wasm');
+      expect(rest.join('')).toBe('');
     },
     TIMEOUT,
   );
 
-  const wasmPage = solverPage(`'auto', { wasm: () => import('${WASM}'), wasmPaths: '/wasm/' }`);
+  const wasmPage = solverPage(`'wasm', { wasm: () => import('${WASM}'), wasmPaths: '/wasm/' }`);
 
   it(
     'should bundle a page passing wasm to selectBackend with esbuild (splitting): wasm in a chunk of its own, no warnings',
@@ -473,12 +543,14 @@ describe('in the same project after npm i @tensorflow/tfjs-backend-wasm@4.22.0',
 
   for (const bundler of ['vite', 'webpack'] as const) {
     it(
-      `should bundle the page passing wasm with ${bundler}'s defaults: no errors, no warnings of ours`,
+      `should bundle the page passing wasm with ${bundler}'s defaults: no errors, no warnings of ours, one step on wasm in Chromium`,
       async () => {
         const [alone, page] = await Promise.all([tfjsAloneWith(bundler), bundleWith(bundler, 'wasm', wasmPage)]);
         expect(page.errors).toEqual([]);
         expect(warningsOfOurs(page.warnings, alone.warnings)).toEqual([]);
         expect(page.code).toContain('tfjs-backend-wasm-simd.wasm'); // the backend was bundled
+        serveWasmFiles(page.out);
+        expectOneStep(await runPage(page.out), 'wasm');
       },
       TIMEOUT,
     );
