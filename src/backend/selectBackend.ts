@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { type Logger, silentLogger } from '../io/interfaces.js';
+import { installWasmMatMul } from './wasmMatMul.js';
 
 /**
  * A backend the user may ask for. `auto` picks the best one available: in Node (the
@@ -267,6 +268,7 @@ export async function activateCandidate(candidate: BackendCandidate, platform: B
       return { ok: false, notInstalled: false, reason: `tf.setBackend('${candidate.name}') failed to initialise it` };
     }
     await tf.ready();
+    if (candidate.name === 'wasm') installWasmMatMul();
     return { ok: true };
   } catch (error: unknown) {
     if (isModuleNotFound(error, candidate.packageName)) {
