@@ -477,7 +477,7 @@ describe('in a fresh project with the tarball and @tensorflow/tfjs', () => {
 
   for (const bundler of ['vite', 'webpack'] as const) {
     it(
-      `should bundle a page that trains with a config object with ${bundler}'s defaults: no errors, no warnings of ours`,
+      `should bundle a page that trains with a config object with ${bundler}'s defaults: no errors, no warnings of ours, one step on webgl in Chromium`,
       async () => {
         const [alone, page] = await Promise.all([tfjsAloneWith(bundler), bundleWith(bundler, 'solver', solverPage("'auto'"))]);
         expect(alone.errors).toEqual([]);
