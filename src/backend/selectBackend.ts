@@ -203,9 +203,20 @@ export interface BackendPlatform {
   readonly wasmPaths: () => WasmPaths | undefined;
 }
 
-/** Loads the wasm backend from the `wasm` option: the module itself, or the function that imports it. */
+/**
+ * Loads the wasm backend from the `wasm` option: the module itself, or the function that imports it.
+ * @throws SolverError kind `backend` when what it gives is not the package's module.
+ */
 export async function loadWasmSource(source: WasmBackendSource): Promise<WasmBackendModule> {
-  return typeof source === 'function' ? source() : source;
+  const loaded: unknown = typeof source === 'function' ? await source() : source;
+  if (typeof loaded !== 'object' || loaded === null || typeof (loaded as Partial<WasmBackendModule>).setWasmPaths !== 'function') {
+    throw new SolverError(
+      'backend',
+      `the wasm option gave ${loaded === null ? 'null' : typeof loaded} without setWasmPaths, not the module of ${WASM_PACKAGE}; ` +
+        `pass wasm: () => import('${WASM_PACKAGE}')`,
+    );
+  }
+  return loaded as WasmBackendModule;
 }
 
 /** The browser-safe entry loads no package by name: native packages exist only in Node. */

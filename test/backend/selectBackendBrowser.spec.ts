@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, selectBackend } from '../../src/backend/selectBackend.js';
+import { type BackendName, selectBackend, type WasmBackendModule } from '../../src/backend/selectBackend.js';
 import type { Logger } from '../../src/io/interfaces.js';
 
 // The browser-safe selectBackend (the `tfjs-solver` entry), run here in Node: the page-only
@@ -120,6 +120,19 @@ describe('selectBackend (browser-safe entry)', () => {
           "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): not passed (the wasm option of selectBackend); " +
           "npm i @tensorflow/tfjs-backend-wasm@4.22.0 and pass it: selectBackend('wasm', { wasm: () => import('@tensorflow/tfjs-backend-wasm'), wasmPaths }); " +
           "or use 'webgl' or 'cpu'",
+      });
+    });
+  });
+
+  describe("having a wasm option that is not the package's module", () => {
+    it('should fail with kind backend, saying what to pass', async () => {
+      const wasm = (): Promise<WasmBackendModule> => Promise.resolve({} as WasmBackendModule); // e.g. a default export
+      await expect(selectBackend('wasm', { wasm })).rejects.toMatchObject({
+        kind: 'backend',
+        message:
+          "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): failed to load: the wasm option gave object without " +
+          "setWasmPaths, not the module of @tensorflow/tfjs-backend-wasm; pass wasm: () => import('@tensorflow/tfjs-backend-wasm'); " +
+          'serve the .wasm files of @tensorflow/tfjs-backend-wasm/dist and pass their URL as the wasmPaths option, or use cpu',
       });
     });
   });
