@@ -148,7 +148,13 @@ export function lineChartSvg(chart: LineChart): string {
   let y1: number = ys.length === 0 ? 1 : Math.max(...ys);
   if (!log && chart.yFromZero === true) y0 = Math.min(0, y0);
   if (y1 === y0) [y0, y1] = log ? [y0 / 2, y1 * 2] : [y0 - 1, y1 + 1];
-  const yTicks: number[] = log ? logTicks(y0, y1) : niceTicks(y0, y1);
+  let yTicks: number[] = log ? logTicks(y0, y1) : niceTicks(y0, y1);
+  const step: number = (yTicks[1] ?? 0) - (yTicks[0] ?? 0);
+  if (!log && step > 0) {
+    // Out to the ticks around the data: the frame is a tick, and a curve between ticks stays off it.
+    [y0, y1] = [Math.floor(y0 / step + 1e-9) * step, Math.ceil(y1 / step - 1e-9) * step];
+    yTicks = niceTicks(y0, y1);
+  }
   if (!log) [y0, y1] = [Math.min(y0, yTicks[0] ?? y0), Math.max(y1, yTicks[yTicks.length - 1] ?? y1)];
   const marks: readonly ChartMark[] = (chart.marks ?? []).filter((m: ChartMark) => m.x >= x0 && m.x <= x1);
   const legend: boolean = series.length > 1;

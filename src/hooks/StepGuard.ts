@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { appliedSelector } from '../optim/rule.js';
 import type { Hook, HookContext } from './Hook.js';
 
 /** The flag of the last step: a device scalar, 1 when the optimizer skipped it, else 0; null when there is none. */
@@ -47,10 +48,10 @@ export class StepGuard implements Hook {
     const flag: tf.Scalar | null = this.skipped();
     if (snapshot !== null && flag !== null) {
       tf.tidy(() => {
-        const skipped: tf.Scalar = tf.greater(flag, 0);
+        const applied = tf.cast(tf.lessEqual(flag, 0), 'float32') as tf.Scalar;
         this.variables.forEach((variable, index) => {
           const saved: tf.Tensor = snapshot[index] as tf.Tensor;
-          variable.assign(tf.where(tf.broadcastTo(skipped, variable.shape), saved, variable));
+          variable.assign(appliedSelector(applied, variable)(variable, saved));
         });
       });
     }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
+import { fusedEmaStep } from '../optim/kernels/ema.js';
+import { appliedSelector } from '../optim/rule.js';
 import type { NamedTensor } from './checkpointCodec.js';
 import type { Hook } from './Hook.js';
 
@@ -75,13 +77,19 @@ export class WeightEma implements Hook {
    */
   public afterStep(): void {
     const shadows: Map<string, tf.Variable> = (this.shadows ??= this.copyOf(this.variables));
+    const names: string[] = [...this.variables.keys()];
+    const variables: tf.Variable[] = names.map((name) => this.variables.get(name) as tf.Variable);
+    const averages: tf.Variable[] = names.map((name) => shadows.get(name) as tf.Variable);
+    // One kernel for all variables on cpu and wasm; about ten ops per variable elsewhere.
+    if (fusedEmaStep(averages, variables, this.decay)) return;
     tf.tidy(() => {
-      for (const [name, variable] of this.variables) {
-        const shadow: tf.Variable = shadows.get(name) as tf.Variable;
+      variables.forEach((variable, i) => {
+        const shadow = averages[i] as tf.Variable;
         const moved: tf.Tensor = tf.add(tf.mul(shadow, this.decay), tf.mul(variable, 1 - this.decay));
-        const finite: tf.Tensor = tf.broadcastTo(tf.all(tf.isFinite(variable)), variable.shape);
-        shadow.assign(tf.where(finite, moved, shadow));
-      }
+        // A full-shape condition: a broadcast scalar one goes through tfjs's slow generic tile.
+        const select = appliedSelector(tf.cast(tf.all(tf.isFinite(variable)), 'float32') as tf.Scalar, variable);
+        shadow.assign(select(moved, shadow));
+      });
     });
   }
 

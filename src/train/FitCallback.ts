@@ -3,7 +3,8 @@ import { translateBackendError } from '../backend/translateBackendError.js';
 import { SolverError } from '../errors.js';
 import type { Hook } from '../hooks/Hook.js';
 import { type Logger, silentLogger } from '../io/interfaces.js';
-import { releaseAbandonedTape, RunPosition, TrainingRun } from './Trainer.js';
+import { releaseAbandonedTape } from '../optim/kernels/tfjsInternals.js';
+import { RunPosition, TrainingRun } from './Trainer.js';
 import { settleOptimizer } from '../optim/SolverOptimizer.js';
 
 type UnresolvedLogs = Parameters<tf.Callback['onBatchEnd']>[1];

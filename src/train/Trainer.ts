@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { releaseAbandonedTape } from '../optim/kernels/tfjsInternals.js';
 import { translateBackendError } from '../backend/translateBackendError.js';
 import { SolverError } from '../errors.js';
 import { type Hook, type HookContext, HookList, type RunEnding } from '../hooks/Hook.js';
@@ -64,20 +65,6 @@ export function layersModelLoss(
     const prediction: tf.Tensor = model.apply(batch.xs, { training: true }) as tf.Tensor;
     return tf.mean(lossFn(batch.ys, prediction));
   };
-}
-
-/**
- * Frees what a failed gradient computation left on tfjs's tape. When backprop throws (e.g. a
- * backend without a gradient kernel), tfjs keeps the tensors the forward pass saved for it and the
- * tape that holds them; only a successful backprop releases them. Call after a step failed, outside
- * any gradient computation.
- */
-export function releaseAbandonedTape(): void {
-  // tfjs types activeTape as always set; it is null outside a gradient computation.
-  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null | undefined };
-  if (state.gradientDepth !== 0 || !Array.isArray(state.activeTape)) return;
-  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
-  state.activeTape = null;
 }
 
 interface MutableContext {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { type FusedKernel, updateRules } from '../rule.js';
 import { GPU_KERNEL_BACKENDS, registerGpuKernels } from './gpu.js';
+import { EMA_KERNEL, emaKernel } from './ema.js';
 import { gradNormsKernel } from './gradNorms.js';
 import { GRAD_NORMS_KERNEL, type KernelMemory } from './shared.js';
 import { cpuKernelMemory, tfjsInternalsSupported, wasmKernelMemory } from './tfjsInternals.js';
@@ -10,9 +11,13 @@ import { createSimdStaging, simdKernelsFor } from './wasm.js';
 /** The backends the fused kernels exist for: those whose tensors live in memory JavaScript can address. */
 export const FUSED_KERNEL_BACKENDS: readonly string[] = ['cpu', 'wasm'];
 
-/** Every fused kernel: each update rule's, then the p-norm kernel. */
+/** Every fused kernel: each update rule's, the p-norm kernel, the weight average's. */
 function allKernels(): FusedKernel[] {
-  return [...updateRules().flatMap((rule) => rule.kernels), { kernelName: GRAD_NORMS_KERNEL, make: gradNormsKernel }];
+  return [
+    ...updateRules().flatMap((rule) => rule.kernels),
+    { kernelName: GRAD_NORMS_KERNEL, make: gradNormsKernel },
+    { kernelName: EMA_KERNEL, make: emaKernel },
+  ];
 }
 
 function isRegistered(kernelName: string, backendName: string): boolean {

@@ -5,9 +5,10 @@ import type { KernelMemory } from './shared.js';
 import { isWasmMemory, type SimdKernels, type SimdStaging, type WasmMemory } from './wasm.js';
 
 /**
- * Every private tfjs internal the fused kernels use is in this file: the cpu backend's data store
+ * Every private tfjs internal the library uses is in this file: the cpu backend's data store
  * (`backend.data.get(dataId).values`), the wasm backend's heap (`wasm.HEAPU8`, `wasm.asm.memory`),
- * its `dataIdMap` (byte offsets), `makeOutput`, and the backends' `incRef`/`refCount`. They were
+ * its `dataIdMap` (byte offsets), `makeOutput`, the backends' `incRef`/`refCount`, and the engine's
+ * gradient tape (releaseAbandonedTape). They were
  * read from tfjs 4.22; another version may move them, so the fused kernels run only on the
  * version below and every other version takes the plain-ops path (with one warning).
  */
@@ -195,4 +196,19 @@ export function scalarInMemory(t: tf.Tensor): number | null {
     return new Float32Array(buffer, at, 1)[0] ?? null;
   }
   return null;
+}
+
+/**
+ * Frees what a failed gradient computation left on tfjs's tape. When backprop throws (e.g. a
+ * backend without a gradient kernel), tfjs keeps the tensors the forward pass saved for it and the
+ * tape that holds them; only a successful backprop releases them. Call after a step failed, outside
+ * any gradient computation. Reads the engine's private `state.gradientDepth` and `activeTape`
+ * (checked at run time: nothing is done when they are not as expected).
+ */
+export function releaseAbandonedTape(): void {
+  // tfjs types activeTape as always set; it is null outside a gradient computation.
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null | undefined };
+  if (state.gradientDepth !== 0 || !Array.isArray(state.activeTape)) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
 }
