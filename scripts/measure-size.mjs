@@ -1,6 +1,7 @@
 // Measures what tfjs-solver costs a user, from the packed tarball, in fresh temporary projects:
 //   1. install: `npm i tfjs-solver @tensorflow/tfjs` minus `npm i @tensorflow/tfjs` alone
-//      (bytes on disk under node_modules, and packages), and any EBADENGINE warning;
+//      (bytes on disk under node_modules, and packages), and any EBADENGINE warning; and the same
+//      with the optional wasm backend (`@tensorflow/tfjs-backend-wasm`) added;
 //   2. browser bundle: esbuild --bundle --minify --platform=browser of a page that builds an
 //      optimizer from a plain-object config, minus the same page with tfjs alone (bytes, gzipped).
 // Usage: node scripts/measure-size.mjs [package-dir] [--json] [--no-build]   (default: this
@@ -17,6 +18,7 @@ const json = args.includes('--json');
 const packageDir = resolve(args.find((arg) => !arg.startsWith('--')) ?? join(import.meta.dirname ?? '.', '..'));
 const esbuild = join(import.meta.dirname, '..', 'node_modules', '.bin', 'esbuild');
 const TFJS = '@tensorflow/tfjs@4.22.0';
+const WASM = '@tensorflow/tfjs-backend-wasm@4.22.0';
 
 function npm(cwd, ...npmArgs) {
   return execFileSync('npm', npmArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,6 +101,7 @@ const tarball = join(packDir, packed.filename);
 
 const base = project('tfjs', [TFJS]);
 const withSolver = project('solver', [tarball, TFJS]);
+const withWasm = project('wasm', [tarball, TFJS, WASM]);
 const pageTfjs = bundle(withSolver.dir, 'page-tfjs', PAGE_TFJS);
 const pageSolver = bundle(withSolver.dir, 'page-solver', PAGE_SOLVER);
 const engine = [...new Set(withSolver.log.split('\n').filter((line) => line.includes('EBADENGINE')))];
@@ -112,6 +115,7 @@ const result = {
     tfjsAlone: { bytes: base.bytes, packages: base.packages },
     withSolver: { bytes: withSolver.bytes, packages: withSolver.packages },
     added: { bytes: withSolver.bytes - base.bytes, packages: withSolver.packages - base.packages },
+    addedWithWasm: { bytes: withWasm.bytes - base.bytes, packages: withWasm.packages - base.packages },
     ebadengine: engine,
   },
   bundle: {
@@ -120,12 +124,12 @@ const result = {
     added: { bytes: pageSolver.bytes - pageTfjs.bytes, gzip: pageSolver.gzip - pageTfjs.gzip },
   },
 };
-for (const dir of [packDir, base.dir, withSolver.dir]) rmSync(dir, { recursive: true, force: true });
+for (const dir of [packDir, base.dir, withSolver.dir, withWasm.dir]) rmSync(dir, { recursive: true, force: true });
 
 if (json) console.log(JSON.stringify(result, null, 2));
 else {
   const { install, bundle: b } = result;
-  console.log(`${result.package} on Node ${result.node}`);
+  console.log(`${result.package} on Node ${result.node}, npm ${npm(packageDir, '--version').trim()}, ${process.platform}-${process.arch}`);
   console.log(
     `tarball: ${(packed.size / 1e3).toFixed(0)} kB packed, ${(packed.unpackedSize / 1e3).toFixed(0)} kB unpacked, ${packed.entryCount} files`,
   );
@@ -133,6 +137,9 @@ else {
     `install: @tensorflow/tfjs alone ${(install.tfjsAlone.bytes / MB).toFixed(1)} MB (${install.tfjsAlone.packages} packages); ` +
       `with tfjs-solver ${(install.withSolver.bytes / MB).toFixed(1)} MB (${install.withSolver.packages}); ` +
       `added ${(install.added.bytes / MB).toFixed(1)} MB, ${install.added.packages} packages`,
+  );
+  console.log(
+    `install with the optional ${WASM}: added ${(install.addedWithWasm.bytes / MB).toFixed(1)} MB, ${install.addedWithWasm.packages} packages`,
   );
   console.log(`EBADENGINE: ${engine.length === 0 ? 'none' : engine.join(' | ')}`);
   console.log(

@@ -5,10 +5,12 @@ import type { Container } from 'inversify';
 import {
   type BackendPlatform,
   type BackendName,
+  loadWasmSource,
   NODE_CANDIDATES,
   type SelectBackendOptions,
   type SelectedBackend,
   selectBackendOn,
+  type WasmBackendModule,
 } from './backend/selectBackend.js';
 import type { ConfigLoadOptions } from './config/load.js';
 import { loadConfig as loadConfigWith } from './config/yaml.js';
@@ -69,29 +71,38 @@ export function createSolver(container: Container, options: CreateSolverOptions 
 
 /**
  * Makes a TensorFlow.js backend active in Node and says which. `auto` tries tensorflow GPU
- * (`@tensorflow/tfjs-node-gpu`), tensorflow CPU (`@tensorflow/tfjs-node`), wasm, then cpu, and logs
- * one line naming the choice and why the better ones were skipped; `tensorflow` tries the two
- * native packages (GPU first). The wasm backend loads its `.wasm` files from the installed
- * package's directory (offline) unless `wasmPaths` says otherwise.
+ * (`@tensorflow/tfjs-node-gpu`), tensorflow CPU (`@tensorflow/tfjs-node`), wasm
+ * (`@tensorflow/tfjs-backend-wasm`), then cpu, and logs one line naming the choice and why the
+ * better ones were skipped; `tensorflow` tries the two native packages (GPU first). All three are
+ * optional packages, found by name when installed; when `auto` ends on cpu because wasm is
+ * missing, its line says that `npm i @tensorflow/tfjs-backend-wasm@4.22.0` makes it faster. The
+ * wasm backend loads its `.wasm` files from the installed package's directory (offline) unless
+ * `wasmPaths` says otherwise.
  *
- * Why: the native packages are optional (their install downloads libtensorflow), so the best
- * backend present is found at run time, never required.
+ * Why: the optional packages are large (wasm) or download libtensorflow at install (the native
+ * ones), so the best backend present is found at run time, never required.
  *
  * @param name `auto`, `tensorflow`, `wasm` or `cpu` (`webgl`/`webgpu` exist only in a page).
- * @param options `logger` (default silent), `wasmPaths`, `importModule` (default dynamic `import()`).
+ * @param options `logger` (default silent), `wasm` (the module, instead of finding it by name),
+ *   `wasmPaths`, `importModule` (default dynamic `import()`).
  * @returns the active backend and the reasons others were skipped.
- * @throws SolverError kind `backend` when the backend cannot start, saying what to install or use.
+ * @throws SolverError kind `backend` when the backend cannot start, saying what to install or use
+ *   (for `'wasm'` when it is not installed: `npm i @tensorflow/tfjs-backend-wasm@4.22.0`).
  * @example
  * ```ts
  * const chosen = await selectBackend('auto', { logger: console });
- * // logs e.g. "backend: wasm (@tensorflow/tfjs-backend-wasm) (skipped tensorflow GPU …: not installed; …)"
+ * // logs e.g. "backend: wasm (skipped tfjs-node-gpu: not installed; tfjs-node: not installed)"
  * ```
  */
 export function selectBackend(name: BackendName, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  const importModule = options.importModule ?? ((specifier: string): Promise<unknown> => import(specifier));
+  const { wasm } = options;
   const platform: BackendPlatform = {
     kind: 'node',
     candidates: NODE_CANDIDATES,
-    importModule: options.importModule ?? ((specifier: string): Promise<unknown> => import(specifier)),
+    importModule,
+    loadWasm: async () =>
+      wasm === undefined ? ((await importModule('@tensorflow/tfjs-backend-wasm')) as WasmBackendModule) : loadWasmSource(wasm),
     wasmPaths: () => options.wasmPaths ?? nodeWasmDirectory(),
   };
   return selectBackendOn(platform, name, options.logger ?? silentLogger);

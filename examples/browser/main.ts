@@ -228,7 +228,8 @@ async function main(): Promise<void> {
   });
   if (!BACKENDS.includes(backendName as BackendName))
     throw new Error(`backend: got ${backendName}, expected one of ${BACKENDS.join(', ')}`);
-  state.backend = (await selectBackend(backendName as BackendName, { wasmPaths: 'wasm/' })).name;
+  const wasm = (): Promise<typeof import('@tensorflow/tfjs-backend-wasm')> => import('@tensorflow/tfjs-backend-wasm');
+  state.backend = (await selectBackend(backendName as BackendName, { wasm, wasmPaths: 'wasm/' })).name;
   const config: SolverConfig = await loadRecipe();
   state.maxIter = config.SOLVER.MAX_ITER;
   const data = await loadDigits();

@@ -31,11 +31,13 @@ export interface BackendCandidate {
   readonly name: ActiveBackendName;
   /** How logs and errors call it. */
   readonly label: string;
-  /** The npm package that provides it (for "install …" messages and the dynamic import). */
+  /** The npm package that provides it (for "install …" messages and, in Node, the dynamic import). */
   readonly packageName: string;
 }
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+/** The install line of the optional wasm backend, in every hint that names it. */
+const WASM_INSTALL = 'npm i @tensorflow/tfjs-backend-wasm@4.22.0';
 const TF_NODE_GPU: BackendCandidate = {
   name: 'tensorflow',
   label: 'tensorflow GPU (@tensorflow/tfjs-node-gpu)',
@@ -83,11 +85,47 @@ export type WasmPaths = string | Readonly<Partial<Record<WasmBinaryName, string>
 export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /**
+ * The part of `@tensorflow/tfjs-backend-wasm` that {@link selectBackend} uses: importing the
+ * package registers the `wasm` backend, and `setWasmPaths` says where its `.wasm` files are.
+ * The package's module namespace has this shape.
+ *
+ * @example
+ * ```ts
+ * const wasm: WasmBackendModule = { setWasmPaths: (paths) => console.log('binaries at', paths) };
+ * wasm.setWasmPaths('/wasm/');
+ * ```
+ */
+export interface WasmBackendModule {
+  /** tfjs's `setWasmPaths`: a directory URL ending in `/`, or one URL per binary. */
+  setWasmPaths(paths: WasmPaths, usePlatformFetch?: boolean): void;
+}
+
+/**
+ * How {@link selectBackend} gets the optional wasm backend: the imported package itself, or a
+ * function that imports it when it is needed (your bundler then puts it in a chunk of its own,
+ * loaded only when `auto` reaches wasm or you ask for it).
+ *
+ * Why: `@tensorflow/tfjs-backend-wasm` is an optional package (12.9 MB installed); tfjs-solver
+ * never imports it itself, so a bundle of yours never refers to a package you did not install.
+ *
+ * @example
+ * ```ts
+ * const wasm: WasmBackendSource = () => import('@tensorflow/tfjs-backend-wasm');
+ * await selectBackend('auto', { wasm, wasmPaths: '/wasm/' });
+ * ```
+ */
+export type WasmBackendSource = WasmBackendModule | (() => Promise<WasmBackendModule>);
+
+/**
  * Options of {@link selectBackend}.
  *
  * @example
  * ```ts
- * const options: SelectBackendOptions = { logger: console, wasmPaths: '/static/tfjs-wasm/' };
+ * const options: SelectBackendOptions = {
+ *   logger: console,
+ *   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+ *   wasmPaths: '/static/tfjs-wasm/',
+ * };
  * await selectBackend('wasm', options);
  * ```
  */
@@ -95,9 +133,15 @@ export interface SelectBackendOptions {
   /** Receives one line saying which backend was chosen and why others were skipped. Default: silent. */
   readonly logger?: Logger;
   /**
-   * Loads an optional package by name. Default: the wasm backend through a plain
-   * `import('@tensorflow/tfjs-backend-wasm')` that bundlers follow (in Node, any package by name).
-   * Tests replace it to simulate installed-but-broken backends.
+   * The wasm backend (see {@link WasmBackendSource}), after `npm i @tensorflow/tfjs-backend-wasm@4.22.0`.
+   * In a page it is the only way `selectBackend` gets wasm: without it, `auto` skips wasm and
+   * `'wasm'` fails saying to pass it. In Node the default finds the installed package by name.
+   */
+  readonly wasm?: WasmBackendSource;
+  /**
+   * Loads an optional package by name. Default in Node: a dynamic `import()` of the name (the
+   * native tensorflow packages, and wasm when no `wasm` option is given); in a page nothing is
+   * loaded by name. Tests replace it to simulate missing or broken packages.
    */
   readonly importModule?: (specifier: string) => Promise<unknown>;
   /**
@@ -147,29 +191,56 @@ export interface BackendPlatform {
   readonly kind: 'node' | 'browser';
   /** What `auto` tries, best first. */
   readonly candidates: readonly BackendCandidate[];
-  /** Loads a package by name (registering its backend). */
+  /** Loads a package by name (registering its backend): the native tensorflow packages. */
   readonly importModule: (specifier: string) => Promise<unknown>;
+  /**
+   * Loads the wasm backend's module (registering the backend), or resolves to undefined when this
+   * platform has no way to get it (a page given no `wasm` option). A missing package rejects as
+   * Node's module-not-found error.
+   */
+  readonly loadWasm: () => Promise<WasmBackendModule | undefined>;
   /** The `setWasmPaths` argument, or undefined to keep tfjs's default. */
   readonly wasmPaths: () => WasmPaths | undefined;
 }
 
 /**
- * The browser-safe loader: only the wasm backend is loaded on demand, through a literal dynamic
- * import that bundlers (esbuild, vite, webpack) resolve and split; native packages exist only in Node.
+ * Loads the wasm backend from the `wasm` option: the module itself, or the function that imports it.
+ * @throws SolverError kind `backend` when what it gives is not the package's module.
  */
+export async function loadWasmSource(source: WasmBackendSource): Promise<WasmBackendModule> {
+  const loaded: unknown = typeof source === 'function' ? await source() : source;
+  if (typeof loaded !== 'object' || loaded === null || typeof (loaded as Partial<WasmBackendModule>).setWasmPaths !== 'function') {
+    throw new SolverError(
+      'backend',
+      `the wasm option gave ${loaded === null ? 'null' : typeof loaded} without setWasmPaths, not the module of ${WASM_PACKAGE}; ` +
+        `pass wasm: () => import('${WASM_PACKAGE}')`,
+    );
+  }
+  return loaded as WasmBackendModule;
+}
+
+/** The browser-safe entry loads no package by name: native packages exist only in Node. */
 function importInPage(specifier: string): Promise<unknown> {
-  if (specifier === WASM_PACKAGE) return import('@tensorflow/tfjs-backend-wasm');
   return Promise.reject(
     new SolverError('backend', `${specifier} can only be loaded in Node: import selectBackend from 'tfjs-solver/node'`),
   );
 }
 
-/** The platform of the browser-safe entry: page candidates, wasm through the bundler. */
+/**
+ * The platform of the browser-safe entry: page candidates; wasm only through the `wasm` option
+ * (or a test's `importModule`), never through an import of its own, so that a bundle does not
+ * refer to a package the user did not install.
+ */
 export function browserPlatform(options: SelectBackendOptions): BackendPlatform {
+  const { wasm, importModule } = options;
   return {
     kind: 'browser',
     candidates: BROWSER_CANDIDATES,
-    importModule: options.importModule ?? importInPage,
+    importModule: importModule ?? importInPage,
+    loadWasm: async () => {
+      if (wasm !== undefined) return loadWasmSource(wasm);
+      return importModule === undefined ? undefined : ((await importModule(WASM_PACKAGE)) as WasmBackendModule);
+    },
     wasmPaths: () => options.wasmPaths,
   };
 }
@@ -191,9 +262,10 @@ function firstLine(error: unknown): string {
 export async function activateCandidate(candidate: BackendCandidate, platform: BackendPlatform): Promise<ActivationResult> {
   try {
     if (candidate.name === 'wasm') {
-      const wasm = (await platform.importModule(candidate.packageName)) as { setWasmPaths?: (paths: WasmPaths) => void };
+      const wasm: WasmBackendModule | undefined = await platform.loadWasm();
+      if (wasm === undefined) return { ok: false, notInstalled: true, reason: 'not passed (the wasm option of selectBackend)' };
       const paths: WasmPaths | undefined = platform.wasmPaths();
-      if (paths !== undefined) wasm.setWasmPaths?.(paths);
+      if (paths !== undefined) wasm.setWasmPaths(paths);
     } else if (candidate.name === 'tensorflow') {
       await platform.importModule(candidate.packageName);
     } else if (candidate.name === 'webgpu' && !isRegistered('webgpu')) {
@@ -232,7 +304,9 @@ function hintFor(name: BackendName, platform: BackendPlatform, notInstalled: boo
       return "webgl needs a browser page or worker with WebGL (not Node); use 'wasm' or 'cpu'";
     case 'wasm':
       if (notInstalled) {
-        return 'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu';
+        return platform.kind === 'node'
+          ? `${WASM_INSTALL} (an optional peer of tfjs-solver), or use --backend cpu`
+          : `${WASM_INSTALL} and pass it: selectBackend('wasm', { wasm: () => import('${WASM_PACKAGE}'), wasmPaths }); or use 'webgl' or 'cpu'`;
       }
       return platform.kind === 'node'
         ? ''
@@ -242,6 +316,13 @@ function hintFor(name: BackendName, platform: BackendPlatform, notInstalled: boo
     case 'auto':
       return 'reinstall @tensorflow/tfjs@4.22 (npm install)';
   }
+}
+
+/** What `auto` says when it falls back to cpu because wasm is missing. */
+function fasterHint(platform: BackendPlatform): string {
+  return platform.kind === 'node'
+    ? `${WASM_INSTALL} makes it faster`
+    : `${WASM_INSTALL} and the wasm option of selectBackend make it faster`;
 }
 
 /**
@@ -260,19 +341,24 @@ export async function selectBackendOn(platform: BackendPlatform, name: BackendNa
         );
   const skipped: string[] = [];
   let notInstalled: boolean = false;
+  let wasmMissing: boolean = false;
   const brief: string[] = [];
   for (const candidate of candidates) {
     const result = await activateCandidate(candidate, platform);
     if (result.ok) {
-      // One short line (fits 80 columns); the full reasons are in `skipped`.
-      logger.info(skipped.length === 0 ? `backend: ${candidate.label}` : `backend: ${candidate.name} (skipped ${brief.join('; ')})`);
+      // One line; the full reasons are in `skipped`. Falling to cpu for want of wasm says how to get it.
+      const line: string =
+        skipped.length === 0 ? `backend: ${candidate.label}` : `backend: ${candidate.name} (skipped ${brief.join('; ')})`;
+      logger.info(candidate.name === 'cpu' && wasmMissing ? `${line}; ${fasterHint(platform)}` : line);
       return { name: candidate.name, label: candidate.label, skipped };
     }
+    wasmMissing ||= candidate.name === 'wasm' && result.notInstalled;
     notInstalled ||= result.notInstalled;
     skipped.push(`${candidate.label}: ${result.reason}`);
     // tfjs-node and tfjs-node-gpu are both `tensorflow`: name those by package, the others by backend.
     const short: string = candidate.name === 'tensorflow' ? candidate.packageName.replace('@tensorflow/', '') : candidate.name;
-    brief.push(result.notInstalled ? `${short}: not installed` : `${short}: ${result.reason}`);
+    const absent: string = candidate.name === 'wasm' && platform.kind === 'browser' ? 'not passed' : 'not installed';
+    brief.push(result.notInstalled ? `${short}: ${absent}` : `${short}: ${result.reason}`);
   }
   const tried: string = skipped.length === 0 ? 'not in this runtime' : skipped.join('; ');
   const hint: string = hintFor(name, platform, notInstalled);
@@ -283,22 +369,31 @@ export async function selectBackendOn(platform: BackendPlatform, name: BackendNa
  * Makes a TensorFlow.js backend active and says which.
  *
  * In a page, `auto` tries `webgpu` (only when `@tensorflow/tfjs-backend-webgpu` is imported),
- * `webgl`, `wasm` (loaded through your bundler), then `cpu`, and logs one line naming the choice
- * and why the better ones were skipped. The Node entry (`tfjs-solver/node`) has its own
- * `selectBackend` that tries tensorflow GPU, tensorflow CPU, wasm, cpu.
+ * `webgl`, `wasm` (only when you pass it as the `wasm` option), then `cpu`, and logs one line
+ * naming the choice and why the better ones were skipped. tfjs-solver never imports
+ * `@tensorflow/tfjs-backend-wasm` itself: it is optional, so you install it
+ * (`npm i @tensorflow/tfjs-backend-wasm@4.22.0`) and hand it over, usually as
+ * `() => import('@tensorflow/tfjs-backend-wasm')`, which your bundler splits into a chunk loaded
+ * only when wasm is tried. The Node entry (`tfjs-solver/node`) has its own `selectBackend` that
+ * tries tensorflow GPU, tensorflow CPU, wasm (found by name when installed), cpu.
  *
  * Why: the best backend differs by machine and page, so it is found at run time, never required;
  * a failure says what to install or which backend to use instead.
  *
  * @param name `auto`, `tensorflow` (Node entry only), `webgpu`, `webgl`, `wasm` or `cpu`.
- * @param options `logger` (default silent); `wasmPaths` (where the `.wasm` files are served);
- *   `importModule` (how the wasm package is loaded).
+ * @param options `logger` (default silent); `wasm` (the wasm backend, see {@link WasmBackendSource});
+ *   `wasmPaths` (where its `.wasm` files are served); `importModule` (Node: how packages are loaded by name).
  * @returns the active backend and the reasons others were skipped.
- * @throws SolverError kind `backend` when the backend cannot start, saying what to do.
+ * @throws SolverError kind `backend` when the backend cannot start, saying what to do (for `'wasm'`
+ *   without the `wasm` option: install it and pass it).
  * @example
  * ```ts
  * // In a page: serve node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm under /wasm/
- * const chosen = await selectBackend('auto', { logger: console, wasmPaths: '/wasm/' });
+ * const chosen = await selectBackend('auto', {
+ *   logger: console,
+ *   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+ *   wasmPaths: '/wasm/',
+ * });
  * console.log(chosen.name); // 'webgl' on most machines
  * ```
  */

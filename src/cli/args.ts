@@ -36,7 +36,12 @@ export const COMMON_OPTIONS: readonly CliOption[] = Object.freeze([
     variadic: true,
     description: 'overrides as KEY VALUE pairs, e.g. SOLVER.BASE_LR 0.02 (values are YAML)',
   },
-  { flag: 'backend', value: 'name', choices: BACKEND_NAMES, description: 'TensorFlow.js backend (overrides TRAIN.BACKEND)' },
+  {
+    flag: 'backend',
+    value: 'name',
+    choices: BACKEND_NAMES,
+    description: 'TensorFlow.js backend (overrides TRAIN.BACKEND); wasm needs npm i @tensorflow/tfjs-backend-wasm@4.22.0',
+  },
   { flag: 'json', description: 'machine-readable output on stdout; logs stay on stderr' },
   { flag: 'verbose', description: 'more logging, and stack traces on errors' },
 ]);

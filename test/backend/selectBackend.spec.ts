@@ -8,6 +8,13 @@ function recordingLogger(): Logger & { lines: string[] } {
   return { lines, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn ${m}`) };
 }
 
+/** Node's error for a package that is not installed, as `import()` rejects with it. */
+function missing(specifier: string): Promise<never> {
+  return Promise.reject(
+    Object.assign(new Error(`Cannot find package '${specifier}' imported from x.js`), { code: 'ERR_MODULE_NOT_FOUND' }),
+  );
+}
+
 const gpu = 'tensorflow GPU (@tensorflow/tfjs-node-gpu)';
 const native = 'tensorflow CPU (@tensorflow/tfjs-node)';
 
@@ -83,16 +90,59 @@ describe(selectBackend, () => {
     });
   });
 
-  describe("having 'wasm' when its package is missing", () => {
-    it('should fail with kind backend, saying how to restore it', async () => {
-      const importModule = (specifier: string): Promise<unknown> =>
-        Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}' imported from x.js`), { code: 'ERR_MODULE_NOT_FOUND' }));
-      await expect(selectBackend('wasm', { importModule })).rejects.toMatchObject({
+  describe("having 'wasm' when its package is not installed", () => {
+    it('should fail with kind backend, giving the install line', async () => {
+      await expect(selectBackend('wasm', { importModule: missing })).rejects.toMatchObject({
         kind: 'backend',
         message:
           "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): @tensorflow/tfjs-backend-wasm is not installed; " +
-          'install @tensorflow/tfjs-backend-wasm@4.22 (a dependency of tfjs-solver: npm install restores it), or use --backend cpu',
+          'npm i @tensorflow/tfjs-backend-wasm@4.22.0 (an optional peer of tfjs-solver), or use --backend cpu',
       });
+    });
+  });
+
+  describe("having 'auto' when no optional backend package is installed", () => {
+    it('should choose cpu and say in its one line that installing wasm makes it faster', async () => {
+      const logger = recordingLogger();
+      const chosen = await selectBackend('auto', { logger, importModule: missing });
+      expect(chosen.name).toBe('cpu');
+      expect(tf.getBackend()).toBe('cpu');
+      expect(chosen.skipped).toEqual([
+        `${gpu}: @tensorflow/tfjs-node-gpu is not installed`,
+        `${native}: @tensorflow/tfjs-node is not installed`,
+        'wasm (@tensorflow/tfjs-backend-wasm): @tensorflow/tfjs-backend-wasm is not installed',
+      ]);
+      expect(logger.lines).toEqual([
+        'backend: cpu (skipped tfjs-node-gpu: not installed; tfjs-node: not installed; wasm: not installed); ' +
+          'npm i @tensorflow/tfjs-backend-wasm@4.22.0 makes it faster',
+      ]);
+    });
+  });
+
+  describe("having 'auto' when wasm is installed but fails to load", () => {
+    it('should fall back to cpu without the install line (installing would not help)', async () => {
+      const logger = recordingLogger();
+      const importModule = (specifier: string): Promise<unknown> =>
+        specifier === '@tensorflow/tfjs-backend-wasm' ? Promise.reject(new Error('WebAssembly is not defined')) : missing(specifier);
+      const chosen = await selectBackend('auto', { logger, importModule });
+      expect(chosen.name).toBe('cpu');
+      expect(logger.lines).toEqual([
+        'backend: cpu (skipped tfjs-node-gpu: not installed; tfjs-node: not installed; wasm: failed to load: WebAssembly is not defined)',
+      ]);
+    });
+  });
+
+  describe("having 'wasm' with the wasm option", () => {
+    it('should use the module passed instead of importing one by name', async () => {
+      const tried: string[] = [];
+      const importModule = (specifier: string): Promise<unknown> => {
+        tried.push(specifier);
+        return missing(specifier);
+      };
+      const chosen = await selectBackend('wasm', { importModule, wasm: () => import('@tensorflow/tfjs-backend-wasm') });
+      expect(chosen.name).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      expect(tried).toEqual([]);
     });
   });
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, selectBackend } from '../../src/backend/selectBackend.js';
+import { type BackendName, selectBackend, type WasmBackendModule } from '../../src/backend/selectBackend.js';
 import type { Logger } from '../../src/io/interfaces.js';
 
 // The browser-safe selectBackend (the `tfjs-solver` entry), run here in Node: the page-only
-// backends fail with what to do, and the wasm backend is loaded through the literal import that
-// bundlers follow.
+// backends fail with what to do, and the wasm backend is used only when the caller passes it (the
+// entry never imports the optional package itself).
 
 function recorder(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -55,10 +55,16 @@ describe('selectBackend (browser-safe entry)', () => {
     });
   });
 
-  describe("having 'auto' outside a page", () => {
-    it('should skip webgpu and webgl, load wasm through its import, and compute with it', async () => {
+  describe("having 'auto' outside a page with the wasm option as an import function", () => {
+    it('should skip webgpu and webgl, import wasm through the function, and compute with it', async () => {
       const { logger, lines } = recorder();
-      const chosen = await selectBackend('auto', { logger });
+      let imports = 0;
+      const wasm = (): Promise<typeof import('@tensorflow/tfjs-backend-wasm')> => {
+        imports += 1;
+        return import('@tensorflow/tfjs-backend-wasm');
+      };
+      const chosen = await selectBackend('auto', { logger, wasm });
+      expect(imports).toBe(1);
       expect(chosen.name).toBe('wasm');
       expect(chosen.skipped.map((line) => line.split(':')[0])).toEqual([
         'webgpu (@tensorflow/tfjs-backend-webgpu)',
@@ -75,10 +81,66 @@ describe('selectBackend (browser-safe entry)', () => {
     });
   });
 
+  describe("having 'wasm' with the wasm option as the module and wasmPaths", () => {
+    it('should hand wasmPaths to the module before activating the backend', async () => {
+      const real = await import('@tensorflow/tfjs-backend-wasm');
+      const calls: unknown[] = [];
+      const wasm = {
+        setWasmPaths: (paths: unknown): void => {
+          calls.push(paths);
+        },
+      };
+      // The backend registered by the real import above starts from its own directory in Node.
+      const chosen = await selectBackend('wasm', { wasm, wasmPaths: '/wasm/' });
+      expect(calls).toEqual(['/wasm/']);
+      expect(chosen.name).toBe('wasm');
+      expect(typeof real.setWasmPaths).toBe('function');
+    });
+  });
+
+  describe("having 'auto' outside a page without the wasm option", () => {
+    it('should not try to import wasm, fall back to cpu and say how to get wasm in one line', async () => {
+      await tf.setBackend('cpu');
+      const { logger, lines } = recorder();
+      const chosen = await selectBackend('auto', { logger });
+      expect(chosen.name).toBe('cpu');
+      expect(chosen.skipped[2]).toBe('wasm (@tensorflow/tfjs-backend-wasm): not passed (the wasm option of selectBackend)');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^backend: cpu \(skipped webgpu: not installed; webgl: .*; wasm: not passed\); npm i @tensorflow\/tfjs-backend-wasm@4\.22\.0 and the wasm option of selectBackend make it faster$/,
+      );
+    });
+  });
+
+  describe("having 'wasm' without the wasm option", () => {
+    it('should fail with kind backend, saying to install the package and pass it', async () => {
+      await expect(selectBackend('wasm', { wasmPaths: '/wasm/' })).rejects.toMatchObject({
+        kind: 'backend',
+        message:
+          "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): not passed (the wasm option of selectBackend); " +
+          "npm i @tensorflow/tfjs-backend-wasm@4.22.0 and pass it: selectBackend('wasm', { wasm: () => import('@tensorflow/tfjs-backend-wasm'), wasmPaths }); " +
+          "or use 'webgl' or 'cpu'",
+      });
+    });
+  });
+
+  describe("having a wasm option that is not the package's module", () => {
+    it('should fail with kind backend, saying what to pass', async () => {
+      const wasm = (): Promise<WasmBackendModule> => Promise.resolve({} as WasmBackendModule); // e.g. a default export
+      await expect(selectBackend('wasm', { wasm })).rejects.toMatchObject({
+        kind: 'backend',
+        message:
+          "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): failed to load: the wasm option gave object without " +
+          "setWasmPaths, not the module of @tensorflow/tfjs-backend-wasm; pass wasm: () => import('@tensorflow/tfjs-backend-wasm'); " +
+          'serve the .wasm files of @tensorflow/tfjs-backend-wasm/dist and pass their URL as the wasmPaths option, or use cpu',
+      });
+    });
+  });
+
   describe("having 'wasm' whose binaries cannot be fetched", () => {
     it('should say to serve the .wasm files and pass wasmPaths', async () => {
-      const importModule = (): Promise<unknown> => Promise.reject(new Error('failed to fetch /tfjs-backend-wasm-simd.wasm'));
-      await expect(selectBackend('wasm', { importModule })).rejects.toMatchObject({
+      const wasm = (): Promise<never> => Promise.reject(new Error('failed to fetch /tfjs-backend-wasm-simd.wasm'));
+      await expect(selectBackend('wasm', { wasm })).rejects.toMatchObject({
         kind: 'backend',
         message:
           "backend 'wasm' is not available: wasm (@tensorflow/tfjs-backend-wasm): failed to load: failed to fetch /tfjs-backend-wasm-simd.wasm; " +

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { Container } from 'inversify';
-import { selectBackend } from '../../src/backend/selectBackend.js';
+import { selectBackend } from '../../src/node.js';
 import { createSolver, type Solver } from '../../src/di/Solver.js';
 import { solverModule, TOKENS } from '../../src/di/solverModule.js';
 import { SolverError } from '../../src/errors.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/selectBackend.js';
+import { selectBackend } from '../../src/node.js';
 import { SolverError } from '../../src/errors.js';
 import { Trainer } from '../../src/train/Trainer.js';
 
