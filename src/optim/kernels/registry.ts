@@ -46,8 +46,9 @@ export function registerFusedKernels(): number {
   if (FUSED_KERNEL_BACKENDS.every((b) => kernels.every((k) => isRegistered(k.kernelName, b)))) return 0;
   const simdFor = simdKernelsFor();
   const staging = createSimdStaging();
+  const owned = new WeakSet(); // the cpu arrays the kernels made: only those are updated in place
   const memories: Record<string, (backend: unknown) => KernelMemory> = {
-    cpu: (backend) => cpuKernelMemory(backend, staging),
+    cpu: (backend) => cpuKernelMemory(backend, staging, owned),
     wasm: (backend) => wasmKernelMemory(backend, simdFor),
   };
   let added = 0;

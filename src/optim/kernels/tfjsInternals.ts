@@ -73,11 +73,16 @@ function isCpuBackend(backend: unknown): backend is CpuBackendShape {
  * stores for its data id (`backend.data.get(dataId).values`), read and written directly, or
  * through `staging` (copies of chunks) by the SIMD kernels.
  *
+ * In place only into arrays the kernels made: the cpu backend adopts a typed array given to
+ * `tf.tensor` without copying it, so a variable's first buffer may be the caller's own array. The
+ * first update of such a buffer writes a new array (recorded in `owned`); later ones write in place.
+ *
  * @param staging the SIMD staging area (null: plain JavaScript loops).
+ * @param owned the arrays the kernels made (kept by the caller across kernel calls).
  *
  * @throws SolverError('backend') when the backend does not look like tfjs-backend-cpu 4.x.
  */
-export function cpuKernelMemory(backend: unknown, staging: SimdStaging | null): KernelMemory {
+export function cpuKernelMemory(backend: unknown, staging: SimdStaging | null, owned: WeakSet<object>): KernelMemory {
   if (!isCpuBackend(backend)) {
     throw new SolverError('backend', 'fused kernels: the cpu backend has no data store of typed arrays (expected tfjs-backend-cpu 4.22)');
   }
@@ -100,12 +105,17 @@ export function cpuKernelMemory(backend: unknown, staging: SimdStaging | null): 
     },
     offset: () => 0,
     scalar: (info) => values(info)[0] ?? NaN,
-    updated: (info) =>
-      backend.refCount(info.dataId) === 1
-        ? aliasInfo(backend, info)
-        : backend.makeTensorInfo(info.shape, 'float32', new Float32Array(info.shape.reduce((a, b) => a * b, 1))),
+    updated: (info) => {
+      if (backend.refCount(info.dataId) === 1 && owned.has(values(info))) return aliasInfo(backend, info);
+      const fresh = new Float32Array(info.shape.reduce((a, b) => a * b, 1));
+      owned.add(fresh);
+      return backend.makeTensorInfo(info.shape, 'float32', fresh);
+    },
     alias: (info) => aliasInfo(backend, info),
-    create: (shape, dtype, data) => backend.makeTensorInfo(shape, dtype, data),
+    create: (shape, dtype, data) => {
+      owned.add(data);
+      return backend.makeTensorInfo(shape, dtype, data);
+    },
   };
 }
 
