@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { ADAM_GROUP_KERNEL, assignOutputs, checkGroup, controlInputs, groupInputs, type KernelMemory, sizeOf } from './kernels/shared.js';
+import {
+  ADAM_GROUP_KERNEL,
+  assignOutputs,
+  checkGroup,
+  controlInputs,
+  groupInputs,
+  type KernelMemory,
+  namedGroup,
+  sizeOf,
+} from './kernels/shared.js';
 import {
   F32,
   f32x4Add,
@@ -366,13 +375,13 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
   if (count === 0) {
     return;
   }
-  const inputs: tf.NamedTensorMap = controlInputs(control);
-  group.params.forEach((p, i) => {
-    inputs[`p${i}`] = p;
-    inputs[`g${i}`] = group.grads[i] as tf.Tensor;
-    inputs[`m${i}`] = group.m[i] as tf.Variable;
-    inputs[`v${i}`] = group.v[i] as tf.Variable;
-  });
+  const inputs: tf.NamedTensorMap = {
+    ...controlInputs(control),
+    ...namedGroup('p', group.params),
+    ...namedGroup('g', group.grads),
+    ...namedGroup('m', group.m),
+    ...namedGroup('v', group.v),
+  };
   const attrs = {
     count,
     ...hyper,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { checkBetas } from './adam.js';
-import { assignOutputs, checkGroup, controlInputs, groupInputs, type KernelMemory, sizeOf } from './kernels/shared.js';
+import { assignOutputs, checkGroup, controlInputs, groupInputs, type KernelMemory, namedGroup, sizeOf } from './kernels/shared.js';
 import {
   F32,
   f32Const,
@@ -277,12 +277,12 @@ export const fusedLionGroupUpdate: UpdateRule<LionOptions>['update'] = (group, h
     );
   }
   if (count === 0) return;
-  const inputs: tf.NamedTensorMap = controlInputs(control);
-  group.params.forEach((p, i) => {
-    inputs[`p${i}`] = p;
-    inputs[`g${i}`] = group.grads[i] as tf.Tensor;
-    inputs[`m${i}`] = moments[i] as tf.Variable;
-  });
+  const inputs: tf.NamedTensorMap = {
+    ...controlInputs(control),
+    ...namedGroup('p', group.params),
+    ...namedGroup('g', group.grads),
+    ...namedGroup('m', moments),
+  };
   const attrs = { count, lr: hyper.lr, weightDecay: hyper.weightDecay, beta1: hyper.beta1, beta2: hyper.beta2 };
   assignOutputs(LION_GROUP_KERNEL, inputs, attrs, [...group.params, ...moments]);
 };

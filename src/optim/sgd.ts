@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
-import { assignOutputs, checkGroup, controlInputs, groupInputs, type KernelMemory, SGD_GROUP_KERNEL, sizeOf } from './kernels/shared.js';
+import {
+  assignOutputs,
+  checkGroup,
+  controlInputs,
+  groupInputs,
+  type KernelMemory,
+  namedGroup,
+  SGD_GROUP_KERNEL,
+  sizeOf,
+} from './kernels/shared.js';
 import {
   F32,
   f32x4Add,
@@ -337,14 +346,12 @@ export const fusedSgdGroupUpdate: SgdGroupUpdate = (group, hyper, control) => {
   if (count === 0) {
     return;
   }
-  const inputs: tf.NamedTensorMap = controlInputs(control);
-  group.params.forEach((p, i) => {
-    inputs[`p${i}`] = p;
-    inputs[`g${i}`] = group.grads[i] as tf.Tensor;
-    if (withMomentum) {
-      inputs[`b${i}`] = group.buffers[i] as tf.Variable;
-    }
-  });
+  const inputs: tf.NamedTensorMap = {
+    ...controlInputs(control),
+    ...namedGroup('p', group.params),
+    ...namedGroup('g', group.grads),
+    ...(withMomentum ? namedGroup('b', group.buffers) : {}),
+  };
   const attrs = { count, lr: hyper.lr, momentum: hyper.momentum, nesterov: hyper.nesterov, weightDecay: hyper.weightDecay };
   assignOutputs(SGD_GROUP_KERNEL, inputs, attrs, [...group.params, ...(withMomentum ? group.buffers : [])]);
 };

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { assignOutputs, checkGroup, groupInputs, type KernelMemory, sizeOf } from './shared.js';
+import { assignOutputs, checkGroup, groupInputs, type KernelMemory, namedGroup, sizeOf } from './shared.js';
 import {
   F32,
   f32Add,
   f32Const,
   f32x4Add,
-  f32x4ExtractLane,
   f32x4Splat,
   f32x4Mul,
+  foldLanes,
   I32,
   load,
   localGet,
@@ -48,9 +48,7 @@ function allFinite(values: Float32Array, from: number): boolean {
 export function finiteProbeFunction(): WasmFunction {
   return wasmFunction('finiteProbe', { ptr: I32, nBytes: I32 }, { counter: I32, acc: V128, zero: V128 }, [F32], (at) => {
     const body = [...localGet(at.acc), ...load(at.ptr, at.counter), ...localGet(at.zero), ...f32x4Mul, ...f32x4Add, ...localSet(at.acc)];
-    const lane = (i: number): number[] => [...localGet(at.acc), ...f32x4ExtractLane(i)];
-    const total = [...lane(0), ...lane(1), ...f32Add, ...lane(2), ...f32Add, ...lane(3), ...f32Add];
-    return [...f32Const(0), ...f32x4Splat, ...localSet(at.zero), ...vectorLoop(at.counter, at.nBytes, body), ...total];
+    return [...f32Const(0), ...f32x4Splat, ...localSet(at.zero), ...vectorLoop(at.counter, at.nBytes, body), ...foldLanes(at.acc, f32Add)];
   });
 }
 
@@ -123,13 +121,7 @@ export function fusedEmaStep(shadows: readonly tf.Variable[], variables: readonl
   const backendName: string = tf.getBackend();
   if (!FUSED_KERNEL_BACKENDS.includes(backendName) || !fusedKernelsReady(backendName)) return false;
   if (![...shadows, ...variables].every((t) => t.dtype === 'float32')) return false;
-  const inputs: tf.NamedTensorMap = {};
-  shadows.forEach((s, i) => {
-    inputs[`s${i}`] = s;
-  });
-  variables.forEach((v, i) => {
-    inputs[`v${i}`] = v;
-  });
+  const inputs: tf.NamedTensorMap = { ...namedGroup('s', shadows), ...namedGroup('v', variables) };
   assignOutputs(EMA_KERNEL, inputs, { count: shadows.length, decay }, shadows);
   return true;
 }

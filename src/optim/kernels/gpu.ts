@@ -309,6 +309,19 @@ function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMo
   });
 }
 
+/** Reduces partials level by level (freeing each level) until one tensor of partials remains. */
+function reduceToOne(gpu: GpuPrograms, first: TensorInfo[], p: number): TensorInfo {
+  let parts = first;
+  while (parts.length > 1) {
+    const next = reduceLevel(gpu, parts, { p, first: false });
+    parts.forEach((t) => {
+      gpu.dispose(t);
+    });
+    parts = next;
+  }
+  return parts[0] as TensorInfo;
+}
+
 /**
  * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
  * per program, reduced level by level until one tensor of partials remains, then one program sums
@@ -338,15 +351,7 @@ export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms
       });
       return joined;
     }
-    let parts = first;
-    while (parts.length > 1) {
-      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
-      parts.forEach((t) => {
-        gpu.dispose(t);
-      });
-      parts = next;
-    }
-    const only = parts[0] as TensorInfo;
+    const only = reduceToOne(gpu, first, a.p);
     const norm = gpu.finish(only, a.p, true);
     gpu.dispose(only);
     return norm;
@@ -370,15 +375,8 @@ export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuProgra
       throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
     }
     const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
-    let parts = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
-    while (parts.length > 1) {
-      const next = reduceLevel(gpu, parts, { p: a.p, first: false });
-      parts.forEach((t) => {
-        gpu.dispose(t);
-      });
-      parts = next;
-    }
-    const only = parts[0] as TensorInfo;
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
+    const only = reduceToOne(gpu, first, a.p);
     const control = gpu.finishControl(only, a, folds ? total : undefined);
     gpu.dispose(only);
     return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { StepControlAttrs } from './gpu.js';
-import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
+import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, namedGroup, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
 import {
   F32,
   f32Max,
   f32x4Abs,
-  f32x4ExtractLane,
   f32x4Max,
   f32x4Mul,
+  foldLanes,
   F64,
   f64Add,
   f64x2Add,
@@ -120,9 +120,7 @@ export function powerSumFunction(kind: PowerSumKind): WasmFunction {
 export function maxAbsFunction(): WasmFunction {
   return wasmFunction('maxAbs', { ptr: I32, nBytes: I32 }, { counter: I32, acc: V128 }, [F32], (at) => {
     const body = [...localGet(at.acc), ...load(at.ptr, at.counter), ...f32x4Abs, ...f32x4Max, ...localSet(at.acc)];
-    const lane = (i: number): number[] => [...localGet(at.acc), ...f32x4ExtractLane(i)];
-    const total = [...lane(0), ...lane(1), ...f32Max, ...lane(2), ...f32Max, ...lane(3), ...f32Max];
-    return [...vectorLoop(at.counter, at.nBytes, body), ...total];
+    return [...vectorLoop(at.counter, at.nBytes, body), ...foldLanes(at.acc, f32Max)];
   });
 }
 
@@ -238,10 +236,7 @@ export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = 
       `fused kernel ${GRAD_NORMS_KERNEL}: not registered for backend '${backendName}'; call registerFusedKernels() and use the cpu or wasm backend`,
     );
   }
-  const inputs: tf.NamedTensorMap = {};
-  grads.forEach((g, i) => {
-    inputs[`g${i}`] = g;
-  });
+  const inputs: tf.NamedTensorMap = namedGroup('g', grads);
   const attrs = { count: grads.length, p, global };
   return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
 }
@@ -257,10 +252,7 @@ export function gpuStepControl(
   attrs: Omit<StepControlAttrs, 'count' | 'totalAt'>,
   old: { readonly tensor: tf.Tensor; readonly at: number },
 ): { control: tf.Tensor1D; total: tf.Scalar | null; folded: boolean } {
-  const inputs: tf.NamedTensorMap = {};
-  grads.forEach((g, i) => {
-    inputs[`g${i}`] = g;
-  });
+  const inputs: tf.NamedTensorMap = namedGroup('g', grads);
   if (attrs.guard) inputs.total = old.tensor;
   const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
   const folded = attrs.guard && outs.length === 1;

@@ -72,6 +72,14 @@ export function groupInputs(inputs: NamedTensorInfoMap, prefix: string, count: n
   });
 }
 
+/**
+ * The inputs `prefix0 … prefix{n−1}` of a fused group kernel for `tensors`, in order: the naming
+ * {@link groupInputs} reads back.
+ */
+export function namedGroup(prefix: string, tensors: readonly tf.Tensor[]): tf.NamedTensorMap {
+  return Object.fromEntries(tensors.map((t, i) => [`${prefix}${i}`, t]));
+}
+
 /** Number of elements of a tensor. */
 export function sizeOf(info: TensorInfo): number {
   return info.shape.reduce((a, b) => a * b, 1);

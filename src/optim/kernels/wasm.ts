@@ -206,6 +206,12 @@ export function vectorLoop(counter: number, nBytes: number, body: readonly numbe
   ];
 }
 
+/** Folds the four f32 lanes of the v128 local `acc` into one f32 with `op` (e.g. `f32Add`, `f32Max`). */
+export function foldLanes(acc: number, op: readonly number[]): number[] {
+  const lane = (i: number): number[] => [...localGet(acc), ...f32x4ExtractLane(i)];
+  return [...lane(0), ...lane(1), ...op, ...lane(2), ...op, ...lane(3), ...op];
+}
+
 /** Pushes the 4 floats at `base + counter`. */
 export function load(base: number, counter: number): number[] {
   return [...localGet(base), ...localGet(counter), ...i32Add, ...v128Load];
