@@ -25,8 +25,8 @@ const SHAPES: readonly number[][] = [[7, 5], [33], [2, 3, 4]];
 const DECAY = 0.9;
 
 /**
- * Three EMA steps over three variables; the second variable holds a NaN at step 2, the first an infinity at step 3. Returns each
- * average after each step, as numbers.
+ * Three EMA steps over three variables; the second variable holds a NaN at step 2, the first an
+ * infinity at step 3. Returns each average after each step, as numbers.
  */
 async function threeSteps(weights: readonly Float32Array[][]): Promise<number[][][]> {
   const variables = SHAPES.map((shape, i) => tf.tidy(() => tf.variable(tf.tensor(weights[0]![i]!, shape))));
