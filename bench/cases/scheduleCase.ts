@@ -12,7 +12,8 @@ import {
   stepWithFixedGammaScheduler,
   whereAt,
 } from '../../src/sched/schedulers.js';
-import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+import { warmupScheduler } from '../../src/sched/lrScheduler.js';
+import { compositeScheduler } from '../../src/sched/schedulers.js';
 
 // Benchmark case for issue 3: evaluating each built-in schedule once per iteration over a
 // 1,000,000-iteration run (where = i / N, the LrMultiplier's rule), reported in ns per iteration.

@@ -1,8 +1,20 @@
+// detectron2's LR schedule: the warmup in front of a main schedule, the config builder, and the LR
+// multiplier that drives every parameter group's LR from one schedule.
+
 import type { SolverConfig, SolverSection } from '../config/schema.js';
 import { formatValue, SolverError } from '../errors.js';
-import { argumentError, callable, integerAtLeast, readArg } from '../config/rules.js';
-import { cosineScheduler, multiStepScheduler, type ParamScheduler, stepWithFixedGammaScheduler, whereAt } from './schedulers.js';
-import { warmupPolyScheduler, warmupScheduler } from './warmup.js';
+import { argumentError, callable, integerAtLeast, numberAtLeast, numberIn, oneOf, readArg } from '../config/rules.js';
+import {
+  compositeScheduler,
+  constantScheduler,
+  cosineScheduler,
+  linearScheduler,
+  multiStepScheduler,
+  type ParamScheduler,
+  stepWithFixedGammaScheduler,
+  whereAt,
+} from './schedulers.js';
+import { type Logger, silentLogger } from '../io/interfaces.js';
 
 /**
  * What the LR multiplier drives: anything with per-group base learning rates that accepts new
@@ -207,15 +219,118 @@ export class LrMultiplier {
   }
 }
 
+/** How the warmup stage moves: `linear` from `factor · s(0)` to its end value, or `constant` at `factor · s(0)`. */
+export type WarmupMethod = 'linear' | 'constant';
+
+const WARMUP_METHODS = oneOf(['linear', 'constant'], 'Unknown warmup method');
+
+/** Arguments of {@link warmupScheduler}. */
+export interface WarmupSchedulerArgs {
+  /** The main schedule; warmup is put in front of it. */
+  readonly scheduler: ParamScheduler;
+  /** The warmup starts at `warmupFactor · scheduler(0)`, e.g. 0.001. */
+  readonly warmupFactor: number;
+  /** Share of the run spent in warmup, in [0, 1], e.g. `WARMUP_ITERS / MAX_ITER`. */
+  readonly warmupLength: number;
+  /** Default `linear`. */
+  readonly warmupMethod?: WarmupMethod;
+  /**
+   * false (default): the main schedule keeps the global `where` (it is cut, and warmup ends at
+   * `scheduler(warmupLength)`); true: the main schedule is squeezed into the rest of the run
+   * (starts at its own 0; warmup ends at `scheduler(0)`).
+   */
+  readonly rescaleInterval?: boolean;
+}
+
 /**
- * Where schedule building reports what it changed in a config (the dropped `SOLVER.STEPS`).
+ * Puts a warmup stage in front of a schedule (detectron2 `WarmupParamScheduler`, SPEC §3.3):
+ * `start = factor · s(0)`, `end = rescaleInterval ? s(0) : s(length)`, the warmup part is
+ * Constant(start) or Linear(start, end), and the result is the composite of
+ * `[warmup, s]` with lengths `[length, 1 − length]` and scaling
+ * `['rescaled', rescaleInterval ? 'rescaled' : 'fixed']`.
  *
- * Why: the library never writes to the console itself; the CLI routes warnings to stderr and a
- * test collects them. Any logger with a `warn(message)` method fits (the project's `Logger` does).
+ * Why: large-batch training needs a gentle start (Goyal et al., "ImageNet in 1 hour").
+ * NOTE: `warmupLength = 1` with `rescaleInterval` leaves the main part no room at all (the
+ * reference divides by zero at the end); it is refused here.
+ *
+ * @throws SolverError('argument') for a factor that is not finite and >= 0, a length outside
+ *   [0, 1], length 1 with rescaleInterval, or `Unknown warmup method: <m>`.
+ * @example
+ * ```ts
+ * import { cosineScheduler } from './schedulers.js';
+ * const s = warmupScheduler({ scheduler: cosineScheduler({ startValue: 1, endValue: 0 }), warmupFactor: 0.001, warmupLength: 0.1 });
+ * s(0); // 0.001
+ * s(0.05); // ≈ halfway between 0.001 and cos-value at 0.1
+ * s(0.5); // 0.5, the cosine itself from 0.1 on
+ * ```
  */
-export interface ScheduleLogger {
-  /** A warning that does not stop the build. */
-  warn(message: string): void;
+export function warmupScheduler(args: WarmupSchedulerArgs): ParamScheduler {
+  const method: WarmupMethod = readArg('warmupScheduler.warmupMethod', args.warmupMethod ?? 'linear', WARMUP_METHODS);
+  const factor: number = readArg('warmupScheduler.warmupFactor', args.warmupFactor, numberAtLeast(0));
+  const length: number = readArg('warmupScheduler.warmupLength', args.warmupLength, numberIn(0, 1));
+  const rescale: boolean = args.rescaleInterval ?? false;
+  if (typeof args.scheduler !== 'function') throw argumentError('warmupScheduler.scheduler', args.scheduler, 'a scheduler function');
+  if (rescale && length >= 1) {
+    throw argumentError('warmupScheduler.warmupLength', length, '< 1 when rescaleInterval is true (the main part needs room)');
+  }
+  const main: ParamScheduler = args.scheduler;
+  const endValue: number = rescale ? main(0.0) : main(length);
+  const startValue: number = factor * main(0.0);
+  const warmup: ParamScheduler =
+    method === 'constant' ? constantScheduler({ value: startValue }) : linearScheduler({ startValue, endValue });
+  return compositeScheduler({
+    schedulers: [warmup, main],
+    lengths: [length, 1 - length],
+    intervalScaling: ['rescaled', rescale ? 'rescaled' : 'fixed'],
+  });
+}
+
+/** Arguments of {@link warmupPolyScheduler}. */
+export interface WarmupPolySchedulerArgs {
+  /** Exponent of `(1 − where)` (`SOLVER.POLY_LR_POWER`, default 0.9). */
+  readonly power: number;
+  /** Floor applied after warmup once the poly factor falls below it; 0 disables it (`SOLVER.POLY_LR_CONSTANT_ENDING`). */
+  readonly constantEnding: number;
+  /** Warmup factor at the first iteration (`SOLVER.WARMUP_FACTOR`). */
+  readonly warmupFactor: number;
+  /** `WARMUP_ITERS / MAX_ITER`, not clamped (a warmup longer than the run is legal, as in DeepLab). */
+  readonly warmupLength: number;
+  /** Default `linear`. */
+  readonly warmupMethod?: WarmupMethod;
+}
+
+/**
+ * detectron2 DeepLab's `WarmupPolyLR` as a function of `where = iter / MAX_ITER`:
+ * `w(where) · (1 − where)^power`, where the warmup factor is multiplicative, as in the old
+ * detectron2 warmup: `w = 1` once `where >= warmupLength`, else `factor` (constant) or
+ * `factor · (1 − α) + α` with `α = where / warmupLength` (linear); and, when `constantEnding > 0`
+ * and `w = 1`, the value is `constantEnding` wherever `(1 − where)^power < constantEnding`.
+ *
+ * Why: the poly schedule DeepLab trains with. NOTE: DeepLab computes `α = iter / WARMUP_ITERS`
+ * and `LR = base · w · poly`; here `α = (iter/MAX_ITER) / (WARMUP_ITERS/MAX_ITER)` and
+ * `LR = base · (w · poly)`, which can differ in the last bit. Past the end (where > 1) DeepLab
+ * raises (a negative base to a fractional power); callers clamp `where` to 1 ({@link whereAt}).
+ *
+ * @param args see {@link WarmupPolySchedulerArgs}: power finite >= 0, constantEnding in [0, 1],
+ *   warmupFactor finite >= 0, warmupLength finite >= 0.
+ * @throws SolverError('argument') naming the argument that breaks its rule, or `Unknown warmup method: <m>`.
+ * @example
+ * ```ts
+ * const s = warmupPolyScheduler({ power: 0.9, constantEnding: 0, warmupFactor: 0.001, warmupLength: 0 });
+ * s(0.5); // 0.5^0.9 ≈ 0.5359
+ * ```
+ */
+export function warmupPolyScheduler(args: WarmupPolySchedulerArgs): ParamScheduler {
+  const power: number = readArg('warmupPolyScheduler.power', args.power, numberAtLeast(0));
+  const ending: number = readArg('warmupPolyScheduler.constantEnding', args.constantEnding, numberIn(0, 1));
+  const factor: number = readArg('warmupPolyScheduler.warmupFactor', args.warmupFactor, numberAtLeast(0));
+  const length: number = readArg('warmupPolyScheduler.warmupLength', args.warmupLength, numberAtLeast(0));
+  const linear: boolean = readArg('warmupPolyScheduler.warmupMethod', args.warmupMethod ?? 'linear', WARMUP_METHODS) === 'linear';
+  return (where: number): number => {
+    const poly: number = (1.0 - where) ** power;
+    const warmup: number = where >= length ? 1.0 : linear ? factor * (1 - where / length) + where / length : factor;
+    return ending > 0 && warmup === 1.0 && poly < ending ? ending : warmup * poly;
+  };
 }
 
 /** The `SOLVER.LR_SCHEDULER_NAME` values this package builds. */
@@ -234,7 +349,7 @@ export const LR_SCHEDULER_NAMES: readonly LrSchedulerName[] = Object.freeze([
  * others are dropped with ONE warning that lists them all. (That the steps are integers > 0,
  * strictly increasing and never equal to MAX_ITER is checked when the config is loaded.)
  */
-export function keptSteps(steps: readonly number[], maxIter: number, logger: ScheduleLogger): readonly number[] {
+export function keptSteps(steps: readonly number[], maxIter: number, logger: Pick<Logger, 'warn'>): readonly number[] {
   const dropped: readonly number[] = steps.filter((step: number) => step > maxIter);
   if (dropped.length > 0) {
     const shown: string = dropped.length > 10 ? `${dropped.slice(0, 10).join(', ')} and ${dropped.length - 10} more` : dropped.join(', ');
@@ -252,7 +367,7 @@ export function keptSteps(steps: readonly number[], maxIter: number, logger: Sch
 export function mainScheduler(
   name: Exclude<LrSchedulerName, 'WarmupPolyLR'>,
   solver: SolverSection,
-  logger: ScheduleLogger,
+  logger: Pick<Logger, 'warn'>,
 ): ParamScheduler {
   const maxIter: number = solver.MAX_ITER;
   if (name === 'WarmupCosineLR') return cosineScheduler({ startValue: 1, endValue: solver.BASE_LR_END / solver.BASE_LR });
@@ -267,14 +382,8 @@ export function mainScheduler(
 /** Options of {@link buildParamScheduler} and `buildLrScheduler`. */
 export interface BuildScheduleOptions {
   /** Receives the warning about dropped `SOLVER.STEPS`. Default: warnings are dropped. */
-  readonly logger?: ScheduleLogger;
+  readonly logger?: Pick<Logger, 'warn'>;
 }
-
-const quiet: ScheduleLogger = Object.freeze({
-  warn(): void {
-    /* no logger given: the caller chose not to hear warnings */
-  },
-});
 
 /**
  * The LR multiplier schedule a config describes (detectron2 `build_lr_scheduler` without the
@@ -308,7 +417,7 @@ export function buildParamScheduler(config: SolverConfig, options: BuildSchedule
     return warmupPolyScheduler({ power, constantEnding, warmupFactor, warmupLength: warmupIters / maxIter, warmupMethod });
   }
   const rescaleInterval: boolean = solver.RESCALE_INTERVAL;
-  const scheduler: ParamScheduler = mainScheduler(name, solver, options.logger ?? quiet);
+  const scheduler: ParamScheduler = mainScheduler(name, solver, options.logger ?? silentLogger);
   const warmupLength: number = Math.min(warmupIters / maxIter, 1.0);
   return warmupScheduler({ scheduler, warmupFactor, warmupLength, warmupMethod, rescaleInterval });
 }
@@ -338,6 +447,3 @@ export function buildLrScheduler(config: SolverConfig, target: LearningRateTarge
   const allowMaxIterChange: boolean = config.SOLVER.ALLOW_MAX_ITER_CHANGE;
   return new LrMultiplier(target, schedule, config.SOLVER.MAX_ITER, { allowMaxIterChange });
 }
-
-// Learning-rate schedules: fvcore's parameter schedulers as functions of `where`, detectron2's
-// warmup and config builder, and the LR multiplier that drives an optimizer's groups.

@@ -1,3 +1,6 @@
+// fvcore's parameter schedulers, and its composite that warmup is built from. Every factory checks its
+// arguments when called (SolverError kind `argument` naming the argument) and returns a ParamScheduler.
+
 import { argumentError, finite, finiteList, integerAtLeast, numberAtLeast, readArg } from '../config/rules.js';
 
 /**
@@ -93,9 +96,9 @@ export function constantScheduler(args: ConstantSchedulerArgs): ParamScheduler {
 
 /** Arguments of {@link cosineScheduler}. */
 export interface CosineSchedulerArgs {
-  /** Value at `where = 0`. */
+  /** Value at `where = 0`, finite. */
   readonly startValue: number;
-  /** Value at `where = 1`. */
+  /** Value at `where = 1`, finite. */
   readonly endValue: number;
 }
 
@@ -105,9 +108,6 @@ export interface CosineSchedulerArgs {
  *
  * Why: the main part of detectron2's `WarmupCosineLR`; with start < end it is a cosine warmup.
  *
- * @param args.startValue value at the start, finite.
- * @param args.endValue value at the end, finite.
- * @returns the scheduler.
  * @throws SolverError('argument') when either value is not finite.
  * @example
  * ```ts
@@ -126,9 +126,9 @@ export function cosineScheduler(args: CosineSchedulerArgs): ParamScheduler {
 
 /** Arguments of {@link exponentialScheduler}. */
 export interface ExponentialSchedulerArgs {
-  /** Value at `where = 0`. */
+  /** Value at `where = 0`, finite. */
   readonly startValue: number;
-  /** The factor reached at `where = 1`: the value there is `startValue · decay`. */
+  /** The factor reached at `where = 1` (the value there is `startValue · decay`), finite and > 0. */
   readonly decay: number;
 }
 
@@ -137,9 +137,6 @@ export interface ExponentialSchedulerArgs {
  *
  * Why: a smooth decay whose ratio per unit of progress is constant.
  *
- * @param args.startValue value at the start, finite.
- * @param args.decay the total decay factor over the run, finite and > 0.
- * @returns the scheduler.
  * @throws SolverError('argument') when `startValue` is not finite or `decay` is not > 0.
  * @example
  * ```ts
@@ -154,9 +151,9 @@ export function exponentialScheduler(args: ExponentialSchedulerArgs): ParamSched
 
 /** Arguments of {@link linearScheduler}. */
 export interface LinearSchedulerArgs {
-  /** Value at `where = 0`. */
+  /** Value at `where = 0`, finite. */
   readonly startValue: number;
-  /** Value at `where = 1`. */
+  /** Value at `where = 1`, finite. */
   readonly endValue: number;
 }
 
@@ -166,9 +163,6 @@ export interface LinearSchedulerArgs {
  *
  * Why: the linear stage of a warmup, or a linear decay.
  *
- * @param args.startValue value at the start, finite.
- * @param args.endValue value at the end, finite.
- * @returns the scheduler.
  * @throws SolverError('argument') when either value is not finite.
  * @example
  * ```ts
@@ -183,9 +177,9 @@ export function linearScheduler(args: LinearSchedulerArgs): ParamScheduler {
 
 /** Arguments of {@link polynomialDecayScheduler}. */
 export interface PolynomialDecaySchedulerArgs {
-  /** Value at `where = 0`. */
+  /** Value at `where = 0`, finite. */
   readonly baseValue: number;
-  /** Exponent of `(1 − where)`, finite and >= 0. */
+  /** Exponent of `(1 − where)`, finite and >= 0 (a negative power would blow up at the end). */
   readonly power: number;
 }
 
@@ -194,9 +188,6 @@ export interface PolynomialDecaySchedulerArgs {
  *
  * Why: the "poly" schedule of semantic segmentation (DeepLab), without warmup; reaches 0 at the end.
  *
- * @param args.baseValue value at the start, finite.
- * @param args.power the exponent, finite and >= 0 (a negative power would blow up at the end).
- * @returns the scheduler.
  * @throws SolverError('argument') when `baseValue` is not finite or `power` is negative or not finite.
  * @example
  * ```ts
@@ -211,9 +202,9 @@ export function polynomialDecayScheduler(args: PolynomialDecaySchedulerArgs): Pa
 
 /** Arguments of {@link stepScheduler}. */
 export interface StepSchedulerArgs {
-  /** Length of the run in updates; fvcore checks it but the value does not change the result. */
+  /** Length of the run in updates, > 0; fvcore checks it but the value does not change the result. */
   readonly numUpdates: number;
-  /** The values, each held for an equal share of the run. */
+  /** The values, each held for an equal share of the run: finite numbers, at least one (copied). */
   readonly values: readonly number[];
 }
 
@@ -224,9 +215,6 @@ export interface StepSchedulerArgs {
  * Why: a step decay whose steps are evenly spaced. NOTE: at `where = 1` fvcore indexes past the
  * end of its list (SPEC §7); here the index is clamped, so the value there is the last value.
  *
- * @param args.numUpdates a finite number > 0 (kept for fvcore parity).
- * @param args.values a non-empty array of finite numbers (copied).
- * @returns the scheduler.
  * @throws SolverError('argument') when `numUpdates` is not > 0 or `values` is empty or not numbers.
  * @example
  * ```ts
@@ -310,8 +298,7 @@ function checkMilestones({ numUpdates, milestones }: Resolved, count: number): v
  * with no numUpdates the last milestone is the end; milestones strictly increasing, > 0 and
  * `< numUpdates`; `numUpdates >= len(values)`. NOTE: at `where = 1` the value is the last one.
  *
- * @param args see {@link MultiStepSchedulerArgs}; arrays are copied.
- * @returns the scheduler.
+ * Arrays are copied.
  * @throws SolverError('argument') naming the first argument that breaks its rule.
  * @example
  * ```ts
@@ -352,7 +339,6 @@ export interface StepWithFixedGammaSchedulerArgs {
  * @param args.numDecays number of decays, an integer >= 1.
  * @param args.gamma decay factor, finite and > 0.
  * @param args.numUpdates run length, an integer >= 1.
- * @returns the scheduler.
  * @throws SolverError('argument') naming the first argument that breaks its rule.
  * @example
  * ```ts
@@ -370,4 +356,95 @@ export function stepWithFixedGammaScheduler(args: StepWithFixedGammaSchedulerArg
   const values: number[] = [base];
   for (let k = 0; k < numDecays; k += 1) values.push((values[k] ?? NaN) * gamma);
   return stepScheduler({ numUpdates, values });
+}
+
+/** How a part of a composite sees `where`: its own [0, 1] (`rescaled`) or the global one (`fixed`). */
+export type IntervalScaling = 'rescaled' | 'fixed';
+
+/** Arguments of {@link compositeScheduler}. */
+export interface CompositeSchedulerArgs {
+  /** The parts, run one after another. */
+  readonly schedulers: readonly ParamScheduler[];
+  /** Share of the run of each part, each in [0, 1], summing to 1 within 1e-3. */
+  readonly lengths: readonly number[];
+  /** One per part. */
+  readonly intervalScaling: readonly IntervalScaling[];
+}
+
+function checkLengths(args: CompositeSchedulerArgs): number[] {
+  const count: number = Array.isArray(args.schedulers) ? args.schedulers.length : NaN;
+  if (!(count > 0) || !args.schedulers.every((s: unknown) => typeof s === 'function')) {
+    throw argumentError(`compositeScheduler.schedulers`, args.schedulers, 'a non-empty array of schedulers');
+  }
+  const lengths: number[] = [...readArg(`compositeScheduler.lengths`, args.lengths, finiteList())];
+  if (lengths.length !== count) {
+    throw argumentError(`compositeScheduler.lengths`, lengths, `one length per scheduler (${count})`);
+  }
+  const sum: number = lengths.reduce((a: number, b: number) => a + b, 0);
+  if (Math.abs(sum - 1.0) >= 1e-3 || lengths.some((l: number) => l < 0)) {
+    throw argumentError(`compositeScheduler.lengths`, lengths, `values >= 0 summing to 1 (within 1e-3), sum is ${sum}`);
+  }
+  if (sum !== 1.0) lengths[count - 1] = 1.0 - lengths.slice(0, -1).reduce((a: number, b: number) => a + b, 0);
+  return lengths;
+}
+
+function checkScaling(args: CompositeSchedulerArgs, lengths: readonly number[]): readonly boolean[] {
+  const scaling: readonly unknown[] = Array.isArray(args.intervalScaling) ? args.intervalScaling : [];
+  scaling.forEach((s: unknown, k: number) => {
+    if (s !== 'rescaled' && s !== 'fixed') throw argumentError(`compositeScheduler.intervalScaling[${k}]`, s, `'rescaled' or 'fixed'`);
+  });
+  if (scaling.length !== lengths.length) {
+    throw argumentError(`compositeScheduler.intervalScaling`, args.intervalScaling, `one entry per scheduler (${lengths.length})`);
+  }
+  const last: number = lengths.length - 1;
+  if (scaling[last] === 'rescaled' && !((lengths[last] ?? 0) > 0)) {
+    throw argumentError(
+      `compositeScheduler.lengths[${last}]`,
+      lengths[last],
+      `> 0 for a 'rescaled' last part (it is reached at where = 1)`,
+    );
+  }
+  return scaling.map((s: unknown) => s === 'rescaled');
+}
+
+/**
+ * Runs schedulers one after another over shares of the run (fvcore `CompositeParamScheduler`).
+ *
+ * Why: warmup is a composite (a short linear or constant part, then the main schedule). Part `i`
+ * is the first with `where + 1e-6 <= lengths[0] + … + lengths[i]` (else the last); a `rescaled`
+ * part sees `(where − start_i) / lengths[i]`, a `fixed` one sees `where`. The running sums and
+ * `start_i = sum_i − lengths[i]` are computed exactly as fvcore computes them (once, here), so the
+ * values agree with the reference to the last bit. NOTE: fvcore rewrites the caller's last length
+ * when the sum is off by less than 1e-3; here a copy is adjusted. Unlike fvcore, `intervalScaling`
+ * must have one entry per part, and a zero-length `rescaled` last part is refused (it divides by 0).
+ *
+ * @throws SolverError('argument') naming the argument that breaks its rule.
+ * @example
+ * ```ts
+ * const s = compositeScheduler({
+ *   schedulers: [constantScheduler({ value: 0.42 }), cosineScheduler({ startValue: 0.42, endValue: 1e-4 })],
+ *   lengths: [0.3, 0.7],
+ *   intervalScaling: ['rescaled', 'rescaled'],
+ * });
+ * s(0.1); // 0.42, then a cosine from 0.42 (at 30%) down to 1e-4 (at 100%)
+ * ```
+ */
+export function compositeScheduler(args: CompositeSchedulerArgs): ParamScheduler {
+  const lengths: readonly number[] = checkLengths(args);
+  const rescaled: readonly boolean[] = checkScaling(args, lengths);
+  const parts: readonly ParamScheduler[] = [...args.schedulers];
+  const ends: number[] = [];
+  lengths.reduce((running: number, length: number, k: number) => {
+    const end: number = k === 0 ? length : running + length;
+    ends.push(end);
+    return end;
+  }, 0);
+  const starts: readonly number[] = ends.map((end: number, k: number) => end - (lengths[k] ?? NaN));
+  const last: number = parts.length - 1;
+  return (where: number): number => {
+    let i = 0;
+    while (i < last && where + WHERE_EPSILON > (ends[i] ?? NaN)) i += 1;
+    const part: ParamScheduler = parts[i] ?? ((): number => NaN);
+    return rescaled[i] === true ? part((where - (starts[i] ?? NaN)) / (lengths[i] ?? NaN)) : part(where);
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { SolverError } from '../../src/errors.js';
 import { buildLrScheduler, LrMultiplier, type LrMultiplierState } from '../../src/sched/lrScheduler.js';
 import { multiStepScheduler, type ParamScheduler } from '../../src/sched/schedulers.js';
-import { warmupScheduler } from '../../src/sched/warmup.js';
+import { warmupScheduler } from '../../src/sched/lrScheduler.js';
 import { configFor } from './configFor.js';
 import { FakeTarget } from './FakeTarget.js';
 

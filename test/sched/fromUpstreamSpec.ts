@@ -9,7 +9,8 @@ import {
   stepScheduler,
   stepWithFixedGammaScheduler,
 } from '../../src/sched/schedulers.js';
-import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+import { warmupScheduler } from '../../src/sched/lrScheduler.js';
+import { compositeScheduler } from '../../src/sched/schedulers.js';
 
 // Builds one of our schedulers from an entry of shared/reference/upstream-unit-tests.json
 // (fvcore class name + Python argument names), so the reference table can drive our code.

@@ -10,7 +10,8 @@ import {
   stepScheduler,
   stepWithFixedGammaScheduler,
 } from '../../src/sched/schedulers.js';
-import { compositeScheduler, warmupPolyScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+import { warmupPolyScheduler, warmupScheduler } from '../../src/sched/lrScheduler.js';
+import { compositeScheduler } from '../../src/sched/schedulers.js';
 
 // One throws-when test per validation branch of the scheduler factories, message text included.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ParamScheduler } from '../../src/sched/schedulers.js';
-import { warmupPolyScheduler } from '../../src/sched/warmup.js';
+import { warmupPolyScheduler } from '../../src/sched/lrScheduler.js';
 
 // WarmupPolyLR (detectron2 projects/DeepLab/deeplab/lr_scheduler.py) against its formula by hand.
 

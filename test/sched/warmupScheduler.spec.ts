@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { cosineScheduler, linearScheduler, type ParamScheduler } from '../../src/sched/schedulers.js';
-import { compositeScheduler, warmupScheduler } from '../../src/sched/warmup.js';
+import { warmupScheduler } from '../../src/sched/lrScheduler.js';
+import { compositeScheduler } from '../../src/sched/schedulers.js';
 
 // Warmup (SPEC §3.3) and the composite it is built on, checked against hand formulas.
 
