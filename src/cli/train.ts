@@ -16,6 +16,7 @@ import {
   type EvalResults,
 } from '../hooks/evaluation.js';
 import type { Hook, HookContext } from '../hooks/Hook.js';
+import { IterationTimer } from '../hooks/metrics.js';
 import { formatProgressLine, type ProgressDisplay, ProgressHook, type ProgressValues } from '../hooks/ProgressHook.js';
 import type { WeightEma } from '../hooks/WeightEma.js';
 import type { FileStore, Logger } from '../io/interfaces.js';
@@ -230,28 +231,14 @@ export interface TrainingOptions {
   readonly plots?: boolean;
 }
 
-/**
- * The container's logger: the CLI's, minus the iteration timer's own "trained N iterations in
- * X s" line. NOTE: the command prints one end summary with the run's wall time; the timer's
- * figure (step time only) would be a second, different duration.
- */
-function withoutTimerSummary(logger: Logger): Logger {
-  return {
-    info: (message: string): void => {
-      if (!/^trained \d+ iterations in /.test(message)) logger.info(message);
-    },
-    warn: (message: string): void => {
-      logger.warn(message);
-    },
-  };
-}
-
 function containerFor(config: SolverConfig, model: tf.LayersModel, options: TrainingOptions): Container {
   const container: Container = new Container();
   container.load(solverModule(config));
   container.bind(TOKENS.Model).toConstantValue(model);
   container.bind(TOKENS.FileStore).toConstantValue(options.files);
-  container.rebind(TOKENS.Logger).toConstantValue(withoutTimerSummary(options.logger));
+  container.rebind(TOKENS.Logger).toConstantValue(options.logger);
+  // The CLI ends with its own line (wall time included): the timer records step times silently.
+  container.rebind(TOKENS.IterationTimer).toConstantValue(new IterationTimer());
   if (options.progress !== undefined) container.bind(TOKENS.Hook).toConstantValue(new ProgressHook(options.progress));
   const signal: AbortSignal | undefined = options.interrupt;
   if (signal !== undefined) {

@@ -57,6 +57,7 @@ function token<T>(name: string): Token<T> {
  * | `GradientReducer` | `GradientReducer` | `identityReducer` |
  * | `Optimizer` | `SolverOptimizer` | `buildOptimizer(config, model, { clipper })` |
  * | `Scheduler` | `LrScheduler` | `buildLrScheduler(config, optimizer)` |
+ * | `IterationTimer` | `IterationTimer` | logs its summary to `Logger`; rebind to time steps without the summary line |
  * | `WeightEma` | `WeightEma` | bound when `TRAIN.EMA_ENABLED` |
  * | `Checkpointer` | `Checkpointer` | in `OUTPUT_DIR`, keeping `TRAIN.MAX_TO_KEEP`, recording the run's identity |
  * | `Hook` (many) | `Hook` | step guard, timer, LR, EMA, checkpointer, metrics writer, in that order |
@@ -81,6 +82,7 @@ export const TOKENS = Object.freeze({
   GradientReducer: token<GradientReducer>('GradientReducer'),
   Optimizer: token<SolverOptimizer>('Optimizer'),
   Scheduler: token<LrScheduler>('Scheduler'),
+  IterationTimer: token<IterationTimer>('IterationTimer'),
   WeightEma: token<WeightEma>('WeightEma'),
   Checkpointer: token<Checkpointer>('Checkpointer'),
   Hook: token<Hook>('Hook'),
@@ -165,9 +167,10 @@ export function bindDefaultHooks(options: ContainerModuleLoadOptions, config: So
   }
   bind(TOKENS.Checkpointer).toDynamicValue(checkpointerFrom).inSingletonScope();
   bind(TOKENS.Hook).toDynamicValue(stepGuardFrom).inSingletonScope();
-  bind(TOKENS.Hook)
+  bind(TOKENS.IterationTimer)
     .toDynamicValue((ctx) => new IterationTimer({ logger: resolve(ctx, TOKENS.Logger) }))
     .inSingletonScope();
+  bind(TOKENS.Hook).toService(TOKENS.IterationTimer);
   bind(TOKENS.Hook).toDynamicValue(lrHookFrom).inSingletonScope();
   if (config.TRAIN.EMA_ENABLED) bind(TOKENS.Hook).toService(TOKENS.WeightEma);
   bind(TOKENS.Hook)

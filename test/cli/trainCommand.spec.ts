@@ -63,6 +63,8 @@ describe('tfjs-solver train', () => {
       const { code, streams, result } = await train(dir);
       expect(streams.err()).not.toContain('error');
       expect(code).toBe(0);
+      // One end summary: the timer's own "trained N iterations in X s" line is not printed.
+      expect(`${streams.out()}${streams.err()}`).not.toMatch(/trained \d+ iterations in/);
       first = result;
       expect(result).toMatchObject({
         backend: 'cpu',
@@ -80,6 +82,8 @@ describe('tfjs-solver train', () => {
         .map((l) => JSON.parse(l) as { iteration: number; 'eval/accuracy'?: number });
       const evals = lines.filter((l) => l['eval/accuracy'] !== undefined);
       expect(evals.map((l) => l.iteration)).toEqual([9, 19, 29]);
+      // ...but it still times every step.
+      expect(lines.filter((l) => 'time' in l).map((l) => l.iteration)).toEqual([9, 19, 29]);
       expect(evals[2]?.['eval/accuracy']).toBe(result.heldOutAccuracy);
       expect(readdirSync(dir).sort()).toEqual([
         'config.yaml',

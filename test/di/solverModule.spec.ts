@@ -4,6 +4,7 @@ import { Container, injectable } from 'inversify';
 import { createSolver, type Solver } from '../../src/di/Solver.js';
 import { solverModule, TOKENS } from '../../src/di/solverModule.js';
 import type { Hook, HookContext } from '../../src/hooks/Hook.js';
+import { IterationTimer } from '../../src/hooks/metrics.js';
 import { buildGradientClipper, type ClipOutcome, type Clipper } from '../../src/optim/clip.js';
 import { MemoryFileStore } from '../hooks/memoryFileStore.js';
 import { smallConfig, smallData, smallModel } from './smallModel.js';
@@ -103,6 +104,39 @@ describe(solverModule, () => {
       // LR used at iteration i (SPEC §3): 0.05 · warmup linear from 0.001 to 1 over 2 iters, then 1, ×0.1 from 6.
       const lrs: number[] = [0.05 * 0.001, 0.05 * (0.001 + 0.999 * 0.5), 0.05, 0.05, 0.05, 0.05, 0.005, 0.005];
       expect(seen).toEqual(lrs.map((lr, i) => `${i}:${lr.toFixed(6)}`));
+    });
+  });
+
+  describe('having the IterationTimer rebound to one without a logger', () => {
+    it('should time every step in its place among the hooks and log no summary line', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore());
+      const lines: string[] = [];
+      container.rebind(TOKENS.Logger).toConstantValue({ info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) });
+      const times: number[] = [];
+      container.bind(TOKENS.Hook).toConstantValue({
+        afterStep: (ctx: HookContext): void => {
+          times.push(ctx.storage.latest('time') ?? -1);
+        },
+      });
+      const timer = new IterationTimer();
+      container.rebind(TOKENS.IterationTimer).toConstantValue(timer);
+      const solver: Solver = await fitWith(container, model);
+      expect(solver.hooks.list[1]).toBe(timer); // after the step guard, as the default timer
+      expect(times).toHaveLength(8);
+      expect(times.every((t) => t >= 0)).toBe(true);
+      expect(lines.filter((l) => l.startsWith('trained '))).toEqual([]);
+    });
+
+    it('should log the summary line with the default binding', async () => {
+      const model: tf.LayersModel = smallModel();
+      models.push(model);
+      const container: Container = containerFor(model, new MemoryFileStore());
+      const lines: string[] = [];
+      container.rebind(TOKENS.Logger).toConstantValue({ info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) });
+      await fitWith(container, model);
+      expect(lines.filter((l) => /^trained 8 iterations in /.test(l))).toHaveLength(1);
     });
   });
 
