@@ -67,7 +67,7 @@ function normOrder(): Rule<number> {
   });
 }
 
-/** The rules of `SOLVER.CLIP_GRADIENTS` (detectron2 gradient clipping; SPEC §1, §4). */
+/** The rules of `SOLVER.CLIP_GRADIENTS` (detectron2 gradient clipping). */
 const clipGradientsSchema = object({
   /** Clip at all. Default false. */
   ENABLED: boolean(),
@@ -85,7 +85,7 @@ const clipGradientsSchema = object({
   NONFINITE: oneOf(['skip', 'error', 'none'], 'Unknown non-finite gradient policy'),
 });
 
-/** The rules of the `SOLVER` section, key by key (SPEC §1); rules of two keys are in {@link checkCrossFieldRules}. */
+/** The rules of the `SOLVER` section, key by key; rules of two keys are in {@link checkCrossFieldRules}. */
 const solverSectionSchema = object({
   LR_SCHEDULER_NAME: oneOf(['WarmupMultiStepLR', 'WarmupCosineLR', 'WarmupStepWithFixedGammaLR', 'WarmupPolyLR'], 'Unknown LR scheduler'),
   MAX_ITER: integerAtLeast(1),
@@ -203,7 +203,7 @@ interface CrossFieldRule {
 }
 
 /**
- * The rules that involve two keys (SPEC §1), checked after every key passed its own rule, so
+ * The rules that involve two keys, checked after every key passed its own rule, so
  * that every rule the schedule and the training loop rely on is enforced once, at load time.
  */
 const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [

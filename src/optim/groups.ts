@@ -46,7 +46,7 @@ export interface ModuleData<P> {
 
 /**
  * Options of {@link getDefaultOptimizerParams}, detectron2's `get_default_optimizer_params`
- * arguments in camelCase (SPEC §2). Every option may be omitted.
+ * arguments in camelCase. Every option may be omitted.
  */
 export interface DefaultOptimizerParamsOptions {
   /** LR of every group by default; omitted: the optimizer's own LR applies. */
@@ -99,7 +99,7 @@ export function expandParamGroups<P>(groups: readonly ParamGroup<P>[]): ParamGro
 }
 
 /**
- * TensorFlow.js weight short names → detectron2's (SPEC §2), so that a detectron2 config's
+ * TensorFlow.js weight short names → detectron2's, so that a detectron2 config's
  * `bias` / `weight` overrides mean the same weights in a tfjs model.
  */
 export const TFJS_TO_DETECTRON2: Readonly<Record<string, string>> = Object.freeze({
@@ -127,7 +127,7 @@ export function shortWeightName(name: string): string {
 }
 
 /**
- * Maps a TensorFlow.js weight name to detectron2's short name (SPEC §2).
+ * Maps a TensorFlow.js weight name to detectron2's short name.
  *
  * Why: a detectron2 config's `bias` override and `BIAS_LR_FACTOR` must mean the same weights
  * in a tfjs model. Only the part after the last `/` counts; a numeric `_N` suffix that tfjs adds
@@ -157,10 +157,10 @@ function isContainer(layer: tf.layers.Layer): layer is tf.layers.Layer & LayerCo
 
 /**
  * Describes a `tf.LayersModel` as plain module data, layers in order, nested models walked
- * depth-first in place (SPEC §2.3).
+ * depth-first in place.
  *
  * Why the `tf.Variable` as value: gradient maps are keyed by the variable's unique name
- * (`dense_1/kernel_1` when names collide), not by the weight's original name (NOTES §2.5).
+ * (`dense_1/kernel_1` when names collide), not by the weight's original name.
  * Module names are the layer path joined with `.` (`inner_model.dense_2`), param names the
  * weight's short tfjs name (`kernel`), so a full name reads `inner_model.dense_2.kernel`.
  * A layer reachable twice (shared) is listed twice; getDefaultOptimizerParams keeps the first.
@@ -322,7 +322,7 @@ function hyperparamsKey(hyper: ParamHyperparams): string {
 
 /**
  * Validates the options of getDefaultOptimizerParams and returns the overrides to apply: the
- * caller's, plus the `bias` override that `biasLrFactor`/`weightDecayBias` make (SPEC §2.1-2).
+ * caller's, plus the `bias` override that `biasLrFactor`/`weightDecayBias` make.
  *
  * @param options the caller's options; not modified.
  * @returns a new overrides object.
@@ -404,7 +404,7 @@ export function getDefaultOptimizerParams<P>(
   return reduceParamGroups(perWeight);
 }
 
-/** SPEC §2.4 for one weight: defaults, then normalization decay, then the LR factor, then overrides. */
+/** The hyperparameters of one weight: defaults, then normalization decay, then the LR factor, then overrides. */
 function weightHyperparams(
   module: ModuleData<unknown>,
   paramName: string,

@@ -245,7 +245,7 @@ export function slotNames(slots: readonly SlotSpec[], groups: readonly { readonl
 }
 
 /**
- * The optimizer's state variables, keyed by name (never by position, NOTES §0.4).
+ * The optimizer's state variables, keyed by name (never by position).
  *
  * Why a class: it owns variables (created as zeros on first use, so momentum starts at zero
  * and Adam's step at 0) and must dispose them; everything else in the optimizer is data.

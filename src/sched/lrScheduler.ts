@@ -113,7 +113,7 @@ function baseRates(target: LearningRateTarget): readonly number[] {
 
 /**
  * Drives every parameter group's LR from one schedule: at iteration `i` each group's LR is its
- * base LR × `schedule(i / maxIter)` (detectron2 `LRMultiplier`, SPEC §3.4).
+ * base LR × `schedule(i / maxIter)` (detectron2 `LRMultiplier`).
  *
  * Why one multiplier for all groups: the relative scale between groups (bias LR factor, per-layer
  * LR) never changes, so a single schedule of the multiplier is enough.
@@ -243,7 +243,7 @@ export interface WarmupSchedulerArgs {
 }
 
 /**
- * Puts a warmup stage in front of a schedule (detectron2 `WarmupParamScheduler`, SPEC §3.3):
+ * Puts a warmup stage in front of a schedule (detectron2 `WarmupParamScheduler`):
  * `start = factor · s(0)`, `end = rescaleInterval ? s(0) : s(length)`, the warmup part is
  * Constant(start) or Linear(start, end), and the result is the composite of
  * `[warmup, s]` with lengths `[length, 1 − length]` and scaling
@@ -359,7 +359,7 @@ export function keptSteps(steps: readonly number[], maxIter: number, logger: Pic
 }
 
 /**
- * The main part (before warmup is added) of the three detectron2 schedules, SPEC §3.2:
+ * The main part (before warmup is added) of the three detectron2 schedules:
  * MultiStep(values `GAMMA^k`, milestones = kept STEPS, numUpdates = MAX_ITER),
  * Cosine(1, BASE_LR_END / BASE_LR), StepWithFixedGamma(1, NUM_DECAYS, GAMMA, MAX_ITER).
  * The config is a validated one: its rules were checked when it was loaded.

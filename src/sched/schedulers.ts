@@ -52,8 +52,8 @@ export function bisectRight(sorted: readonly number[], x: number): number {
  *
  * Why one helper: this is the only place the iteration-to-`where` rule and the end-of-run policy
  * live. detectron2 evaluates `last_epoch / max_iter`, which reaches 1 on the step after the last
- * iteration (and more than 1 if training continues); fvcore then raises or indexes past its list
- * (SPEC §7). Clamping at 1 makes every value at or after the end the schedule's last value.
+ * iteration (and more than 1 if training continues); fvcore then raises or indexes past its
+ * list. Clamping at 1 makes every value at or after the end the schedule's last value.
  *
  * @param iteration 0-based iteration (>= 0).
  * @param maxIter total iterations (> 0).
@@ -79,7 +79,7 @@ export interface ConstantSchedulerArgs {
  * The same value for the whole run (fvcore `ConstantParamScheduler`).
  *
  * Why: the constant stage of a warmup, and a building block of composites. NOTE: fvcore raises
- * at `where >= 1`; this one returns `value` on all of [0, 1] (SPEC §7: never crash at the end).
+ * at `where >= 1`; this one returns `value` on all of [0, 1] (never crash at the end).
  *
  * @param args.value the value, a finite number.
  * @returns a scheduler that always returns `value`.
@@ -213,7 +213,7 @@ export interface StepSchedulerArgs {
  * (fvcore `StepParamScheduler`).
  *
  * Why: a step decay whose steps are evenly spaced. NOTE: at `where = 1` fvcore indexes past the
- * end of its list (SPEC §7); here the index is clamped, so the value there is the last value.
+ * end of its list; here the index is clamped, so the value there is the last value.
  *
  * @throws SolverError('argument') when `numUpdates` is not > 0 or `values` is empty or not numbers.
  * @example

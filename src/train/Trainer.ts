@@ -109,7 +109,7 @@ function checkIterations(startIter: number, maxIter: number): void {
  * globally, and guarantees `afterTrain` runs once.
  *
  * Why separate: `fit` drives training through callbacks (it calls us), the `Trainer` drives it
- * in a loop (we call it); the lifecycle rules (SPEC §6) must not differ between them.
+ * in a loop (we call it); the lifecycle rules must not differ between them.
  */
 export class TrainingRun {
   private readonly context: MutableContext;
