@@ -1,5 +1,4 @@
-import { buildLrScheduler, DEFAULT_CONFIG, type SolverConfig } from 'tfjs-solver';
-import type { LearningRateTarget, LrMultiplier, LrMultiplierState } from '../src/sched/lrScheduler.js';
+import { buildLrScheduler, DEFAULT_CONFIG, type LrScheduler, type SolverConfig } from 'tfjs-solver';
 
 // Example: a detectron2 warmup-cosine schedule driving two parameter groups, saved and resumed
 // (docs/schedules.md). Run: npx tsx examples/scheduleWarmupCosine.ts
@@ -8,8 +7,8 @@ import type { LearningRateTarget, LrMultiplier, LrMultiplierState } from '../src
 export interface WarmupCosineResult {
   /** The LRs (both groups) used by steps 0..99 of an uninterrupted run. */
   readonly lrs: readonly (readonly number[])[];
-  /** The state saved after 60 steps. */
-  readonly saved: LrMultiplierState;
+  /** The state saved after 60 steps (plain JSON data: iteration, base LRs, MAX_ITER). */
+  readonly saved: unknown;
   /** The LRs used by steps 60..99 of a run resumed from `saved`. */
   readonly resumed: readonly (readonly number[])[];
 }
@@ -20,17 +19,17 @@ const config: SolverConfig = {
   SOLVER: { ...DEFAULT_CONFIG.SOLVER, LR_SCHEDULER_NAME: 'WarmupCosineLR', MAX_ITER: 100, WARMUP_ITERS: 10, BASE_LR: 0.1 },
 };
 
-// Any object of this shape works; the library's optimizer implements it.
-function recordingOptimizer(log: (readonly number[])[]): LearningRateTarget {
+// Any object with base LRs and a setter works; the library's optimizer is one.
+function recordingOptimizer(log: (readonly number[])[]): Parameters<typeof buildLrScheduler>[1] {
   return { baseLearningRates: [0.1, 0.2], setLearningRates: (lrs: readonly number[]): void => void log.push(lrs) };
 }
 
 /** Steps 0..99 with a checkpoint after 60 steps, then a resume from that checkpoint. */
 export function warmupCosineExample(): WarmupCosineResult {
   const lrs: (readonly number[])[] = [];
-  const scheduler: LrMultiplier = buildLrScheduler(config, recordingOptimizer(lrs));
+  const scheduler: LrScheduler = buildLrScheduler(config, recordingOptimizer(lrs));
   scheduler.apply(); // the LR of step 0: BASE_LR × WARMUP_FACTOR, written before the first step
-  let saved: LrMultiplierState = scheduler.state();
+  let saved: unknown = scheduler.state();
   for (let i = 0; i < 100; i += 1) {
     // ... training step i runs here with the LRs just written ...
     if (i < 99) scheduler.step(); // detectron2 steps after every iteration
@@ -39,7 +38,7 @@ export function warmupCosineExample(): WarmupCosineResult {
 
   // Resume: build again (building writes nothing), load the state, apply, continue.
   const resumed: (readonly number[])[] = [];
-  const again: LrMultiplier = buildLrScheduler(config, recordingOptimizer(resumed));
+  const again: LrScheduler = buildLrScheduler(config, recordingOptimizer(resumed));
   again.loadState(JSON.parse(JSON.stringify(saved)));
   again.apply();
   for (let i = 60; i < 99; i += 1) again.step();

@@ -26,7 +26,7 @@ export type { StepStats } from './optim/SolverOptimizer.js';
 export { getDefaultOptimizerParams } from './optim/groups.js';
 export { buildGradientClipper } from './optim/clip.js';
 export type { Clipper, ClipperOptions } from './optim/clip.js';
-export { buildLrScheduler, buildParamScheduler } from './sched/lrScheduler.js';
+export { buildLrScheduler, buildParamScheduler, LrMultiplier } from './sched/lrScheduler.js';
 export type { ParamScheduler } from './sched/schedulers.js';
 
 // Training loops and hooks.

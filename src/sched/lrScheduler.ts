@@ -116,7 +116,8 @@ function baseRates(target: LearningRateTarget): readonly number[] {
  * base LR × `schedule(i / maxIter)` (detectron2 `LRMultiplier`).
  *
  * Why one multiplier for all groups: the relative scale between groups (bias LR factor, per-layer
- * LR) never changes, so a single schedule of the multiplier is enough.
+ * LR) never changes, so a single schedule of the multiplier is enough. `buildLrScheduler` makes
+ * one from a config; construct one yourself to drive the groups with a schedule of your own.
  * When the LR is applied: the LR used by step `i` is `base × m(i / maxIter)`. Call {@link apply}
  * once before the first step (fresh run or after {@link loadState}) and {@link step} after every
  * step (detectron2's LR hook steps in `after_step`). Construction reads the target's base LRs and
@@ -126,11 +127,11 @@ function baseRates(target: LearningRateTarget): readonly number[] {
  *
  * @example
  * ```ts
- * import { cosineScheduler } from './schedulers.js';
  * const target = { baseLearningRates: [0.02], setLearningRates: (lrs: readonly number[]) => console.log(lrs) };
- * const lr = new LrMultiplier(target, cosineScheduler({ startValue: 1, endValue: 0 }), 100);
+ * const halfCosine = (where: number): number => 0.5 * (1 + Math.cos(Math.PI * where));
+ * const lr = new LrMultiplier(target, halfCosine, 100); // or the optimizer as the target
  * lr.apply(); // [0.02]
- * lr.step(); // [0.02 × m(0.01)]
+ * lr.step(); // [0.02 × halfCosine(0.01)] ≈ [0.019995]
  * ```
  */
 export class LrMultiplier {
