@@ -9,7 +9,7 @@ export interface ProgressValues {
 }
 
 /**
- * A progress bar, as the {@link ProgressHook} drives it. The CLI implements it with `cli-progress`
+ * A progress bar, as the {@link ProgressHook} drives it. The CLI draws one 80-column line
  * on stderr; a page could draw an HTML bar. Kept apart so `src/hooks` does not depend on a
  * terminal library.
  */
