@@ -346,12 +346,14 @@ describe('in a fresh project with the tarball and @tensorflow/tfjs', () => {
       const dir = join(project, 'esm-run');
       mkdirSync(dir);
       expect(await node(join(project, 'plug.mjs'), dir)).toContain('trained to iteration 60, lr 0.0100');
-      expect(readdirSync(join(dir, 'output')).sort()).toEqual([
-        'last_checkpoint',
-        'metrics.json',
-        'model_0000030.ckpt',
-        'model_final.ckpt',
-      ]);
+      const files = readdirSync(join(dir, 'output')).sort();
+      expect(files).toEqual(['last_checkpoint', 'metrics.json', 'model_0000030.ckpt', 'model_final.ckpt']);
+      // The sentence after the snippet names what the run leaves: the same files.
+      const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+      const after = readme.slice(readme.indexOf('<!-- snippet: plug-it-in -->'));
+      const sentence = /It prints [\s\S]*?in `\.\/output`\./.exec(after)?.[0] ?? '';
+      const named = [...sentence.matchAll(/`(model_[^`]+|last_checkpoint|metrics\.json)`/g)].map((m) => m[1]).sort();
+      expect(named).toEqual(files);
     },
     TIMEOUT,
   );
