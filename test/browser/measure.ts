@@ -95,8 +95,17 @@ function median(xs: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** The MLP of the training example (784 → 128 → 64 → 10), its variables and one batch's gradients. */
-export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult> {
+/** The MLP of the measurement (784 → 128 → 64 → 10): its variables, one batch's gradients and the optimizers compared. */
+export interface MeasureModel {
+  readonly vars: tf.Variable[];
+  readonly grads: tf.NamedTensorMap;
+  readonly probe: tf.Variable;
+  readonly optimizers: Record<Measured, tf.Optimizer>;
+  readonly dispose: () => void;
+}
+
+/** Builds {@link MeasureModel} on the active backend. */
+export function measureModel(): MeasureModel {
   const shapes: [number[], number[]][] = [
     [[784, 128], [128]],
     [[128, 64], [64]],
@@ -121,6 +130,18 @@ export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult
     adamw: new SolverOptimizer({ groups, algorithm: 'AdamW', lr: 1e-3, weightDecay: 0.01, clip }),
     lion: new SolverOptimizer({ groups, algorithm: 'Lion', lr: 1e-4, weightDecay: 0.01, clip }),
   };
+  const dispose = (): void => {
+    Object.values(optimizers).forEach((o) => {
+      o.dispose();
+    });
+    tf.dispose([...vars, ...Object.values(grads)]);
+  };
+  return { vars, grads, probe, optimizers, dispose };
+}
+
+/** Kernels, programs and time per step of every optimizer of {@link measureModel}, side by side. */
+export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult> {
+  const { vars, grads, probe, optimizers, dispose } = measureModel();
   const counted = {} as Record<Measured, Counts>;
   for (const name of MEASURED) counted[name] = await counts(optimizers[name], grads, probe);
   // Interleaved rounds (the order rotates), the median per optimizer: the machine's load moves.
@@ -136,9 +157,7 @@ export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult
   const figures = Object.fromEntries(
     MEASURED.map((name) => [name, { ...counted[name], msPerStep: median(times[name]), tensorGrowth: growth }]),
   ) as Record<Measured, StepFigures>;
-  Object.values(optimizers).forEach((o) => {
-    o.dispose();
-  });
-  tf.dispose([...vars, ...Object.values(grads)]);
-  return { backend: tf.getBackend(), variables: vars.length, figures };
+  const variables = vars.length;
+  dispose();
+  return { backend: tf.getBackend(), variables, figures };
 }

@@ -122,10 +122,13 @@ export const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
  * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
+ * `flat` (a global norm's first level): the tensors are one range cut into equal chunks, so every
+ * invocation does the same work whatever the tensors' sizes.
  */
 export interface ReduceMode {
   readonly p: number;
   readonly first: boolean;
+  readonly flat?: boolean;
 }
 
 /** The old skipped total a partials program may carry to finishControl: `tensor[at]` (webgl). */
@@ -146,7 +149,9 @@ export interface GpuPrograms {
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
   /**
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
-   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
+   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it). With
+   * `mode.flat`, entry j reduces units `[j·chunk, (j+1)·chunk)` of all `xs` in order, in a tensor of
+   * any shape whose other entries are 0, except the last one, which holds the carried total if any.
    */
   partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): TensorInfo;
   /** How many items (values, or texels of four) the partials program iterates over for `x`. */
@@ -288,9 +293,9 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
   };
 }
 
-/** Elements each reduction invocation reads: at least 256, more for large tensors so that ≤ 1024 blocks remain. */
-export function chunkFor(largest: number): number {
-  return Math.max(256, Math.ceil(largest / 1024));
+/** Units each reduction invocation reads: at least `least`, more for large tensors so that ≤ 1024 blocks remain. */
+export function chunkFor(units: number, least = 256): number {
+  return Math.max(least, Math.ceil(units / 1024));
 }
 
 function inGroups<T>(items: readonly T[], size: number): T[][] {
@@ -299,12 +304,16 @@ function inGroups<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The least units per invocation of a flat level: short loops, a few hundred invocations for a small model. */
+const FLAT_CHUNK = 64;
+
 /** One level: a partials program per group of at most maxInputs tensors. */
 function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
   return inGroups(xs, gpu.maxInputs).map((group) => {
-    const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
-    const chunk = chunkFor(largest);
-    const blocks = Math.max(1, Math.ceil(largest / chunk));
+    const units = group.map((x) => gpu.units(x, mode));
+    const size = mode.flat === true ? units.reduce((a, b) => a + b, 0) : Math.max(...units);
+    const chunk = chunkFor(size, mode.flat === true ? FLAT_CHUNK : 256);
+    const blocks = Math.max(1, Math.ceil(size / chunk));
     return gpu.partials(group, mode, chunk, blocks, carry);
   });
 }
@@ -338,7 +347,7 @@ export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms
     if (gs.length === 0) {
       throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
     }
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true });
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: a.global });
     if (!a.global) {
       const rows = first.map((part) => gpu.finish(part, a.p, false));
       first.forEach((t) => {
@@ -375,7 +384,7 @@ export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuProgra
       throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
     }
     const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
     const only = reduceToOne(gpu, first, a.p);
     const control = gpu.finishControl(only, a, folds ? total : undefined);
     gpu.dispose(only);

@@ -227,6 +227,44 @@ function modeKey(mode: ReduceMode): string {
   return `${mode.first ? 'grads' : 'parts'}_p${String(mode.p)}`;
 }
 
+/** Whether a flat partials program reads `x` four values at a time (its size a multiple of 4). */
+const byFour = (x: TensorInfo): boolean => x.shape.reduce((a, b) => a * b, 1) % 4 === 0;
+
+/**
+ * The flat first level of a global norm: invocation j reduces units `[j·chunk, (j+1)·chunk)` of the
+ * gradients taken one after another, a unit being four values (vec4 loads) for a tensor whose size
+ * is a multiple of 4, else one. Output `[1, blocks]`.
+ */
+function flatPartialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks: number): WebGPUProgramSpec {
+  const { term, fold } = reduceSnippets(mode);
+  const lanes = ['x', 'y', 'z', 'w'].map((l) => `{ let y = y4.${l}; ${fold} }`).join(' ');
+  const fold4 = mode.p === Infinity ? lanes : 'acc = acc + ((y4.x + y4.y) + (y4.z + y4.w));';
+  const loops = xs.map((x, t) => {
+    const term4 = term.startsWith('pow') ? `pow(abs(x), vec4<f32>(${wgslFloat(mode.p)}))` : term;
+    const body = byFour(x) ? `let x = X${t}[i]; let y4 = ${term4}; ${fold4}` : `let x = X${t}[i]; let y = ${term}; ${fold}`;
+    return `{
+      let lo = max(start, uniforms.o${t}) - uniforms.o${t};
+      let hi = min(stop, uniforms.o${t} + uniforms.n${t}) - uniforms.o${t};
+      for (var i = lo; i < hi; i = i + 1) { ${body} }
+    }`;
+  });
+  const code = `
+    let start = index * uniforms.chunk;
+    let stop = start + uniforms.chunk;
+    var acc : f32 = 0.0;
+    ${loops.join('\n    ')}
+    setOutputAtIndex(index, acc);`;
+  const uniforms = [...xs.map((_, t) => `o${t} : i32, n${t} : i32,`), 'chunk : i32, blocks : i32,'].join(' ');
+  const spec = program(
+    `flat_${modeKey(mode)}_${xs.map((x) => (byFour(x) ? 4 : 1)).join('')}`,
+    xs.map((_, t) => `X${t}`),
+    [1, blocks],
+    code,
+    uniforms,
+  );
+  return { ...spec, variableComponents: xs.map((x) => (byFour(x) ? 4 : 1)) };
+}
+
 function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks: number): WebGPUProgramSpec {
   const names = xs.map((_, t) => `X${t}`);
   const { term, fold } = reduceSnippets(mode);
@@ -289,14 +327,12 @@ function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUPr
   return program(key, names, [withTotal ? 5 : 4], code, 'rows : i32, cols : i32, clipValue : f32, totalAt : i32,');
 }
 
-/** `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). */
-const ADD_SKIPPED: WebGPUProgramSpec = program(
-  'add_skipped',
-  ['Total', 'Control'],
-  [],
-  'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));',
-  '',
-);
+/**
+ * `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). A new object
+ * per run: tfjs-backend-webgpu rewrites a program's shaderKey when it runs it.
+ */
+const addSkippedProgram = (): WebGPUProgramSpec =>
+  program('add_skipped', ['Total', 'Control'], [], 'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));', '');
 
 /**
  * {@link GpuPrograms} on tfjs's `webgpu` backend.
@@ -325,9 +361,20 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
         lionProgram(target, inputs),
         LION_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
-    units: (x) => size(x),
-    partials: (xs, mode, chunk, blocks) =>
-      run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...xs.map((x) => i32(size(x))), i32(chunk), i32(blocks)]),
+    units: (x, mode) => (mode.flat === true && mode.first && byFour(x) ? size(x) / 4 : size(x)),
+    partials: (xs, mode, chunk, blocks) => {
+      if (mode.flat !== true || !mode.first) {
+        const sizes = xs.map((x) => i32(size(x)));
+        return run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...sizes, i32(chunk), i32(blocks)]);
+      }
+      let offset = 0;
+      const ranges = xs.flatMap((x) => {
+        const units = byFour(x) ? size(x) / 4 : size(x);
+        offset += units;
+        return [i32(offset - units), i32(units)];
+      });
+      return run({ program: flatPartialsProgram(xs, mode, blocks), infos: [...xs] }, [...ranges, i32(chunk), i32(blocks)]);
+    },
     finish: (parts, p, global) => {
       const [rows = 1, cols = 1] = parts.shape;
       return run({ program: finishProgram(parts, p, global), infos: [parts] }, [i32(rows), i32(cols)]);
@@ -343,7 +390,7 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
         i32(a.totalAt),
       ]);
     },
-    addSkipped: (total, control) => run({ program: ADD_SKIPPED, infos: [total, control] }),
+    addSkipped: (total, control) => run({ program: addSkippedProgram(), infos: [total, control] }),
     dispose: (info) => {
       backend.disposeData(info.dataId);
     },
