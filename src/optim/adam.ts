@@ -32,6 +32,7 @@ import {
   type WasmFunction,
   wasmFunction,
 } from './kernels/wasm.js';
+import type { GpuStepControl } from './clip.js';
 import { appliedSelector, type RuleOptions, type StepControl, type UpdateRule } from './rule.js';
 
 /** Adam's own hyperparameters: β1, β2, ε, and whether decay is decoupled (AdamW) or added to g (Adam). */
@@ -388,6 +389,7 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
     steps: [...group.hostSteps],
     knownSkipped: control.skipped?.known ?? 0,
     totalAt: control.skipped?.at ?? 0,
+    biasStep: (control as GpuStepControl).biasStep ?? 0,
   };
   assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v]);
 };

@@ -54,6 +54,11 @@ export interface StepControlAttrs {
   readonly guard: boolean;
   /** Where input `total` holds the old total: 0 (the counter itself) or 4 (a previous control tensor). */
   readonly totalAt: number;
+  /**
+   * With `guard` and the total folded: `[β1, β2, t, known, bc1, ib]`, and the control tensor also
+   * holds Adam's bias corrections for step t (see {@link GpuPrograms.finishControl}).
+   */
+  readonly bias?: readonly number[];
 }
 
 /** Which tensor an update program writes. */
@@ -143,8 +148,11 @@ export interface GpuPrograms {
   readonly maxInputs: number;
   /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
-  /** Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new moments. */
-  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
+  /**
+   * Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new
+   * moments, and with `bias` the bias corrections come from the control tensor (see finishControl).
+   */
+  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms, bias?: boolean): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
   /**
@@ -168,7 +176,9 @@ export interface GpuPrograms {
   foldsTotal(count: number): boolean;
   /**
    * Reduces partials to the global norm and derives `[scale, apply, norm, clipped]` (see
-   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total.
+   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total, and
+   * with `bias` the bias corrections `1/(1 − β1^t')`, `1/√(1 − β2^t')` for `t' = t − (total − known)`
+   * (the host's values when equal) follow: lanes z, w of texel 0 (webgl), elements 5, 6 (webgpu).
    */
   finishControl(parts: TensorInfo, attrs: StepControlAttrs, total?: TensorInfo): TensorInfo;
   /** `total + (1 − apply)`: the skipped-steps total after a step with control `control`. */
@@ -240,7 +250,7 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
  */
 export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
+    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap & { readonly biasStep?: number };
     const gpu = programsOf(backend);
     const ps = groupInputs(inputs, 'p', a.count);
     const gs = groupInputs(inputs, 'g', a.count);
@@ -254,7 +264,9 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const mOuts = ps.map((_, i) => gpu.adam('m', each(i), u(i)));
     const vOuts = ps.map((_, i) => gpu.adam('v', each(i), u(i)));
     // The parameter's program reads the new moments (what the step applies, or the old ones when skipped).
-    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i)));
+    // The control tensor holds the bias corrections of step `biasStep` (one texel read, no powers per element).
+    const bias = (i: number): boolean => (a.biasStep ?? 0) > 0 && a.steps[i] === a.biasStep && inputs.control !== undefined;
+    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i), bias(i)));
     prepared.release();
     return [...pOuts, ...mOuts, ...vOuts];
   };

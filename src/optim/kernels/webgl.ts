@@ -93,13 +93,18 @@ void main() {
 }
 
 /** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
-function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+function adamProgram(
+  target: AdamTarget,
+  inputs: UpdateInputs,
+  u: AdamUniforms,
+  bias: boolean,
+): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const given = target === 'p' ? inputs.total : undefined;
+  const given = target === 'p' && !bias ? inputs.total : undefined;
   // The skipped total is element 4 of the control tensor when the step-control kernel put it there.
   const inControl = given !== undefined && given.dataId === inputs.control?.dataId;
   const total = inControl ? undefined : given;
@@ -108,7 +113,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   const lagged =
     given === undefined
       ? ''
-      : `float lag = ${inControl ? 'ctl.z' : 'getTotal().x'} - knownSkipped;
+      : `float lag = ${inControl ? 'getControl(4).x' : 'getTotal().x'} - knownSkipped;
   if (lag != 0.0) {
     float t = tHost - lag;
     ss = lr / (1.0 - pow(beta1, t));
@@ -123,8 +128,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   };
   const body =
     target === 'p'
-      ? `float ss = stepSize;
-  float ib = invSqrtBc2;
+      ? `${bias ? 'float ss = lr * ctl.z;\n  float ib = ctl.w;' : 'float ss = stepSize;\n  float ib = invSqrtBc2;'}
   ${lagged}
   vec4 p = getPAtOutCoords();
   vec4 next = decayMul * p - ss * getMAtOutCoords() / (sqrt(getVAtOutCoords()) * ib + eps);
@@ -226,9 +230,9 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
     foldsTotal: (count) => count <= 8,
     sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
-    adam: (target, inputs, u) =>
+    adam: (target, inputs, u, bias = false) =>
       run(
-        adamProgram(target, inputs, u),
+        adamProgram(target, inputs, u, bias),
         ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
       ),
     lion: (target, inputs, u) =>
@@ -245,8 +249,11 @@ export function webglPrograms(backend: unknown): GpuPrograms {
           })
         : run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
-    finishControl: (parts, a, total) =>
-      run({ program: finishControlProgram(parts, a, total !== undefined), infos: [parts] }, [[a.clipValue]]),
+    finishControl: (parts, a, total) => {
+      const program = finishControlProgram(parts, a, total !== undefined);
+      const bias = program.customUniforms?.length === 1 ? [] : (a.bias ?? []).map((x) => [x]);
+      return run({ program, infos: [parts] }, [[a.clipValue], ...bias]);
+    },
     addSkipped: (total, control) => {
       const made: TensorInfo[] = [];
       const out = run({ program: ADD_SKIPPED, infos: [packOnce(total, made) as TensorInfo, packOnce(control, made) as TensorInfo] });

@@ -244,14 +244,30 @@ void main() {
   return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
 }
 
+/** The uniforms of {@link StepControlAttrs.bias}, in its order. */
+export const BIAS_UNIFORMS = ['beta1', 'beta2', 'tHost', 'known', 'bc1Host', 'ibHost'].map((name) => ({ name, type: 'float' as const }));
+
+/**
+ * Adam's bias corrections in the hidden lanes z, w of texel 0: the host's float64 values, or, when
+ * skipped steps the host has not seen make its step number `tHost` too large, float32 powers.
+ */
+const BIAS_SNIPPET = `vec2 hidden = vec2(bc1Host, ibHost);
+  float lag = total - known;
+  if (lag != 0.0) {
+    float t = tHost - lag;
+    hidden = vec2(1.0 / (1.0 - pow(beta1, t)), inversesqrt(1.0 - pow(beta2, t)));
+  }`;
+
 /**
  * The global norm from the partials and, in the same program, the step's control values, written
  * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
  * texel 1 (norm, clipped), texel 2 (the new skipped total when the partials carried the old one
- * in their last entry, else 0; also in lane z of texel 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
+ * in their last entry, else 0). Lanes z, w of texel 0 (no elements of the 1-D tensor) hold Adam's bias
+ * corrections when requested and carried, else (total, 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
  */
 export function finishControlProgram(parts: TensorInfo, a: StepControlAttrs, carried: boolean): WebGLProgramSpec {
   const [rows = 1, cols = 1] = parts.shape;
+  const bias = carried && a.bias !== undefined && a.bias.length === BIAS_UNIFORMS.length;
   const { fold } = reduceSnippets({ p: a.p, first: false });
   const clip = a.clipValue > 0;
   const last = rows * cols - 1;
@@ -270,14 +286,15 @@ void main() {
   float clipped = ${clip ? '(coef < 1.0 ? 1.0 : 0.0)' : '0.0'};
   float apply = ${a.guard ? 'finite' : '1.0'};
   float total = ${carried ? `getParts(${rows - 1}, ${cols - 1}) + 1.0 - apply` : '0.0'};
+  ${bias ? BIAS_SNIPPET : 'vec2 hidden = vec2(total, 0.0);'}
   int at = getOutputCoords();
-  setOutput(at < 2 ? vec4(scale, apply, total, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
+  setOutput(at < 2 ? vec4(scale, apply, hidden) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
 }`;
   return {
     variableNames: ['Parts'],
     outputShape: [6],
     userCode,
-    customUniforms: [{ name: 'clipValue', type: 'float' }],
+    customUniforms: [{ name: 'clipValue', type: 'float' as const }, ...(bias ? BIAS_UNIFORMS : [])],
     packedInputs: false,
     packedOutput: true,
   };

@@ -137,7 +137,12 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): 
 }
 
 /** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
-function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
+function adamProgram(
+  target: AdamTarget,
+  inputs: UpdateInputs,
+  u: AdamUniforms,
+  bias: boolean,
+): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgpu Adam program: inputs m and v are required');
@@ -145,7 +150,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   const c = controlPart(inputs);
   const k = (name: keyof AdamUniforms): string => `uniforms.${name}`;
   // The skipped total sits in the control tensor itself when the backend folded it there.
-  const total = target === 'p' ? inputs.total : undefined;
+  const total = target === 'p' && !bias ? inputs.total : undefined;
   const totalIn = total !== undefined && total.dataId === inputs.control?.dataId ? 'Control' : 'Total';
   // See the webgl program: the device corrects the host's step number after an unseen skipped step.
   const lagged =
@@ -168,8 +173,8 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   };
   const code =
     target === 'p'
-      ? `var ss = ${k('stepSize')};
-    var ib = ${k('invSqrtBc2')};
+      ? `var ss = ${bias ? `${k('lr')} * f32(Control[5])` : k('stepSize')};
+    var ib = ${bias ? 'f32(Control[6])' : k('invSqrtBc2')};
     ${lagged}
     let pv = P[index];
     var chosen = ${k('decayMul')} * pv - ss * M[index] / (sqrt(V[index]) * ib + ${k('eps')});
@@ -185,7 +190,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
     ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['Total', totalIn === 'Total' ? total : undefined],
   ]);
-  const key = `adam_${target}_${io.names.join('')}_${totalIn}`;
+  const key = `adam_${target}_${io.names.join('')}_${totalIn}${bias ? '_bias' : ''}`;
   return { program: elementwise(key, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
@@ -305,7 +310,20 @@ function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGPUPro
  * The global norm from the partials and the step's control values `[scale, apply, norm, clipped]`,
  * by one invocation; with `Total`, element 4 is the new skipped total (`Total[totalAt]` + 1 − apply).
  */
+/** Adam's bias corrections as elements 5 and 6 (see the webgl step-control program). */
+const BIAS_SNIPPET = `var bc1 = uniforms.bc1Host;
+      var ib = uniforms.ibHost;
+      let lag = total - uniforms.known;
+      if (lag != 0.0) {
+        let t = uniforms.tHost - lag;
+        bc1 = 1.0 / (1.0 - pow(uniforms.beta1, t));
+        ib = inverseSqrt(1.0 - pow(uniforms.beta2, t));
+      }
+      setOutputAtIndex(5, bc1);
+      setOutputAtIndex(6, ib);`;
+
 function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUProgramSpec {
+  const bias = withTotal && a.guard && a.bias !== undefined && a.bias.length === 6;
   const { fold } = reduceSnippets({ p: a.p, first: false });
   const root = a.p === Infinity || a.p === 1 ? 'acc' : a.p === 2 ? 'sqrt(acc)' : `pow(acc, ${wgslFloat(1 / a.p)})`;
   const clip = a.clipValue > 0;
@@ -320,11 +338,13 @@ function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUPr
       setOutputAtIndex(1, ${a.guard ? 'finite' : '1.0'});
       setOutputAtIndex(2, norm);
       setOutputAtIndex(3, ${clip ? 'select(0.0, 1.0, coef < 1.0)' : '0.0'});
-      ${withTotal ? `setOutputAtIndex(4, f32(Total[uniforms.totalAt]) + 1.0 - ${a.guard ? 'finite' : '1.0'});` : ''}
+      ${withTotal ? `let total = f32(Total[uniforms.totalAt]) + 1.0 - ${a.guard ? 'finite' : '1.0'};\n      setOutputAtIndex(4, total);` : ''}
+      ${bias ? BIAS_SNIPPET : ''}
     }`;
-  const key = `control_p${String(a.p)}_${clip ? 'clip' : 'noclip'}_${a.guard ? 'guard' : 'noguard'}_${withTotal ? 'total' : ''}`;
+  const key = `control_p${String(a.p)}_${clip ? 'clip' : 'noclip'}_${a.guard ? 'guard' : 'noguard'}_${withTotal ? 'total' : ''}${bias ? '_bias' : ''}`;
   const names = ['Parts', ...(withTotal ? ['Total'] : [])];
-  return program(key, names, [withTotal ? 5 : 4], code, 'rows : i32, cols : i32, clipValue : f32, totalAt : i32,');
+  const uniforms = `rows : i32, cols : i32, clipValue : f32, totalAt : i32,${bias ? ' beta1 : f32, beta2 : f32, tHost : f32, known : f32, bc1Host : f32, ibHost : f32,' : ''}`;
+  return program(key, names, [bias ? 7 : withTotal ? 5 : 4], code, uniforms);
 }
 
 /**
@@ -351,9 +371,9 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     // WebGPU's default limit is 8 storage buffers per shader stage; the output takes one.
     maxInputs: 7,
     sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [f32(a.lr), f32(a.momentum), f32(a.weightDecay)]),
-    adam: (target, inputs, u) =>
+    adam: (target, inputs, u, bias = false) =>
       run(
-        adamProgram(target, inputs, u),
+        adamProgram(target, inputs, u, bias),
         ADAM_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
     lion: (target, inputs, u) =>
@@ -383,11 +403,13 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     finishControl: (parts, a, total) => {
       const [rows = 1, cols = 1] = parts.shape;
       const infos = [parts, ...(total === undefined ? [] : [total])];
+      const bias = total !== undefined && a.guard && a.bias?.length === 6 ? a.bias.map(f32) : [];
       return run({ program: finishControlProgram(a, total !== undefined), infos }, [
         i32(rows),
         i32(cols),
         f32(a.clipValue),
         i32(a.totalAt),
+        ...bias,
       ]);
     },
     addSkipped: (total, control) => run({ program: addSkippedProgram(), infos: [total, control] }),
