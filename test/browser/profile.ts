@@ -150,9 +150,10 @@ export async function benchPartials(
   reps = 20,
   rounds = 7,
   least = 64,
-): Promise<Record<'flat' | 'rows', number>> {
-  const run = (flat: boolean): tf.TensorInfo => {
+): Promise<Record<'flat' | 'rows' | 'floor', number>> {
+  const run = (flat: boolean, xs: readonly tf.TensorInfo[] = grads): tf.TensorInfo => {
     const mode = { p: 2, first: true, flat };
+    const grads = xs;
     const units = grads.map((g) => gpu.units(g, mode));
     const size = flat ? units.reduce((a, b) => a + b, 0) : Math.max(...units);
     const chunk = Math.max(flat ? least : 256, Math.ceil(size / 1024));
@@ -160,22 +161,24 @@ export async function benchPartials(
   };
   // Reading the last output back waits for every run before it.
   const backend = tf.backend() as unknown as { read(dataId: object): Promise<unknown> };
-  const times: Record<'flat' | 'rows', number[]> = { flat: [], rows: [] };
+  const times: Record<'flat' | 'rows' | 'floor', number[]> = { flat: [], rows: [], floor: [] };
+  const tiny = grads.slice(grads.length - 1);
   for (let round = 0; round < rounds; round++) {
-    for (const kind of round % 2 === 0 ? (['flat', 'rows'] as const) : (['rows', 'flat'] as const)) {
-      const warm = run(kind === 'flat');
+    for (const kind of round % 2 === 0 ? (['flat', 'rows', 'floor'] as const) : (['floor', 'rows', 'flat'] as const)) {
+      const xs = kind === 'floor' ? tiny : grads;
+      const warm = run(kind !== 'rows', xs);
       await backend.read(warm.dataId);
       gpu.dispose(warm);
       const start = performance.now();
-      let last = run(kind === 'flat');
+      let last = run(kind !== 'rows', xs);
       for (let i = 1; i < reps; i++) {
         gpu.dispose(last);
-        last = run(kind === 'flat');
+        last = run(kind !== 'rows', xs);
       }
       await backend.read(last.dataId);
       times[kind].push((performance.now() - start) / reps);
       gpu.dispose(last);
     }
   }
-  return { flat: median(times.flat), rows: median(times.rows) };
+  return { flat: median(times.flat), rows: median(times.rows), floor: median(times.floor) };
 }

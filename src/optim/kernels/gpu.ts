@@ -4,7 +4,7 @@ import { SolverError } from '../../errors.js';
 import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
-import type { GradNormsAttrs } from './gradNorms.js';
+import { gpuGradNormsKernel, gpuStepControlKernel } from './gradNorms.js';
 import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
@@ -302,105 +302,6 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const outs = (['p', 'm'] as const).map((target) => ps.map((_, i) => gpu.lion(target, each(i), uniforms)));
     prepared.release();
     return outs.flat();
-  };
-}
-
-/** Units each reduction invocation reads: at least `least`, more for large tensors so that ≤ 1024 blocks remain. */
-export function chunkFor(units: number, least = 256): number {
-  return Math.max(least, Math.ceil(units / 1024));
-}
-
-function inGroups<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** The least units per invocation of a flat level: short loops, a few hundred invocations for a small model. */
-const FLAT_CHUNK = 64;
-
-/** One level: a partials program per group of at most maxInputs tensors. */
-function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
-  return inGroups(xs, gpu.maxInputs).map((group) => {
-    const units = group.map((x) => gpu.units(x, mode));
-    const size = mode.flat === true ? units.reduce((a, b) => a + b, 0) : Math.max(...units);
-    const chunk = chunkFor(size, mode.flat === true ? FLAT_CHUNK : 256);
-    const blocks = Math.max(1, Math.ceil(size / chunk));
-    return gpu.partials(group, mode, chunk, blocks, carry);
-  });
-}
-
-/** Reduces partials level by level (freeing each level) until one tensor of partials remains. */
-function reduceToOne(gpu: GpuPrograms, first: TensorInfo[], p: number): TensorInfo {
-  let parts = first;
-  while (parts.length > 1) {
-    const next = reduceLevel(gpu, parts, { p, first: false });
-    parts.forEach((t) => {
-      gpu.dispose(t);
-    });
-    parts = next;
-  }
-  return parts[0] as TensorInfo;
-}
-
-/**
- * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
- * per program, reduced level by level until one tensor of partials remains, then one program sums
- * it and takes the root. A model whose gradients fit one program (maxInputs tensors) costs two
- * programs, whatever their sizes. Accumulates in float32 (GPUs have no float64): the global norm
- * differs from the cpu kernel's float64 sum by float32 rounding.
- */
-export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
-    const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
-    if (gs.length === 0) {
-      throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
-    }
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: a.global });
-    if (!a.global) {
-      const rows = first.map((part) => gpu.finish(part, a.p, false));
-      first.forEach((t) => {
-        gpu.dispose(t);
-      });
-      if (rows.length === 1) return rows[0] as TensorInfo;
-      const joined = gpu.concat(rows);
-      rows.forEach((t) => {
-        gpu.dispose(t);
-      });
-      return joined;
-    }
-    const only = reduceToOne(gpu, first, a.p);
-    const norm = gpu.finish(only, a.p, true);
-    gpu.dispose(only);
-    return norm;
-  };
-}
-
-/**
- * The step-control kernel on a GPU backend: the global norm's partials (one program per
- * maxInputs gradients, then levels as needed), one program for `[scale, apply, norm, clipped]`,
- * and with `guard` one more for the new skipped-steps total. Outputs `[control]` or
- * `[control, total]`. Nothing waits on the device.
- */
-export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
-    const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
-    const total = inputs.total;
-    if (gs.length === 0 || (a.guard && total === undefined)) {
-      throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
-    }
-    const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
-    const only = reduceToOne(gpu, first, a.p);
-    const control = gpu.finishControl(only, a, folds ? total : undefined);
-    gpu.dispose(only);
-    return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];
   };
 }
 

@@ -53,8 +53,6 @@ function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo
   return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y', read: 'vec4 ctl = getControl(0);' };
 }
 
-const SGD_UNIFORMS = ['lr', 'mu', 'wd'].map((name) => ({ name, type: 'float' as const }));
-
 /**
  * Update programs read and write packed textures (four values per texel), the layout tfjs's
  * matMul and most of its webgl kernels produce and consume: no pack/unpack program runs between
@@ -87,7 +85,7 @@ void main() {
   const names = [...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : []), ...c.names];
   const infos = [...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
   return {
-    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
+    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, ...PACKED },
     infos,
   };
 }
@@ -151,7 +149,6 @@ void main() {
   ${c.read}
   ${body}
 }`,
-    customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
   return { program, infos: used.map((r) => r[1]) };
@@ -177,7 +174,6 @@ void main() {
     variableNames: [...(readsP ? ['P'] : []), 'G', 'M', ...c.names],
     outputShape: [...inputs.p.shape],
     userCode,
-    customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
   return { program, infos: [...(readsP ? [inputs.p] : []), inputs.g, m, ...c.infos] };
@@ -205,6 +201,15 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   }
   const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
     backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms ?? null, true);
+  // Only the uniforms the program's code reads are declared and set: each one set is a GL call per program.
+  const runNamed = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, values: Readonly<Record<string, number>>): TensorInfo => {
+    const names = Object.keys(values).filter((n) => new RegExp(`\\b${n}\\b`).test(spec.program.userCode));
+    const program = { ...spec.program, customUniforms: names.map((name) => ({ name, type: 'float' as const })) };
+    return run(
+      { program, infos: spec.infos },
+      names.map((n) => [values[n] as number]),
+    );
+  };
   // A scalar the engine left unpacked on the GPU is packed once per kernel call, not once per program.
   const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined => {
     const data = info === undefined ? undefined : backend.texData.get(info.dataId);
@@ -229,17 +234,10 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     maxInputs: 8,
     // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
     foldsTotal: (count) => count <= 8,
-    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
+    sgd: (target, inputs, a: SgdGroupAttrs) => runNamed(sgdProgram(target, inputs, a), { lr: a.lr, mu: a.momentum, wd: a.weightDecay }),
     adam: (target, inputs, u, bias = false) =>
-      run(
-        adamProgram(target, inputs, u, bias),
-        ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
-      ),
-    lion: (target, inputs, u) =>
-      run(
-        lionProgram(target, inputs),
-        LION_UNIFORM_NAMES.map((k) => [u[k]]),
-      ),
+      runNamed(adamProgram(target, inputs, u, bias), Object.fromEntries(ADAM_UNIFORM_NAMES.map((k) => [k, u[k]]))),
+    lion: (target, inputs, u) => runNamed(lionProgram(target, inputs), Object.fromEntries(LION_UNIFORM_NAMES.map((k) => [k, u[k]]))),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks, carry) =>
       mode.flat === true && mode.first

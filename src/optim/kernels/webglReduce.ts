@@ -160,10 +160,13 @@ void main() {
   };
 }
 
+/** Columns of the flat partials' output: narrow, so that its rows spread over the rasteriser's threads. */
+const FLAT_COLS = 8;
+
 /**
  * The flat first level of a global norm: invocation j reduces texels `[j·chunk, (j+1)·chunk)` of
  * the gradients taken one after another, each texel fetched directly (no coordinate arithmetic per
- * element beyond a counter). Output unpacked `[2, ⌈slots/2⌉]` (two rows fill the rasteriser's 2×2
+ * element beyond a counter). Output unpacked, `[rows, 8]` with an even number of rows (whole 2×2
  * quads); with `carry`, its last entry holds the old skipped total for finishControl.
  */
 export function flatPartialsProgram(
@@ -196,7 +199,8 @@ export function flatPartialsProgram(
     }
   }`;
   });
-  const cols = Math.ceil((blocks + (carry === undefined ? 0 : 1)) / 2);
+  const cols = FLAT_COLS;
+  const rows = 2 * Math.ceil((blocks + (carry === undefined ? 0 : 1)) / (2 * cols));
   const userCode = `
 void main() {
   ivec2 rc = getOutputCoords();
@@ -207,11 +211,11 @@ void main() {
     int stop = start + ${chunk};
     ${loops.join('\n    ')}
   }
-  ${carry === undefined ? '' : `if (j == ${2 * cols - 1}) acc = ${carryRead(carry)};`}
+  ${carry === undefined ? '' : `if (j == ${rows * cols - 1}) acc = ${carryRead(carry)};`}
   setOutput(acc);
 }`;
   const names = [...xs.map((_, t) => `X${t}`), ...(carry === undefined ? [] : ['Carry'])];
-  return { variableNames: names, outputShape: [2, cols], userCode, packedInputs: true, packedOutput: false };
+  return { variableNames: names, outputShape: [rows, cols], userCode, packedInputs: true, packedOutput: false };
 }
 
 /** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
