@@ -61,8 +61,8 @@ export interface StepControlAttrs {
   readonly bias?: readonly number[];
 }
 
-/** Which tensor an update program writes. */
-export type SgdTarget = 'p' | 'b';
+/** Which tensor an update program writes; `pb`: the parameter from the new buffer (input `b`), plain momentum. */
+export type SgdTarget = 'p' | 'b' | 'pb';
 /** See {@link SgdTarget}. */
 export type LionTarget = 'p' | 'm';
 /** See {@link SgdTarget}. */
@@ -236,8 +236,10 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
       const b = bs[i];
       return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
     };
-    const pOuts = ps.map((_, i) => gpu.sgd('p', each(i), a));
     const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
+    // Plain momentum: the parameter's program reads the new buffer (one input and the buffer's math less).
+    const fromBuffer = bs.length > 0 && !a.nesterov;
+    const pOuts = ps.map((_, i) => (fromBuffer ? gpu.sgd('pb', { ...each(i), b: bOuts[i] }, a) : gpu.sgd('p', each(i), a)));
     prepared.release();
     return [...pOuts, ...bOuts];
   };

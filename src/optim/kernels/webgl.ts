@@ -60,6 +60,14 @@ function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo
  */
 const PACKED = { packedInputs: true, packedOutput: true } as const;
 
+/** The betas and their complements (computed in float64 on the host), constant for an optimizer's life. */
+const BETAS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2'];
+
+/** `x` rounded to float32, as a GLSL literal that parses back to exactly that float32 (9 significant digits). */
+function glslLiteral(x: number): string {
+  return Math.fround(x).toPrecision(9);
+}
+
 function sgdProgram(
   target: SgdTarget,
   inputs: UpdateInputs,
@@ -70,6 +78,17 @@ function sgdProgram(
   const withMomentum = b !== undefined;
   // The buffer's new value needs the parameter only for weight decay: without it, one read less.
   const readsP = target === 'p' || a.weightDecay !== 0;
+  if (target === 'pb') {
+    // Plain momentum: p − lr·b' reads the buffer's new value (b' = b when the step is skipped).
+    const userCode = `
+void main() {
+  ${c.read}
+  vec4 p = getPAtOutCoords();
+  setOutput(${c.apply} != 0.0 ? p - lr * getBAtOutCoords() : p);
+}`;
+    const program = { variableNames: ['P', 'B', ...c.names], outputShape: [...inputs.p.shape], userCode, ...PACKED };
+    return { program, infos: [inputs.p, b as TensorInfo, ...c.infos] };
+  }
   const direction = withMomentum ? (a.nesterov ? 'd + mu * b' : 'b') : 'd';
   const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
   const previous = target === 'b' ? 'b0' : 'p';
@@ -201,10 +220,19 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   }
   const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
     backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms ?? null, true);
-  // Only the uniforms the program's code reads are declared and set: each one set is a GL call per program.
-  const runNamed = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, values: Readonly<Record<string, number>>): TensorInfo => {
-    const names = Object.keys(values).filter((n) => new RegExp(`\\b${n}\\b`).test(spec.program.userCode));
-    const program = { ...spec.program, customUniforms: names.map((name) => ({ name, type: 'float' as const })) };
+  // Each uniform set and each input bound is a GL call per program, and on SwiftShader those calls
+  // are a large part of a small program's cost: the hyperparameters fixed for an optimizer's life
+  // (`constants`: betas, ε, momentum) are written into the source, and of the others only those
+  // the code reads are declared and set.
+  const runNamed = (
+    spec: { program: WebGLProgramSpec; infos: TensorInfo[] },
+    values: Readonly<Record<string, number>>,
+    constants: readonly string[],
+  ): TensorInfo => {
+    const word = (n: string): RegExp => new RegExp(`\\b${n}\\b`, 'g');
+    const userCode = constants.reduce((code, n) => code.replace(word(n), glslLiteral(values[n] as number)), spec.program.userCode);
+    const names = Object.keys(values).filter((n) => !constants.includes(n) && word(n).test(userCode));
+    const program = { ...spec.program, userCode, customUniforms: names.map((name) => ({ name, type: 'float' as const })) };
     return run(
       { program, infos: spec.infos },
       names.map((n) => [values[n] as number]),
@@ -234,10 +262,11 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     maxInputs: 8,
     // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
     foldsTotal: (count) => count <= 8,
-    sgd: (target, inputs, a: SgdGroupAttrs) => runNamed(sgdProgram(target, inputs, a), { lr: a.lr, mu: a.momentum, wd: a.weightDecay }),
+    sgd: (target, inputs, a: SgdGroupAttrs) =>
+      runNamed(sgdProgram(target, inputs, a), { lr: a.lr, mu: a.momentum, wd: a.weightDecay }, ['mu']),
     adam: (target, inputs, u, bias = false) =>
-      runNamed(adamProgram(target, inputs, u, bias), Object.fromEntries(ADAM_UNIFORM_NAMES.map((k) => [k, u[k]]))),
-    lion: (target, inputs, u) => runNamed(lionProgram(target, inputs), Object.fromEntries(LION_UNIFORM_NAMES.map((k) => [k, u[k]]))),
+      runNamed(adamProgram(target, inputs, u, bias), Object.fromEntries(ADAM_UNIFORM_NAMES.map((k) => [k, u[k]])), [...BETAS, 'eps']),
+    lion: (target, inputs, u) => runNamed(lionProgram(target, inputs), Object.fromEntries(LION_UNIFORM_NAMES.map((k) => [k, u[k]])), BETAS),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks, carry) =>
       mode.flat === true && mode.first

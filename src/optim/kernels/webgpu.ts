@@ -115,6 +115,16 @@ function used(reads: [string, TensorInfo | undefined][]): { names: string[]; inf
 function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
   const b = inputs.b;
+  if (target === 'pb') {
+    // Plain momentum: p − lr·b' reads the buffer's new value (b' = b when the step is skipped).
+    const code = `
+    let pv = P[index];
+    var chosen = pv - uniforms.lr * B[index];
+    if (${c.apply} == 0.0) { chosen = pv; }
+    setOutputAtIndex(index, chosen);`;
+    const io = used([['P', inputs.p], ['B', b], ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]])]);
+    return { program: elementwise('sgd_pb', io.names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'), infos: io.infos };
+  }
   const withMomentum = b !== undefined;
   // The buffer's new value needs the parameter only for weight decay.
   const readsP = target === 'p' || a.weightDecay !== 0;
