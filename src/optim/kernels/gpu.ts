@@ -236,10 +236,15 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
       const b = bs[i];
       return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
     };
-    const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
     // Plain momentum: the parameter's program reads the new buffer (one input and the buffer's math less).
     const fromBuffer = bs.length > 0 && !a.nesterov;
-    const pOuts = ps.map((_, i) => (fromBuffer ? gpu.sgd('pb', { ...each(i), b: bOuts[i] }, a) : gpu.sgd('p', each(i), a)));
+    const bOuts: TensorInfo[] = [];
+    const pOuts = ps.map((_, i) => {
+      if (bs[i] === undefined) return gpu.sgd('p', each(i), a);
+      const b = gpu.sgd('b', each(i), a);
+      bOuts.push(b);
+      return fromBuffer ? gpu.sgd('pb', { ...each(i), b }, a) : gpu.sgd('p', each(i), a);
+    });
     prepared.release();
     return [...pOuts, ...bOuts];
   };
@@ -263,12 +268,16 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
     const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
     const u = (i: number): AdamUniforms => uniforms[i] as AdamUniforms;
-    const mOuts = ps.map((_, i) => gpu.adam('m', each(i), u(i)));
-    const vOuts = ps.map((_, i) => gpu.adam('v', each(i), u(i)));
-    // The parameter's program reads the new moments (what the step applies, or the old ones when skipped).
     // The control tensor holds the bias corrections of step `biasStep` (one texel read, no powers per element).
     const bias = (i: number): boolean => (a.biasStep ?? 0) > 0 && a.steps[i] === a.biasStep && inputs.control !== undefined;
-    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i), bias(i)));
+    // Parameter by parameter (consecutive programs share bound inputs); the parameter's program
+    // reads the new moments (what the step applies, or the old ones when skipped).
+    const outs = ps.map((_, i) => {
+      const m = gpu.adam('m', each(i), u(i));
+      const v = gpu.adam('v', each(i), u(i));
+      return { m, v, p: gpu.adam('p', { ...each(i), m, v }, u(i), bias(i)) };
+    });
+    const [pOuts, mOuts, vOuts] = [outs.map((o) => o.p), outs.map((o) => o.m), outs.map((o) => o.v)];
     prepared.release();
     return [...pOuts, ...mOuts, ...vOuts];
   };
@@ -301,9 +310,9 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
       m: ms[i],
       ...prepared.control,
     });
-    const outs = (['p', 'm'] as const).map((target) => ps.map((_, i) => gpu.lion(target, each(i), uniforms)));
+    const outs = ps.map((_, i) => [gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
     prepared.release();
-    return outs.flat();
+    return [...outs.map((o) => o[0]), ...outs.map((o) => o[1])];
   };
 }
 

@@ -86,8 +86,8 @@ void main() {
   vec4 p = getPAtOutCoords();
   setOutput(${c.apply} != 0.0 ? p - lr * getBAtOutCoords() : p);
 }`;
-    const program = { variableNames: ['P', 'B', ...c.names], outputShape: [...inputs.p.shape], userCode, ...PACKED };
-    return { program, infos: [inputs.p, b as TensorInfo, ...c.infos] };
+    const program = { variableNames: [...c.names, 'P', 'B'], outputShape: [...inputs.p.shape], userCode, ...PACKED };
+    return { program, infos: [...c.infos, inputs.p, b as TensorInfo] };
   }
   const direction = withMomentum ? (a.nesterov ? 'd + mu * b' : 'b') : 'd';
   const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
@@ -101,8 +101,8 @@ void main() {
   vec4 next = ${next};
   setOutput(${c.apply} != 0.0 ? next : ${previous});
 }`;
-  const names = [...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : []), ...c.names];
-  const infos = [...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  const names = [...c.names, ...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : [])];
+  const infos = [...c.infos, ...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : [])];
   return {
     program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, ...PACKED },
     infos,
@@ -151,12 +151,13 @@ function adamProgram(
   vec4 next = decayMul * p - ss * getMAtOutCoords() / (sqrt(getVAtOutCoords()) * ib + eps);
   setOutput(${c.apply} != 0.0 ? next : p);`
       : moment(target === 'm' ? 'M' : 'V');
+  // The control first: every update program binds it to the same texture unit.
   const reads: [string, TensorInfo | undefined][] = [
-    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['G', target === 'p' ? undefined : inputs.g],
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
     ['M', target === 'v' ? undefined : m],
     ['V', target === 'm' ? undefined : v],
-    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['Total', total],
   ];
   const used = reads.filter((r): r is [string, TensorInfo] => r[1] !== undefined);
@@ -190,12 +191,12 @@ void main() {
   setOutput(${c.apply} != 0.0 ? next : ${readsP ? 'p' : 'm'});
 }`;
   const program: WebGLProgramSpec = {
-    variableNames: [...(readsP ? ['P'] : []), 'G', 'M', ...c.names],
+    variableNames: [...c.names, ...(readsP ? ['P'] : []), 'G', 'M'],
     outputShape: [...inputs.p.shape],
     userCode,
     ...PACKED,
   };
-  return { program, infos: [...(readsP ? [inputs.p] : []), inputs.g, m, ...c.infos] };
+  return { program, infos: [...c.infos, ...(readsP ? [inputs.p] : []), inputs.g, m] };
 }
 
 /** `total + (1 − apply)`, packed in and out. */
