@@ -146,7 +146,7 @@ export interface Carry {
 export interface GpuPrograms {
   /** The most tensors one reduction program may read (texture units or storage bindings). */
   readonly maxInputs: number;
-  /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
+  /** SGD (PyTorch's, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
   /**
    * Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new

@@ -208,7 +208,7 @@ function stagedPowerSum(st: SimdStaging, x: Float32Array, p: number, n: number):
 /**
  * p-norms of gradients in one read of each tensor (fused kernel, cpu and wasm): one norm per
  * tensor (a 1-D tensor, `global` false) or one over all of them (a scalar, `global` true; the
- * `full_model` norm of SPEC §4). Sums run in float64; a zero gradient gives 0, a NaN gives NaN.
+ * `full_model` norm of detectron2's clipping). Sums run in float64; a zero gradient gives 0, a NaN gives NaN.
  *
  * Why: the plain-ops norm is 2-3 passes per tensor (abs, power, sum) plus a stack; this is one.
  * Nothing waits on the device: the result is a tensor.
