@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { optimizerConfig, optionsFromConfig, type ResolvedOptimizerOptions, resolveOptimizerOptions } from './buildOptimizer.js';
-import { type Clipper, type ClipperOptions, clipForStep, type NonFinitePolicy, type StepClip } from './clip.js';
+import { biasRequest, type Clipper, type ClipperOptions, clipForStep, type NonFinitePolicy, type StepClip } from './clip.js';
 import type { ParamGroup } from './groups.js';
 import { GPU_KERNEL_BACKENDS } from './kernels/gpu.js';
 import { convertGroupSteps, StepCounts } from './stepCounts.js';
@@ -338,7 +338,8 @@ export class SolverOptimizer extends tf.Optimizer {
     // the host's counts were exact (the kernel corrects them on the device); otherwise its
     // plain-ops update keeps the device's own counts.
     const fusable = !(rule.countsSteps && guard && gpu && !this.counts.uniform);
-    const how = { countsSteps: rule.countsSteps, guard, gpu: gpu && fusable, known: this.counts.known };
+    const bias = gpu && fusable && rule.countsSteps ? biasRequest(hyper, this.counts.next([...this.covered])) : undefined;
+    const how = { countsSteps: rule.countsSteps, guard, gpu: gpu && fusable, known: this.counts.known, bias };
     const outcome = clipForStep(this.opts.clipper, reduced, how, this.totalInSummary ? this.summary : null, () => this.skippedTotal());
     const apply = outcome.control.apply;
     const fused = !fusable || (rule.countsSteps && apply !== null && !gpu && scalarInMemory(apply) === null) ? undefined : candidate;

@@ -32,6 +32,7 @@ import {
   type WasmFunction,
   wasmFunction,
 } from './kernels/wasm.js';
+import type { GpuStepControl } from './clip.js';
 import { appliedSelector, type RuleOptions, type StepControl, type UpdateRule } from './rule.js';
 
 /** Adam's own hyperparameters: β1, β2, ε, and whether decay is decoupled (AdamW) or added to g (Adam). */
@@ -105,18 +106,14 @@ export function adamBiasCorrections(
  */
 export const adamGroupUpdateOps: AdamGroupUpdate = (group, hyper, control) => {
   tf.tidy(() => {
-    const b1 = tf.scalar(hyper.beta1);
-    const b2 = tf.scalar(hyper.beta2);
+    const [b1, b2] = [tf.scalar(hyper.beta1), tf.scalar(hyper.beta2)];
     // 1 − β in float64 on the host, as PyTorch computes it (not 1 − float32(β) on the device).
-    const c1 = tf.scalar(1 - hyper.beta1);
-    const c2 = tf.scalar(1 - hyper.beta2);
+    const [c1, c2] = [tf.scalar(1 - hyper.beta1), tf.scalar(1 - hyper.beta2)];
     const lambda = tf.scalar(hyper.weightDecay);
     const exact = control.stepsExact ?? null;
     group.params.forEach((p, i) => {
       const raw = group.grads[i] as tf.Tensor;
-      const mVar = group.m[i] as tf.Variable;
-      const vVar = group.v[i] as tf.Variable;
-      const stepVar = group.steps[i] as tf.Variable;
+      const [mVar, vVar, stepVar] = [group.m[i], group.v[i], group.steps[i]] as [tf.Variable, tf.Variable, tf.Variable];
       const host = adamBiasCorrections(hyper, group.hostSteps[i] ?? 1);
       let stepSize: tf.Tensor = tf.scalar(host.stepSize);
       let bc2Sqrt: tf.Tensor = tf.scalar(host.bc2Sqrt);
@@ -192,11 +189,7 @@ export function adamLoop(a: AdamArrays, k: AdamConstants, from: number, to: numb
 
 /**
  * `adam(pIn, pOut, g, mIn, mOut, vIn, vOut, nBytes, stepSize, b1, c1, b2, c2, eps, invSqrtBc2, decayMul,
- * coupledWd, scale)`, PyTorch's Adam/AdamW with the bias corrections folded into two constants:
- * `d = scale·g + coupledWd·p; m ← b1·m + c1·d; v ← b2·v + c2·d²;
- *  p ← decayMul·p − stepSize·m / (√v·invSqrtBc2 + eps)`,
- * with `c1 = 1 − b1`, `c2 = 1 − b2`, `stepSize = lr / (1 − b1^t)`, `invSqrtBc2 = 1/√(1 − b2^t)`,
- * `decayMul = 1 − lr·λ` for AdamW (1 for Adam) and `coupledWd = λ` for Adam (0 for AdamW).
+ * coupledWd, scale)`: {@link adamLoop} in wasm SIMD, with `c1 = 1 − b1`, `c2 = 1 − b2`.
  */
 export function adamFunction(): WasmFunction {
   const pointers = { pIn: I32, pOut: I32, g: I32, mIn: I32, mOut: I32, vIn: I32, vOut: I32, nBytes: I32 };
@@ -388,6 +381,7 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
     steps: [...group.hostSteps],
     knownSkipped: control.skipped?.known ?? 0,
     totalAt: control.skipped?.at ?? 0,
+    biasStep: (control as GpuStepControl).biasStep ?? 0,
   };
   assignOutputs(ADAM_GROUP_KERNEL, inputs, attrs, [...group.params, ...group.m, ...group.v]);
 };

@@ -237,6 +237,38 @@ function mapGrads(names: readonly string[], tensors: readonly tf.Tensor[], fn: (
 }
 
 /**
+ * A rule's request that the GPU step-control kernel also compute Adam's bias corrections for step
+ * `t` (every parameter of the step at that number): `1/(1 − β1^t')` and `1/√(1 − β2^t')` with
+ * `t' = t −` the skipped steps the host has not seen (the host's float64 values when none).
+ */
+export interface BiasRequest {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly t: number;
+}
+
+/** The GPU control as the fused updates read it: `biasStep` > 0 when the control tensor holds the bias corrections for that step. */
+export interface GpuStepControl extends StepControl {
+  readonly biasStep?: number;
+}
+
+/**
+ * The bias request for a step of a rule with betas (Adam's), when every parameter steps at the
+ * same number; undefined otherwise.
+ */
+export function biasRequest(hyper: object, steps: readonly number[]): BiasRequest | undefined {
+  const { beta1, beta2 } = hyper as { beta1?: unknown; beta2?: unknown };
+  const t = steps[0];
+  if (typeof beta1 !== 'number' || typeof beta2 !== 'number' || t === undefined || steps.some((x) => x !== t)) return undefined;
+  return { beta1, beta2, t };
+}
+
+/** The step-control kernel's `bias` attribute: β1, β2, t, the known skipped total, and the host's float64 corrections. */
+function biasAttrs(b: BiasRequest, known: number): number[] {
+  return [b.beta1, b.beta2, b.t, known, 1 / (1 - Math.pow(b.beta1, b.t)), 1 / Math.sqrt(1 - Math.pow(b.beta2, b.t))];
+}
+
+/**
  * What clipping gives one optimizer step: the gradients to apply, the update's control (scale,
  * apply flag; on GPUs one control tensor and the skipped total), the skipped-steps total after
  * the step (null: unchanged, or kept in the control tensor), and the statistics: scalars, or the
@@ -263,20 +295,24 @@ export interface StepClip {
 export function clipForStep(
   clipper: Clipper,
   grads: tf.NamedTensorMap,
-  s: { readonly guard: boolean; readonly gpu: boolean; readonly countsSteps: boolean; readonly known: number },
+  s: { readonly guard: boolean; readonly gpu: boolean; readonly countsSteps: boolean; readonly known: number; readonly bias?: BiasRequest },
   inSummary: tf.Tensor | null,
   total: () => tf.Scalar,
 ): StepClip {
   const global = s.gpu ? globalClipOf(clipper) : null;
   if (global !== null) {
     const old = inSummary !== null ? { tensor: inSummary, at: 4 } : { tensor: total(), at: 0 };
-    const made = gpuStepControl(Object.values(grads), { p: global.normType, clipValue: global.clipValue, guard: s.guard }, old);
+    const b = s.guard && s.countsSteps ? s.bias : undefined;
+    const bias = b === undefined ? {} : { bias: biasAttrs(b, s.known) };
+    const made = gpuStepControl(Object.values(grads), { p: global.normType, clipValue: global.clipValue, guard: s.guard, ...bias }, old);
     const newTotal = made.folded ? { total: made.control as tf.Tensor, at: 4 } : made.total === null ? null : { total: made.total, at: 0 };
     const skipped = s.countsSteps && newTotal !== null ? { ...newTotal, known: s.known } : null;
     const summary = global.clipValue > 0 || s.guard ? made.control : null;
+    // The control tensor holds the bias corrections only where it also holds the skipped total.
+    const withBias: GpuStepControl = { gradScale: null, apply: null, summary, skipped, biasStep: b !== undefined && made.folded ? b.t : 0 };
     return {
       grads,
-      control: { gradScale: null, apply: null, summary, skipped },
+      control: withBias,
       newTotal: made.total,
       stats: { summary: made.control, folded: made.folded },
     };

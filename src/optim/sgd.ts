@@ -115,7 +115,7 @@ export interface SgdArrays {
 }
 
 /**
- * SPEC §5 SGD over elements `[from, to)` of one tensor, in plain JavaScript:
+ * PyTorch's SGD over elements `[from, to)` of one tensor, in plain JavaScript:
  * `d = scale·g + λp; b ← μb + d; p ← p − lr·(nesterov ? d + μb : b)` (or `p ← p − lr·d` when μ = 0).
  * Used on the cpu backend and for the last < 4 elements of the wasm SIMD path. The three variants
  * are separate loops so that none tests a flag per element.
@@ -169,7 +169,7 @@ function decayedGradient(at: Readonly<Record<'pIn' | 'g' | 'counter' | 'scale' |
 }
 
 /**
- * `sgd(pIn, pOut, g, nBytes, lr, wd, scale)`: `p ← p − lr·(scale·g + wd·p)` (momentum 0, SPEC §5).
+ * `sgd(pIn, pOut, g, nBytes, lr, wd, scale)`: `p ← p − lr·(scale·g + wd·p)` (momentum 0).
  * `d` is the decayed, scaled gradient.
  */
 export function sgdFunction(): WasmFunction {
@@ -186,7 +186,7 @@ export function sgdFunction(): WasmFunction {
 }
 
 /**
- * `sgdMomentum(pIn, pOut, g, bIn, bOut, nBytes, lr, mu, wd, scale)` (SPEC §5, dampening 0):
+ * `sgdMomentum(pIn, pOut, g, bIn, bOut, nBytes, lr, mu, wd, scale)` (PyTorch's, dampening 0):
  * `d = scale·g + wd·p; b ← mu·b + d; p ← p − lr·(nesterov ? d + mu·b : b)`.
  */
 export function sgdMomentumFunction(nesterov: boolean): WasmFunction {
@@ -313,7 +313,7 @@ function runStagedSgd(st: SimdStaging, k: SgdConstants, a: SgdArrays, n: number)
 
 /**
  * One SGD step for one group with the fused kernel: one pass over param, gradient and momentum
- * buffer per tensor, clip scale and skip flag read inside the kernel (SPEC §5, same numbers as
+ * buffer per tensor, clip scale and skip flag read inside the kernel (same numbers as
  * `sgdGroupUpdateOps` within float32 rounding).
  *
  * Why: on the cpu and wasm backends every tfjs op is a separate pass over memory; SGD with

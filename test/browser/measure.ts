@@ -28,10 +28,22 @@ export const MEASURED = ['momentum', 'plain', 'sgd', 'adam', 'adamw', 'lion'] as
 /** One of {@link MEASURED}. */
 export type Measured = (typeof MEASURED)[number];
 
+/**
+ * Extra comparisons (the report's, not the browser test's): tfjs's own Adam, and Adam followed by
+ * AdamW's decoupled decay as tfjs ops (Adam's and AdamW's like-for-like references), and each
+ * fused rule in the default configuration (no clipping, non-finite policy `skip`).
+ */
+export const EXTRA = ['tfAdam', 'tfAdamDecay', 'sgdNoClip', 'adamNoClip', 'adamwNoClip', 'lionNoClip'] as const;
+/** One of {@link EXTRA}. */
+export type Extra = (typeof EXTRA)[number];
+
+/** What an optimizer compared here needs. */
+type Stepper = Pick<tf.Optimizer, 'applyGradients' | 'dispose'>;
+
 export interface MeasureResult {
   readonly backend: string;
   readonly variables: number;
-  readonly figures: Record<Measured, StepFigures>;
+  readonly figures: Record<Measured, StepFigures> & Partial<Record<Extra, StepFigures>>;
 }
 
 /** Counts calls of the backend's program runner while `f` runs (-1 when the backend has none). */
@@ -66,7 +78,7 @@ function countPrograms(f: () => void, kinds: Record<string, number> = {}): numbe
 
 type Counts = Omit<StepFigures, 'msPerStep' | 'tensorGrowth'>;
 
-async function counts(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable): Promise<Counts> {
+async function counts(optimizer: Stepper, grads: tf.NamedTensorMap, probe: tf.Variable): Promise<Counts> {
   for (let i = 0; i < 3; i++) optimizer.applyGradients(grads);
   await probe.data();
   const profile = await tf.profile(() => {
@@ -81,7 +93,7 @@ async function counts(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: 
 }
 
 /** Milliseconds per step over `steps` steps, device work included (one read at the end). */
-async function timeSteps(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, probe: tf.Variable, steps: number): Promise<number> {
+async function timeSteps(optimizer: Stepper, grads: tf.NamedTensorMap, probe: tf.Variable, steps: number): Promise<number> {
   await probe.data();
   const start = performance.now();
   for (let i = 0; i < steps; i++) optimizer.applyGradients(grads);
@@ -95,8 +107,35 @@ function median(xs: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** The MLP of the training example (784 → 128 → 64 → 10), its variables and one batch's gradients. */
-export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult> {
+/** The MLP of the measurement (784 → 128 → 64 → 10): its variables, one batch's gradients and the optimizers compared. */
+export interface MeasureModel {
+  readonly vars: tf.Variable[];
+  readonly grads: tf.NamedTensorMap;
+  readonly probe: tf.Variable;
+  readonly optimizers: Record<Measured, Stepper> & Partial<Record<Extra, Stepper>>;
+  readonly dispose: () => void;
+}
+
+/** `tf.train.adam` followed by AdamW's decoupled decay `p ← p·(1 − lr·λ)` as tfjs ops. */
+function adamWithDecay(vars: readonly tf.Variable[], lr: number, weightDecay: number): Stepper {
+  const adam = tf.train.adam(lr);
+  return {
+    applyGradients: (grads) => {
+      adam.applyGradients(grads as Parameters<typeof adam.applyGradients>[0]);
+      tf.tidy(() => {
+        vars.forEach((v) => {
+          v.assign(tf.mul(v, 1 - lr * weightDecay));
+        });
+      });
+    },
+    dispose: () => {
+      adam.dispose();
+    },
+  };
+}
+
+/** Builds {@link MeasureModel} on the active backend; with `extra`, the optimizers of {@link EXTRA} too. */
+export function measureModel(extra = false): MeasureModel {
   const shapes: [number[], number[]][] = [
     [[784, 128], [128]],
     [[128, 64], [64]],
@@ -113,32 +152,58 @@ export async function measureStep(steps = 10, rounds = 5): Promise<MeasureResult
   const probe = vars[0] as tf.Variable;
   const clip = { clipType: 'full_model', clipValue: 1, nonFinite: 'skip' } as const;
   const groups = [{ params: vars }];
-  const optimizers: Record<Measured, tf.Optimizer> = {
+  const rules = (c: { clip?: typeof clip }): Record<'sgd' | 'adam' | 'adamw' | 'lion', Stepper> => ({
+    sgd: new SolverOptimizer({ groups, lr: 0.01, momentum: 0.9, ...c }),
+    adam: new SolverOptimizer({ groups, algorithm: 'Adam', lr: 1e-3, ...c }),
+    adamw: new SolverOptimizer({ groups, algorithm: 'AdamW', lr: 1e-3, weightDecay: 0.01, ...c }),
+    lion: new SolverOptimizer({ groups, algorithm: 'Lion', lr: 1e-4, weightDecay: 0.01, ...c }),
+  });
+  const optimizers: Record<Measured, Stepper> & Partial<Record<Extra, Stepper>> = {
     momentum: tf.train.momentum(0.01, 0.9),
     plain: new SolverOptimizer({ groups, lr: 0.01, momentum: 0.9, clip, ...PLAIN }),
-    sgd: new SolverOptimizer({ groups, lr: 0.01, momentum: 0.9, clip }),
-    adam: new SolverOptimizer({ groups, algorithm: 'Adam', lr: 1e-3, clip }),
-    adamw: new SolverOptimizer({ groups, algorithm: 'AdamW', lr: 1e-3, weightDecay: 0.01, clip }),
-    lion: new SolverOptimizer({ groups, algorithm: 'Lion', lr: 1e-4, weightDecay: 0.01, clip }),
+    ...rules({ clip }),
   };
-  const counted = {} as Record<Measured, Counts>;
-  for (const name of MEASURED) counted[name] = await counts(optimizers[name], grads, probe);
+  if (extra) {
+    const noClip = rules({});
+    Object.assign(optimizers, {
+      tfAdam: tf.train.adam(1e-3),
+      tfAdamDecay: adamWithDecay(vars, 1e-3, 0.01),
+      sgdNoClip: noClip.sgd,
+      adamNoClip: noClip.adam,
+      adamwNoClip: noClip.adamw,
+      lionNoClip: noClip.lion,
+    });
+  }
+  const dispose = (): void => {
+    Object.values(optimizers).forEach((o) => {
+      o.dispose();
+    });
+    tf.dispose([...vars, ...Object.values(grads)]);
+  };
+  return { vars, grads, probe, optimizers, dispose };
+}
+
+/** Kernels, programs and time per step of every optimizer of {@link measureModel}, side by side. */
+export async function measureStep(steps = 10, rounds = 5, extra = false): Promise<MeasureResult> {
+  const { vars, grads, probe, optimizers, dispose } = measureModel(extra);
+  const names: (Measured | Extra)[] = [...MEASURED, ...(extra ? EXTRA : [])];
+  const optimizer = (name: Measured | Extra): Stepper => optimizers[name] as Stepper;
+  const counted = {} as Record<Measured | Extra, Counts>;
+  for (const name of names) counted[name] = await counts(optimizer(name), grads, probe);
   // Interleaved rounds (the order rotates), the median per optimizer: the machine's load moves.
-  const times = Object.fromEntries(MEASURED.map((n) => [n, [] as number[]])) as Record<Measured, number[]>;
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Measured | Extra, number[]>;
   const before = tf.memory().numTensors;
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < MEASURED.length; k++) {
-      const name = MEASURED[(round + k) % MEASURED.length] as Measured;
-      times[name].push(await timeSteps(optimizers[name], grads, probe, steps));
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as Measured | Extra;
+      times[name].push(await timeSteps(optimizer(name), grads, probe, steps));
     }
   }
   const growth = tf.memory().numTensors - before;
   const figures = Object.fromEntries(
-    MEASURED.map((name) => [name, { ...counted[name], msPerStep: median(times[name]), tensorGrowth: growth }]),
-  ) as Record<Measured, StepFigures>;
-  Object.values(optimizers).forEach((o) => {
-    o.dispose();
-  });
-  tf.dispose([...vars, ...Object.values(grads)]);
-  return { backend: tf.getBackend(), variables: vars.length, figures };
+    names.map((name) => [name, { ...counted[name], msPerStep: median(times[name]), tensorGrowth: growth }]),
+  ) as MeasureResult['figures'];
+  const variables = vars.length;
+  dispose();
+  return { backend: tf.getBackend(), variables, figures };
 }

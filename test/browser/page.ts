@@ -5,7 +5,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
-import { measureStep } from './measure.js';
+import { MEASURED, measureModel, measureStep } from './measure.js';
+import { benchPartials, profileStep, type StepProfile } from './profile.js';
+import { webglPrograms } from '../../src/optim/kernels/webgl.js';
+import { webgpuPrograms } from '../../src/optim/kernels/webgpu.js';
 import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun } from './scenarios.js';
 
 setWasmPaths('/wasm/');
@@ -103,6 +106,51 @@ async function runAll(backend: string): Promise<object> {
   return { active, fixed, plain, train, nonFinite, norms, measure };
 }
 
+/** Where each optimizer's step time goes on the active backend (see profile.ts); `only` limits the optimizers. */
+async function profileAll(steps: number, rounds: number, only: readonly string[] = []): Promise<Record<string, StepProfile>> {
+  const model = measureModel();
+  const out: Record<string, StepProfile> = {};
+  try {
+    for (const name of MEASURED.filter((n) => n !== 'plain' && (only.length === 0 || only.includes(n)))) {
+      const optimizer = model.optimizers[name];
+      out[name] = await profileStep(
+        () => {
+          optimizer.applyGradients(model.grads);
+        },
+        model.probe,
+        steps,
+        rounds,
+      );
+    }
+  } finally {
+    model.dispose();
+  }
+  return out;
+}
+
+/** The global norm's first level, flat against one row per gradient, on the measurement's gradients. */
+async function partialsBench(least = 64): Promise<Record<string, number>> {
+  const model = measureModel();
+  try {
+    const gpu = (tf.getBackend() === 'webgl' ? webglPrograms : webgpuPrograms)(tf.backend());
+    return await benchPartials(gpu, Object.values(model.grads), 20, 7, least);
+  } finally {
+    model.dispose();
+  }
+}
+
 Object.assign(globalThis, {
-  solverTest: { useBackend, runAll, normRun, fixedAll, trainAll, nonFiniteRun, measureStep, resumeSave, resumeLoad },
+  solverTest: {
+    useBackend,
+    runAll,
+    normRun,
+    fixedAll,
+    trainAll,
+    nonFiniteRun,
+    measureStep,
+    profileAll,
+    partialsBench,
+    resumeSave,
+    resumeLoad,
+  },
 });

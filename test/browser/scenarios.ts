@@ -32,6 +32,10 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   // As adamSkip, and step 20 has no gradient for `b`: the counts differ per parameter from then
   // on, so a GPU falls back to the plain ops, which count on the device.
   adamwPartial: { algorithm: 'AdamW', weightDecay: 0.05 },
+  // As adamwPartial, then the counts are read back at step 25 (fused again, the two parameters'
+  // step numbers now differ) and step 30 is skipped: the fused update takes each parameter's
+  // corrections as uniforms and, for the unseen skipped step, from the device's count.
+  adamwUneven: { algorithm: 'AdamW', weightDecay: 0.05 },
 };
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
@@ -71,10 +75,12 @@ export async function fixedGradientRun(
     clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
   });
   const nan = tf.tensor1d(Float32Array.from(lcg(21, 4), (x, i) => (i === 5 ? NaN : x)));
-  const skips = rule.endsWith('Skip') || rule.endsWith('Partial');
+  const uneven = rule.endsWith('Uneven');
+  const skips = rule.endsWith('Skip') || rule.endsWith('Partial') || uneven;
   for (let i = 0; i < steps - 1; i++) {
-    if (skips && i === 10) optimizer.applyGradients({ [w.name]: gw, [b.name]: nan });
-    else if (rule.endsWith('Partial') && i === 20) optimizer.applyGradients({ [w.name]: gw });
+    if (uneven && i === 25) await optimizer.syncStepCounts();
+    if ((skips && i === 10) || (uneven && i === 30)) optimizer.applyGradients({ [w.name]: gw, [b.name]: nan });
+    else if ((rule.endsWith('Partial') || uneven) && i === 20) optimizer.applyGradients({ [w.name]: gw });
     else optimizer.applyGradients({ [w.name]: gw, [b.name]: gb });
   }
   const profile = await tf.profile(() => {

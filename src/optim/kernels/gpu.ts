@@ -4,7 +4,7 @@ import { SolverError } from '../../errors.js';
 import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
-import type { GradNormsAttrs } from './gradNorms.js';
+import { gpuGradNormsKernel, gpuStepControlKernel } from './gradNorms.js';
 import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
@@ -54,10 +54,15 @@ export interface StepControlAttrs {
   readonly guard: boolean;
   /** Where input `total` holds the old total: 0 (the counter itself) or 4 (a previous control tensor). */
   readonly totalAt: number;
+  /**
+   * With `guard` and the total folded: `[β1, β2, t, known, bc1, ib]`, and the control tensor also
+   * holds Adam's bias corrections for step t (see {@link GpuPrograms.finishControl}).
+   */
+  readonly bias?: readonly number[];
 }
 
-/** Which tensor an update program writes. */
-export type SgdTarget = 'p' | 'b';
+/** Which tensor an update program writes; `pb`: the parameter from the new buffer (input `b`), plain momentum. */
+export type SgdTarget = 'p' | 'b' | 'pb';
 /** See {@link SgdTarget}. */
 export type LionTarget = 'p' | 'm';
 /** See {@link SgdTarget}. */
@@ -122,10 +127,13 @@ export const LION_UNIFORM_NAMES: readonly (keyof LionUniforms)[] = ['lr', 'beta1
 /**
  * One level of the norm reduction: `first` reads gradients (terms |x|^p, or |x| for p = ∞),
  * later levels read partial sums (terms x). Sums for finite p, max (NaN-propagating) for p = ∞.
+ * `flat` (a global norm's first level): the tensors are one range cut into equal chunks, so every
+ * invocation does the same work whatever the tensors' sizes.
  */
 export interface ReduceMode {
   readonly p: number;
   readonly first: boolean;
+  readonly flat?: boolean;
 }
 
 /** The old skipped total a partials program may carry to finishControl: `tensor[at]` (webgl). */
@@ -138,15 +146,20 @@ export interface Carry {
 export interface GpuPrograms {
   /** The most tensors one reduction program may read (texture units or storage bindings). */
   readonly maxInputs: number;
-  /** SGD (SPEC §5, dampening 0) for one tensor: writes the new `target`. */
+  /** SGD (PyTorch's, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
-  /** Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new moments. */
-  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms): TensorInfo;
+  /**
+   * Adam/AdamW for one tensor: writes the new `target`; for `p`, inputs `m` and `v` are the new
+   * moments, and with `bias` the bias corrections come from the control tensor (see finishControl).
+   */
+  adam(target: AdamTarget, inputs: UpdateInputs, uniforms: AdamUniforms, bias?: boolean): TensorInfo;
   /** Lion for one tensor: writes the new `target`. */
   lion(target: LionTarget, inputs: UpdateInputs, uniforms: LionUniforms): TensorInfo;
   /**
    * Partial reductions of `xs` (at most maxInputs): output `[xs.length, blocks]`, entry (t, j)
-   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it).
+   * reducing elements `[j·chunk, (j+1)·chunk)` of `xs[t]` (fewer at the end, 0 past it). With
+   * `mode.flat`, entry j reduces units `[j·chunk, (j+1)·chunk)` of all `xs` in order, in a tensor of
+   * any shape whose other entries are 0, except the last one, which holds the carried total if any.
    */
   partials(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): TensorInfo;
   /** How many items (values, or texels of four) the partials program iterates over for `x`. */
@@ -163,7 +176,9 @@ export interface GpuPrograms {
   foldsTotal(count: number): boolean;
   /**
    * Reduces partials to the global norm and derives `[scale, apply, norm, clipped]` (see
-   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total.
+   * {@link StepControlAttrs}); with `total` (foldsTotal), element 4 is the new skipped total, and
+   * with `bias` the bias corrections `1/(1 − β1^t')`, `1/√(1 − β2^t')` for `t' = t − (total − known)`
+   * (the host's values when equal) follow: lanes z, w of texel 0 (webgl), elements 5, 6 (webgpu).
    */
   finishControl(parts: TensorInfo, attrs: StepControlAttrs, total?: TensorInfo): TensorInfo;
   /** `total + (1 − apply)`: the skipped-steps total after a step with control `control`. */
@@ -221,8 +236,15 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
       const b = bs[i];
       return { p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, ...(b === undefined ? {} : { b }), ...control };
     };
-    const pOuts = ps.map((_, i) => gpu.sgd('p', each(i), a));
-    const bOuts = bs.map((_, i) => gpu.sgd('b', each(i), a));
+    // Plain momentum: the parameter's program reads the new buffer (one input and the buffer's math less).
+    const fromBuffer = bs.length > 0 && !a.nesterov;
+    const bOuts: TensorInfo[] = [];
+    const pOuts = ps.map((_, i) => {
+      if (bs[i] === undefined) return gpu.sgd('p', each(i), a);
+      const b = gpu.sgd('b', each(i), a);
+      bOuts.push(b);
+      return fromBuffer ? gpu.sgd('pb', { ...each(i), b }, a) : gpu.sgd('p', each(i), a);
+    });
     prepared.release();
     return [...pOuts, ...bOuts];
   };
@@ -235,7 +257,7 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
  */
 export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
+    const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap & { readonly biasStep?: number };
     const gpu = programsOf(backend);
     const ps = groupInputs(inputs, 'p', a.count);
     const gs = groupInputs(inputs, 'g', a.count);
@@ -246,10 +268,16 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
     const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
     const u = (i: number): AdamUniforms => uniforms[i] as AdamUniforms;
-    const mOuts = ps.map((_, i) => gpu.adam('m', each(i), u(i)));
-    const vOuts = ps.map((_, i) => gpu.adam('v', each(i), u(i)));
-    // The parameter's program reads the new moments (what the step applies, or the old ones when skipped).
-    const pOuts = ps.map((_, i) => gpu.adam('p', { ...each(i), m: mOuts[i], v: vOuts[i] }, u(i)));
+    // The control tensor holds the bias corrections of step `biasStep` (one texel read, no powers per element).
+    const bias = (i: number): boolean => (a.biasStep ?? 0) > 0 && a.steps[i] === a.biasStep && inputs.control !== undefined;
+    // Parameter by parameter (consecutive programs share bound inputs); the parameter's program
+    // reads the new moments (what the step applies, or the old ones when skipped).
+    const outs = ps.map((_, i) => {
+      const m = gpu.adam('m', each(i), u(i));
+      const v = gpu.adam('v', each(i), u(i));
+      return { m, v, p: gpu.adam('p', { ...each(i), m, v }, u(i), bias(i)) };
+    });
+    const [pOuts, mOuts, vOuts] = [outs.map((o) => o.p), outs.map((o) => o.m), outs.map((o) => o.v)];
     prepared.release();
     return [...pOuts, ...mOuts, ...vOuts];
   };
@@ -282,104 +310,9 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
       m: ms[i],
       ...prepared.control,
     });
-    const outs = (['p', 'm'] as const).map((target) => ps.map((_, i) => gpu.lion(target, each(i), uniforms)));
+    const outs = ps.map((_, i) => [gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
     prepared.release();
-    return outs.flat();
-  };
-}
-
-/** Elements each reduction invocation reads: at least 256, more for large tensors so that ≤ 1024 blocks remain. */
-export function chunkFor(largest: number): number {
-  return Math.max(256, Math.ceil(largest / 1024));
-}
-
-function inGroups<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** One level: a partials program per group of at most maxInputs tensors. */
-function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
-  return inGroups(xs, gpu.maxInputs).map((group) => {
-    const largest = Math.max(...group.map((x) => gpu.units(x, mode)));
-    const chunk = chunkFor(largest);
-    const blocks = Math.max(1, Math.ceil(largest / chunk));
-    return gpu.partials(group, mode, chunk, blocks, carry);
-  });
-}
-
-/** Reduces partials level by level (freeing each level) until one tensor of partials remains. */
-function reduceToOne(gpu: GpuPrograms, first: TensorInfo[], p: number): TensorInfo {
-  let parts = first;
-  while (parts.length > 1) {
-    const next = reduceLevel(gpu, parts, { p, first: false });
-    parts.forEach((t) => {
-      gpu.dispose(t);
-    });
-    parts = next;
-  }
-  return parts[0] as TensorInfo;
-}
-
-/**
- * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
- * per program, reduced level by level until one tensor of partials remains, then one program sums
- * it and takes the root. A model whose gradients fit one program (maxInputs tensors) costs two
- * programs, whatever their sizes. Accumulates in float32 (GPUs have no float64): the global norm
- * differs from the cpu kernel's float64 sum by float32 rounding.
- */
-export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
-    const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
-    if (gs.length === 0) {
-      throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
-    }
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true });
-    if (!a.global) {
-      const rows = first.map((part) => gpu.finish(part, a.p, false));
-      first.forEach((t) => {
-        gpu.dispose(t);
-      });
-      if (rows.length === 1) return rows[0] as TensorInfo;
-      const joined = gpu.concat(rows);
-      rows.forEach((t) => {
-        gpu.dispose(t);
-      });
-      return joined;
-    }
-    const only = reduceToOne(gpu, first, a.p);
-    const norm = gpu.finish(only, a.p, true);
-    gpu.dispose(only);
-    return norm;
-  };
-}
-
-/**
- * The step-control kernel on a GPU backend: the global norm's partials (one program per
- * maxInputs gradients, then levels as needed), one program for `[scale, apply, norm, clipped]`,
- * and with `guard` one more for the new skipped-steps total. Outputs `[control]` or
- * `[control, total]`. Nothing waits on the device.
- */
-export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
-    const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
-    const total = inputs.total;
-    if (gs.length === 0 || (a.guard && total === undefined)) {
-      throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
-    }
-    const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
-    const first = reduceLevel(gpu, gs, { p: a.p, first: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
-    const only = reduceToOne(gpu, first, a.p);
-    const control = gpu.finishControl(only, a, folds ? total : undefined);
-    gpu.dispose(only);
-    return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];
+    return [...outs.map((o) => o[0]), ...outs.map((o) => o[1])];
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
-import type { StepControlAttrs } from './gpu.js';
+import type { Carry, GpuPrograms, ReduceMode, StepControlAttrs } from './gpu.js';
 import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, namedGroup, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
 import {
   F32,
@@ -208,7 +208,7 @@ function stagedPowerSum(st: SimdStaging, x: Float32Array, p: number, n: number):
 /**
  * p-norms of gradients in one read of each tensor (fused kernel, cpu and wasm): one norm per
  * tensor (a 1-D tensor, `global` false) or one over all of them (a scalar, `global` true; the
- * `full_model` norm of SPEC §4). Sums run in float64; a zero gradient gives 0, a NaN gives NaN.
+ * `full_model` norm of detectron2's clipping). Sums run in float64; a zero gradient gives 0, a NaN gives NaN.
  *
  * Why: the plain-ops norm is 2-3 passes per tensor (abs, power, sum) plus a stack; this is one.
  * Nothing waits on the device: the result is a tensor.
@@ -257,4 +257,103 @@ export function gpuStepControl(
   const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
   const folded = attrs.guard && outs.length === 1;
   return { control: outs[0] as tf.Tensor1D, total: attrs.guard && !folded ? (outs[1] as tf.Scalar) : null, folded };
+}
+
+/** Units each reduction invocation reads: at least `least`, more for large tensors so that ≤ 1024 blocks remain. */
+export function chunkFor(units: number, least = 256): number {
+  return Math.max(least, Math.ceil(units / 1024));
+}
+
+function inGroups<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The least units per invocation of a flat level: short loops, a few hundred invocations for a small model. */
+const FLAT_CHUNK = 64;
+
+/** One level: a partials program per group of at most maxInputs tensors. */
+function reduceLevel(gpu: GpuPrograms, xs: readonly TensorInfo[], mode: ReduceMode, carry?: Carry): TensorInfo[] {
+  return inGroups(xs, gpu.maxInputs).map((group) => {
+    const units = group.map((x) => gpu.units(x, mode));
+    const size = mode.flat === true ? units.reduce((a, b) => a + b, 0) : Math.max(...units);
+    const chunk = chunkFor(size, mode.flat === true ? FLAT_CHUNK : 256);
+    const blocks = Math.max(1, Math.ceil(size / chunk));
+    return gpu.partials(group, mode, chunk, blocks, carry);
+  });
+}
+
+/** Reduces partials level by level (freeing each level) until one tensor of partials remains. */
+function reduceToOne(gpu: GpuPrograms, first: TensorInfo[], p: number): TensorInfo {
+  let parts = first;
+  while (parts.length > 1) {
+    const next = reduceLevel(gpu, parts, { p, first: false });
+    parts.forEach((t) => {
+      gpu.dispose(t);
+    });
+    parts = next;
+  }
+  return parts[0] as TensorInfo;
+}
+
+/**
+ * The fused p-norm kernel on a GPU backend: partial sums of |x|^p for up to maxInputs gradients
+ * per program, reduced level by level until one tensor of partials remains, then one program sums
+ * it and takes the root. A model whose gradients fit one program (maxInputs tensors) costs two
+ * programs, whatever their sizes. Accumulates in float32 (GPUs have no float64): the global norm
+ * differs from the cpu kernel's float64 sum by float32 rounding.
+ */
+export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    if (gs.length === 0) {
+      throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
+    }
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: a.global });
+    if (!a.global) {
+      const rows = first.map((part) => gpu.finish(part, a.p, false));
+      first.forEach((t) => {
+        gpu.dispose(t);
+      });
+      if (rows.length === 1) return rows[0] as TensorInfo;
+      const joined = gpu.concat(rows);
+      rows.forEach((t) => {
+        gpu.dispose(t);
+      });
+      return joined;
+    }
+    const only = reduceToOne(gpu, first, a.p);
+    const norm = gpu.finish(only, a.p, true);
+    gpu.dispose(only);
+    return norm;
+  };
+}
+
+/**
+ * The step-control kernel on a GPU backend: the global norm's partials (one program per
+ * maxInputs gradients, then levels as needed), one program for `[scale, apply, norm, clipped]`,
+ * and with `guard` one more for the new skipped-steps total. Outputs `[control]` or
+ * `[control, total]`. Nothing waits on the device.
+ */
+export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
+    const gpu = programsOf(backend);
+    const gs = groupInputs(inputs, 'g', a.count);
+    checkGroup([], { g: gs });
+    const total = inputs.total;
+    if (gs.length === 0 || (a.guard && total === undefined)) {
+      throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);
+    }
+    const folds = a.guard && total !== undefined && gpu.foldsTotal(gs.length);
+    const first = reduceLevel(gpu, gs, { p: a.p, first: true, flat: true }, folds ? { tensor: total, at: a.totalAt } : undefined);
+    const only = reduceToOne(gpu, first, a.p);
+    const control = gpu.finishControl(only, a, folds ? total : undefined);
+    gpu.dispose(only);
+    return total === undefined || !a.guard || folds ? [control] : [control, gpu.addSkipped(total, control)];
+  };
 }

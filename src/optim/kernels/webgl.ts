@@ -7,14 +7,19 @@ import {
   concatWith,
   type AdamTarget,
   type AdamUniforms,
-  type Carry,
   type GpuPrograms,
   type LionTarget,
-  type ReduceMode,
   type SgdTarget,
-  type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
+import {
+  finishControlProgram,
+  finishProgram,
+  flatPartialsProgram,
+  partialsProgram,
+  texelLayout,
+  type WebGLProgramSpec,
+} from './webglReduce.js';
 
 /**
  * The fused kernels' shader programs for tfjs's `webgl` backend (WebGL 2, GLSL ES 3.00 fragment
@@ -22,16 +27,6 @@ import {
  * tfjs compiles a program once per source and input shapes and caches it, so the hyperparameters
  * that change from step to step (LR, decay) are uniforms, never part of the source.
  */
-
-/** A program as tfjs-backend-webgl 4.22 runs it (its `GPGPUProgram`). */
-interface WebGLProgramSpec {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly userCode: string;
-  readonly customUniforms?: { name: string; type: 'float' | 'int' }[];
-  readonly packedInputs?: boolean;
-  readonly packedOutput?: boolean;
-}
 
 /** The parts of tfjs-backend-webgl's `MathBackendWebGL` used here. */
 interface WebGLBackendShape {
@@ -49,45 +44,6 @@ function isWebGLBackend(backend: unknown): backend is WebGLBackendShape {
   return methods.every((m) => typeof m === 'function') && typeof b.texData?.get === 'function';
 }
 
-/** `get<Name>` as tfjs names the sampler of an input. */
-const getter = (name: string): string => `get${name}`;
-
-/**
- * The texel layout of a packed input: a texel holds a 2×2 block of the last two dimensions, lanes
- * x, y, z, w = (row, col), (row, col+1), (row+1, col), (row+1, col+1); a 1-D tensor is one row
- * (lanes x, y), a scalar lane x. `batch` are the leading dimensions.
- */
-function texelLayout(shape: readonly number[]): { batch: number[]; rows: number; cols: number; texels: number } {
-  const rank = shape.length;
-  const rows = rank >= 2 ? (shape[rank - 2] as number) : 1;
-  const cols = rank >= 1 ? (shape[rank - 1] as number) : 1;
-  const batch = shape.slice(0, Math.max(0, rank - 2));
-  const texels = batch.reduce((a, b) => a * b, 1) * Math.ceil(rows / 2) * Math.ceil(cols / 2);
-  return { batch, rows, cols, texels };
-}
-
-/**
- * GLSL `vec4 texel<name>(int q, out bvec4 valid)`: texel `q` (row-major over batch, texel rows,
- * texel cols) of the packed input `name`, with the lanes that hold elements of the tensor.
- */
-function packedTexelReader(name: string, shape: readonly number[]): string {
-  const { batch, rows, cols } = texelLayout(shape);
-  const tRows = Math.ceil(rows / 2);
-  const tCols = Math.ceil(cols / 2);
-  const batchStrides = batch.map((_, k) => batch.slice(k + 1).reduce((a, b) => a * b, 1));
-  const batchCoords = batchStrides.map((st, k) => `int b${k} = bi / ${st}; bi -= b${k} * ${st};`).join(' ');
-  const rank = shape.length;
-  const args = rank === 0 ? '' : rank === 1 ? 'col' : [...batch.map((_, k) => `b${k}`), 'row', 'col'].join(', ');
-  return `vec4 texel${name}(int q, out bvec4 valid) {
-  int bi = q / ${tRows * tCols}; int rem = q - bi * ${tRows * tCols};
-  int tr = rem / ${tCols}; int row = 2 * tr; int col = 2 * (rem - tr * ${tCols});
-  ${batchCoords}
-  bool right = col + 1 < ${cols}; bool down = row + 1 < ${rows};
-  valid = bvec4(true, right, down, right && down);
-  return ${getter(name)}(${args});
-}`;
-}
-
 /**
  * Input list and GLSL of an update's control tensor (packed: its first texel holds scale in x and
  * apply in y); `read` fetches that texel once per invocation.
@@ -97,14 +53,20 @@ function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo
   return { names: ['Control'], infos: [inputs.control], scale: ' * ctl.x', apply: 'ctl.y', read: 'vec4 ctl = getControl(0);' };
 }
 
-const SGD_UNIFORMS = ['lr', 'mu', 'wd'].map((name) => ({ name, type: 'float' as const }));
-
 /**
  * Update programs read and write packed textures (four values per texel), the layout tfjs's
  * matMul and most of its webgl kernels produce and consume: no pack/unpack program runs between
  * the backward pass, the update and the next forward pass.
  */
 const PACKED = { packedInputs: true, packedOutput: true } as const;
+
+/** The betas and their complements (computed in float64 on the host), constant for an optimizer's life. */
+const BETAS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2'];
+
+/** `x` rounded to float32, as a GLSL literal that parses back to exactly that float32 (9 significant digits). */
+function glslLiteral(x: number): string {
+  return Math.fround(x).toPrecision(9);
+}
 
 function sgdProgram(
   target: SgdTarget,
@@ -116,6 +78,17 @@ function sgdProgram(
   const withMomentum = b !== undefined;
   // The buffer's new value needs the parameter only for weight decay: without it, one read less.
   const readsP = target === 'p' || a.weightDecay !== 0;
+  if (target === 'pb') {
+    // Plain momentum: p − lr·b' reads the buffer's new value (b' = b when the step is skipped).
+    const userCode = `
+void main() {
+  ${c.read}
+  vec4 p = getPAtOutCoords();
+  setOutput(${c.apply} != 0.0 ? p - lr * getBAtOutCoords() : p);
+}`;
+    const program = { variableNames: [...c.names, 'P', 'B'], outputShape: [...inputs.p.shape], userCode, ...PACKED };
+    return { program, infos: [...c.infos, inputs.p, b as TensorInfo] };
+  }
   const direction = withMomentum ? (a.nesterov ? 'd + mu * b' : 'b') : 'd';
   const next = target === 'b' ? 'b' : `p - lr * (${direction})`;
   const previous = target === 'b' ? 'b0' : 'p';
@@ -128,22 +101,27 @@ void main() {
   vec4 next = ${next};
   setOutput(${c.apply} != 0.0 ? next : ${previous});
 }`;
-  const names = [...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : []), ...c.names];
-  const infos = [...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : []), ...c.infos];
+  const names = [...c.names, ...(readsP ? ['P'] : []), 'G', ...(withMomentum ? ['B'] : [])];
+  const infos = [...c.infos, ...(readsP ? [inputs.p] : []), inputs.g, ...(withMomentum ? [b] : [])];
   return {
-    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, customUniforms: SGD_UNIFORMS, ...PACKED },
+    program: { variableNames: names, outputShape: [...inputs.p.shape], userCode, ...PACKED },
     infos,
   };
 }
 
 /** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
-function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGLProgramSpec; infos: TensorInfo[] } {
+function adamProgram(
+  target: AdamTarget,
+  inputs: UpdateInputs,
+  u: AdamUniforms,
+  bias: boolean,
+): { program: WebGLProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgl Adam program: inputs m and v are required');
   }
   const c = controlPart(inputs);
-  const given = target === 'p' ? inputs.total : undefined;
+  const given = target === 'p' && !bias ? inputs.total : undefined;
   // The skipped total is element 4 of the control tensor when the step-control kernel put it there.
   const inControl = given !== undefined && given.dataId === inputs.control?.dataId;
   const total = inControl ? undefined : given;
@@ -152,7 +130,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   const lagged =
     given === undefined
       ? ''
-      : `float lag = ${inControl ? 'ctl.z' : 'getTotal().x'} - knownSkipped;
+      : `float lag = ${inControl ? 'getControl(4).x' : 'getTotal().x'} - knownSkipped;
   if (lag != 0.0) {
     float t = tHost - lag;
     ss = lr / (1.0 - pow(beta1, t));
@@ -167,19 +145,19 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   };
   const body =
     target === 'p'
-      ? `float ss = stepSize;
-  float ib = invSqrtBc2;
+      ? `${bias ? 'float ss = lr * ctl.z;\n  float ib = ctl.w;' : 'float ss = stepSize;\n  float ib = invSqrtBc2;'}
   ${lagged}
   vec4 p = getPAtOutCoords();
   vec4 next = decayMul * p - ss * getMAtOutCoords() / (sqrt(getVAtOutCoords()) * ib + eps);
   setOutput(${c.apply} != 0.0 ? next : p);`
       : moment(target === 'm' ? 'M' : 'V');
+  // The control first: every update program binds it to the same texture unit.
   const reads: [string, TensorInfo | undefined][] = [
-    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
+    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['G', target === 'p' ? undefined : inputs.g],
+    ['P', target === 'p' || u.coupledWd !== 0 ? inputs.p : undefined],
     ['M', target === 'v' ? undefined : m],
     ['V', target === 'm' ? undefined : v],
-    ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['Total', total],
   ];
   const used = reads.filter((r): r is [string, TensorInfo] => r[1] !== undefined);
@@ -191,7 +169,6 @@ void main() {
   ${c.read}
   ${body}
 }`,
-    customUniforms: ADAM_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
   return { program, infos: used.map((r) => r[1]) };
@@ -214,163 +191,12 @@ void main() {
   setOutput(${c.apply} != 0.0 ? next : ${readsP ? 'p' : 'm'});
 }`;
   const program: WebGLProgramSpec = {
-    variableNames: [...(readsP ? ['P'] : []), 'G', 'M', ...c.names],
+    variableNames: [...c.names, ...(readsP ? ['P'] : []), 'G', 'M'],
     outputShape: [...inputs.p.shape],
     userCode,
-    customUniforms: LION_UNIFORM_NAMES.map((name) => ({ name, type: 'float' })),
     ...PACKED,
   };
-  return { program, infos: [...(readsP ? [inputs.p] : []), inputs.g, m, ...c.infos] };
-}
-
-/** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
-function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
-  const inf = mode.p === Infinity;
-  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${glslFloat(mode.p)})`;
-  const fold = inf ? 'acc = (isnan(acc) || isnan(y)) ? (isnan(acc) ? acc : y) : max(acc, y);' : 'acc += y;';
-  return { term, fold };
-}
-
-/** A float literal GLSL accepts (always with a decimal point or exponent). */
-function glslFloat(x: number): string {
-  const s = String(x);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
-
-/**
- * Partial reductions: the first level reads the gradients as packed textures (as the backward
- * pass left them), a texel (four values) per iteration; later levels read this program's own
- * unpacked output, a value per iteration. Output unpacked, `[xs.length, blocks]`; `chunk` counts
- * texels at the first level, values later. With `carry` (first level only), one more row holds
- * the old skipped total at column 0, for finishControl.
- */
-function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, chunk: number, blocks: number, carry?: Carry): WebGLProgramSpec {
-  const names = [...xs.map((_, t) => `X${t}`), ...(carry === undefined ? [] : ['Carry'])];
-  const { term, fold } = reduceSnippets(mode);
-  const inf = mode.p === Infinity;
-  const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
-  const fold4 = inf ? ['x', 'y', 'z', 'w'].map((l) => `{ float y = y4.${l}; ${fold} }`).join(' ') : 'acc += (y4.x + y4.y) + (y4.z + y4.w);';
-  const parts = xs
-    .map((x, t) => {
-      if (mode.first) {
-        const { texels } = texelLayout(x.shape);
-        return `${packedTexelReader(`X${t}`, x.shape)}
-float part${t}(int j) {
-  float acc = 0.0;
-  int start = j * ${chunk};
-  for (int k = 0; k < ${chunk}; k++) {
-    int q = start + k;
-    if (q >= ${texels}) break;
-    bvec4 valid;
-    vec4 x4 = texelX${t}(q, valid);
-    vec4 y4 = mix(vec4(0.0), ${term4}, valid);
-    ${fold4}
-  }
-  return acc;
-}`;
-      }
-      const n = x.shape.reduce((a, b) => a * b, 1);
-      return `${unpackedRowReader(`X${t}`, x.shape)}
-float part${t}(int j) {
-  float acc = 0.0;
-  int start = j * ${chunk};
-  for (int k = 0; k < ${chunk}; k++) {
-    int i = start + k;
-    if (i >= ${n}) break;
-    float x = readX${t}(i);
-    float y = ${term};
-    ${fold}
-  }
-  return acc;
-}`;
-    })
-    .join('\n');
-  const carried =
-    carry === undefined
-      ? []
-      : [
-          `if (tj.x == ${xs.length}) r = tj.y == 0 ? ${carry.tensor.shape.length === 0 ? 'getCarry().x' : `getCarry(${carry.at}).${carry.at % 2 === 0 ? 'x' : 'y'}`} : 0.0;`,
-        ];
-  const dispatch = [...xs.map((_, t) => `if (tj.x == ${t}) r = part${t}(tj.y);`), ...carried].join(' else ');
-  const userCode = `
-${parts}
-void main() {
-  ivec2 tj = getOutputCoords();
-  float r = 0.0;
-  ${dispatch}
-  setOutput(r);
-}`;
-  const rows = xs.length + (carry === undefined ? 0 : 1);
-  return { variableNames: names, outputShape: [rows, blocks], userCode, packedInputs: mode.first, packedOutput: false };
-}
-
-/** Element `i` of an unpacked 2-D partials tensor `[k, blocks]` (read row-major). */
-function unpackedRowReader(name: string, shape: readonly number[]): string {
-  const cols = shape[1] ?? 1;
-  return `float read${name}(int i) { int r = i / ${cols}; return ${getter(name)}(r, i - r * ${cols}); }`;
-}
-
-/** The p-th root of a sum of |x|^p (identity for p = 1 and p = ∞). */
-function rootSnippet(p: number): string {
-  return p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${glslFloat(1 / p)})`;
-}
-
-function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGLProgramSpec {
-  const [rows = 1, cols = 1] = parts.shape;
-  const { fold } = reduceSnippets({ p, first: false });
-  const rowLoop = global ? `for (int row = 0; row < ${rows}; row++) {` : 'int row = getOutputCoords(); {';
-  const userCode = `
-void main() {
-  float acc = 0.0;
-  ${rowLoop}
-    for (int col = 0; col < ${cols}; col++) {
-      float y = getParts(row, col);
-      ${fold}
-    }
-  }
-  setOutput(${rootSnippet(p)});
-}`;
-  return { variableNames: ['Parts'], outputShape: global ? [] : [rows], userCode };
-}
-
-/**
- * The global norm from the partials and, in the same program, the step's control values, written
- * packed so the update programs read them without a pack program: texel 0 holds (scale, apply),
- * texel 1 (norm, clipped), texel 2 (the new skipped total when the partials carried the old one
- * in their last row, else 0; also in lane z of texel 0). Finite means the norm's exponent bits are not all ones (no NaN, no ∞).
- */
-function finishControlProgram(parts: TensorInfo, a: StepControlAttrs, carried: boolean): WebGLProgramSpec {
-  const [all = 1, cols = 1] = parts.shape;
-  const rows = carried ? all - 1 : all;
-  const { fold } = reduceSnippets({ p: a.p, first: false });
-  const clip = a.clipValue > 0;
-  const userCode = `
-void main() {
-  float acc = 0.0;
-  for (int row = 0; row < ${rows}; row++) {
-    for (int col = 0; col < ${cols}; col++) {
-      float y = getParts(row, col);
-      ${fold}
-    }
-  }
-  float norm = ${rootSnippet(a.p)};
-  float finite = (floatBitsToUint(norm) & 0x7fffffffu) < 0x7f800000u ? 1.0 : 0.0;
-  float coef = ${clip ? 'clipValue / (norm + 1e-6)' : '1.0'};
-  float scale = ${clip ? 'min(coef, 1.0)' : '1.0'};
-  float clipped = ${clip ? '(coef < 1.0 ? 1.0 : 0.0)' : '0.0'};
-  float apply = ${a.guard ? 'finite' : '1.0'};
-  float total = ${carried ? `getParts(${rows}, 0) + 1.0 - apply` : '0.0'};
-  int at = getOutputCoords();
-  setOutput(at < 2 ? vec4(scale, apply, total, 0.0) : at < 4 ? vec4(norm, clipped, 0.0, 0.0) : vec4(total, 0.0, 0.0, 0.0));
-}`;
-  return {
-    variableNames: ['Parts'],
-    outputShape: [6],
-    userCode,
-    customUniforms: [{ name: 'clipValue', type: 'float' }],
-    packedInputs: false,
-    packedOutput: true,
-  };
+  return { program, infos: [...c.infos, ...(readsP ? [inputs.p] : []), inputs.g, m] };
 }
 
 /** `total + (1 − apply)`, packed in and out. */
@@ -395,6 +221,24 @@ export function webglPrograms(backend: unknown): GpuPrograms {
   }
   const run = (spec: { program: WebGLProgramSpec; infos: TensorInfo[] }, uniforms?: number[][]): TensorInfo =>
     backend.runWebGLProgram(spec.program, spec.infos, 'float32', uniforms ?? null, true);
+  // Each uniform set and each input bound is a GL call per program, and on SwiftShader those calls
+  // are a large part of a small program's cost: the hyperparameters fixed for an optimizer's life
+  // (`constants`: betas, ε, momentum) are written into the source, and of the others only those
+  // the code reads are declared and set.
+  const runNamed = (
+    spec: { program: WebGLProgramSpec; infos: TensorInfo[] },
+    values: Readonly<Record<string, number>>,
+    constants: readonly string[],
+  ): TensorInfo => {
+    const word = (n: string): RegExp => new RegExp(`\\b${n}\\b`, 'g');
+    const userCode = constants.reduce((code, n) => code.replace(word(n), glslLiteral(values[n] as number)), spec.program.userCode);
+    const names = Object.keys(values).filter((n) => !constants.includes(n) && word(n).test(userCode));
+    const program = { ...spec.program, userCode, customUniforms: names.map((name) => ({ name, type: 'float' as const })) };
+    return run(
+      { program, infos: spec.infos },
+      names.map((n) => [values[n] as number]),
+    );
+  };
   // A scalar the engine left unpacked on the GPU is packed once per kernel call, not once per program.
   const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined => {
     const data = info === undefined ? undefined : backend.texData.get(info.dataId);
@@ -419,23 +263,25 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     maxInputs: 8,
     // One partials program (up to maxInputs gradients, the old total one more texture) carries it.
     foldsTotal: (count) => count <= 8,
-    sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [[a.lr], [a.momentum], [a.weightDecay]]),
-    adam: (target, inputs, u) =>
-      run(
-        adamProgram(target, inputs, u),
-        ADAM_UNIFORM_NAMES.map((k) => [u[k]]),
-      ),
-    lion: (target, inputs, u) =>
-      run(
-        lionProgram(target, inputs),
-        LION_UNIFORM_NAMES.map((k) => [u[k]]),
-      ),
+    sgd: (target, inputs, a: SgdGroupAttrs) =>
+      runNamed(sgdProgram(target, inputs, a), { lr: a.lr, mu: a.momentum, wd: a.weightDecay }, ['mu']),
+    adam: (target, inputs, u, bias = false) =>
+      runNamed(adamProgram(target, inputs, u, bias), Object.fromEntries(ADAM_UNIFORM_NAMES.map((k) => [k, u[k]])), [...BETAS, 'eps']),
+    lion: (target, inputs, u) => runNamed(lionProgram(target, inputs), Object.fromEntries(LION_UNIFORM_NAMES.map((k) => [k, u[k]])), BETAS),
     units: (x, mode) => (mode.first ? texelLayout(x.shape).texels : x.shape.reduce((a, b) => a * b, 1)),
     partials: (xs, mode, chunk, blocks, carry) =>
-      run({ program: partialsProgram(xs, mode, chunk, blocks, carry), infos: [...xs, ...(carry === undefined ? [] : [carry.tensor])] }),
+      mode.flat === true && mode.first
+        ? run({
+            program: flatPartialsProgram(xs, mode, chunk, blocks, carry),
+            infos: [...xs, ...(carry === undefined ? [] : [carry.tensor])],
+          })
+        : run({ program: partialsProgram(xs, mode, chunk, blocks), infos: [...xs] }),
     finish: (parts, p, global) => run({ program: finishProgram(parts, p, global), infos: [parts] }),
-    finishControl: (parts, a, total) =>
-      run({ program: finishControlProgram(parts, a, total !== undefined), infos: [parts] }, [[a.clipValue]]),
+    finishControl: (parts, a, total) => {
+      const program = finishControlProgram(parts, a, total !== undefined);
+      const bias = program.customUniforms?.length === 1 ? [] : (a.bias ?? []).map((x) => [x]);
+      return run({ program, infos: [parts] }, [[a.clipValue], ...bias]);
+    },
     addSkipped: (total, control) => {
       const made: TensorInfo[] = [];
       const out = run({ program: ADD_SKIPPED, infos: [packOnce(total, made) as TensorInfo, packOnce(control, made) as TensorInfo] });

@@ -115,6 +115,16 @@ function used(reads: [string, TensorInfo | undefined][]): { names: string[]; inf
 function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const c = controlPart(inputs);
   const b = inputs.b;
+  if (target === 'pb') {
+    // Plain momentum: p − lr·b' reads the buffer's new value (b' = b when the step is skipped).
+    const code = `
+    let pv = P[index];
+    var chosen = pv - uniforms.lr * B[index];
+    if (${c.apply} == 0.0) { chosen = pv; }
+    setOutputAtIndex(index, chosen);`;
+    const io = used([['P', inputs.p], ['B', b], ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]])]);
+    return { program: elementwise('sgd_pb', io.names, [...inputs.p.shape], code, 'lr : f32, mu : f32, wd : f32,'), infos: io.infos };
+  }
   const withMomentum = b !== undefined;
   // The buffer's new value needs the parameter only for weight decay.
   const readsP = target === 'p' || a.weightDecay !== 0;
@@ -137,7 +147,12 @@ function sgdProgram(target: SgdTarget, inputs: UpdateInputs, a: SgdGroupAttrs): 
 }
 
 /** Adam/AdamW: `m`, `v` from the gradient; `p` from the new moments (inputs `m`, `v` of `p` are the new ones). */
-function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
+function adamProgram(
+  target: AdamTarget,
+  inputs: UpdateInputs,
+  u: AdamUniforms,
+  bias: boolean,
+): { program: WebGPUProgramSpec; infos: TensorInfo[] } {
   const { m, v } = inputs;
   if (m === undefined || v === undefined) {
     throw new SolverError('argument', 'webgpu Adam program: inputs m and v are required');
@@ -145,7 +160,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   const c = controlPart(inputs);
   const k = (name: keyof AdamUniforms): string => `uniforms.${name}`;
   // The skipped total sits in the control tensor itself when the backend folded it there.
-  const total = target === 'p' ? inputs.total : undefined;
+  const total = target === 'p' && !bias ? inputs.total : undefined;
   const totalIn = total !== undefined && total.dataId === inputs.control?.dataId ? 'Control' : 'Total';
   // See the webgl program: the device corrects the host's step number after an unseen skipped step.
   const lagged =
@@ -168,8 +183,8 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
   };
   const code =
     target === 'p'
-      ? `var ss = ${k('stepSize')};
-    var ib = ${k('invSqrtBc2')};
+      ? `var ss = ${bias ? `${k('lr')} * f32(Control[5])` : k('stepSize')};
+    var ib = ${bias ? 'f32(Control[6])' : k('invSqrtBc2')};
     ${lagged}
     let pv = P[index];
     var chosen = ${k('decayMul')} * pv - ss * M[index] / (sqrt(V[index]) * ib + ${k('eps')});
@@ -185,7 +200,7 @@ function adamProgram(target: AdamTarget, inputs: UpdateInputs, u: AdamUniforms):
     ...c.names.map((n, i): [string, TensorInfo | undefined] => [n, c.infos[i]]),
     ['Total', totalIn === 'Total' ? total : undefined],
   ]);
-  const key = `adam_${target}_${io.names.join('')}_${totalIn}`;
+  const key = `adam_${target}_${io.names.join('')}_${totalIn}${bias ? '_bias' : ''}`;
   return { program: elementwise(key, io.names, [...inputs.p.shape], code, uniforms), infos: io.infos };
 }
 
@@ -225,6 +240,44 @@ function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
 
 function modeKey(mode: ReduceMode): string {
   return `${mode.first ? 'grads' : 'parts'}_p${String(mode.p)}`;
+}
+
+/** Whether a flat partials program reads `x` four values at a time (its size a multiple of 4). */
+const byFour = (x: TensorInfo): boolean => x.shape.reduce((a, b) => a * b, 1) % 4 === 0;
+
+/**
+ * The flat first level of a global norm: invocation j reduces units `[j·chunk, (j+1)·chunk)` of the
+ * gradients taken one after another, a unit being four values (vec4 loads) for a tensor whose size
+ * is a multiple of 4, else one. Output `[1, blocks]`.
+ */
+function flatPartialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks: number): WebGPUProgramSpec {
+  const { term, fold } = reduceSnippets(mode);
+  const lanes = ['x', 'y', 'z', 'w'].map((l) => `{ let y = y4.${l}; ${fold} }`).join(' ');
+  const fold4 = mode.p === Infinity ? lanes : 'acc = acc + ((y4.x + y4.y) + (y4.z + y4.w));';
+  const loops = xs.map((x, t) => {
+    const term4 = term.startsWith('pow') ? `pow(abs(x), vec4<f32>(${wgslFloat(mode.p)}))` : term;
+    const body = byFour(x) ? `let x = X${t}[i]; let y4 = ${term4}; ${fold4}` : `let x = X${t}[i]; let y = ${term}; ${fold}`;
+    return `{
+      let lo = max(start, uniforms.o${t}) - uniforms.o${t};
+      let hi = min(stop, uniforms.o${t} + uniforms.n${t}) - uniforms.o${t};
+      for (var i = lo; i < hi; i = i + 1) { ${body} }
+    }`;
+  });
+  const code = `
+    let start = index * uniforms.chunk;
+    let stop = start + uniforms.chunk;
+    var acc : f32 = 0.0;
+    ${loops.join('\n    ')}
+    setOutputAtIndex(index, acc);`;
+  const uniforms = [...xs.map((_, t) => `o${t} : i32, n${t} : i32,`), 'chunk : i32, blocks : i32,'].join(' ');
+  const spec = program(
+    `flat_${modeKey(mode)}_${xs.map((x) => (byFour(x) ? 4 : 1)).join('')}`,
+    xs.map((_, t) => `X${t}`),
+    [1, blocks],
+    code,
+    uniforms,
+  );
+  return { ...spec, variableComponents: xs.map((x) => (byFour(x) ? 4 : 1)) };
 }
 
 function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks: number): WebGPUProgramSpec {
@@ -267,7 +320,20 @@ function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGPUPro
  * The global norm from the partials and the step's control values `[scale, apply, norm, clipped]`,
  * by one invocation; with `Total`, element 4 is the new skipped total (`Total[totalAt]` + 1 − apply).
  */
+/** Adam's bias corrections as elements 5 and 6 (see the webgl step-control program). */
+const BIAS_SNIPPET = `var bc1 = uniforms.bc1Host;
+      var ib = uniforms.ibHost;
+      let lag = total - uniforms.known;
+      if (lag != 0.0) {
+        let t = uniforms.tHost - lag;
+        bc1 = 1.0 / (1.0 - pow(uniforms.beta1, t));
+        ib = inverseSqrt(1.0 - pow(uniforms.beta2, t));
+      }
+      setOutputAtIndex(5, bc1);
+      setOutputAtIndex(6, ib);`;
+
 function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUProgramSpec {
+  const bias = withTotal && a.guard && a.bias !== undefined && a.bias.length === 6;
   const { fold } = reduceSnippets({ p: a.p, first: false });
   const root = a.p === Infinity || a.p === 1 ? 'acc' : a.p === 2 ? 'sqrt(acc)' : `pow(acc, ${wgslFloat(1 / a.p)})`;
   const clip = a.clipValue > 0;
@@ -282,21 +348,21 @@ function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUPr
       setOutputAtIndex(1, ${a.guard ? 'finite' : '1.0'});
       setOutputAtIndex(2, norm);
       setOutputAtIndex(3, ${clip ? 'select(0.0, 1.0, coef < 1.0)' : '0.0'});
-      ${withTotal ? `setOutputAtIndex(4, f32(Total[uniforms.totalAt]) + 1.0 - ${a.guard ? 'finite' : '1.0'});` : ''}
+      ${withTotal ? `let total = f32(Total[uniforms.totalAt]) + 1.0 - ${a.guard ? 'finite' : '1.0'};\n      setOutputAtIndex(4, total);` : ''}
+      ${bias ? BIAS_SNIPPET : ''}
     }`;
-  const key = `control_p${String(a.p)}_${clip ? 'clip' : 'noclip'}_${a.guard ? 'guard' : 'noguard'}_${withTotal ? 'total' : ''}`;
+  const key = `control_p${String(a.p)}_${clip ? 'clip' : 'noclip'}_${a.guard ? 'guard' : 'noguard'}_${withTotal ? 'total' : ''}${bias ? '_bias' : ''}`;
   const names = ['Parts', ...(withTotal ? ['Total'] : [])];
-  return program(key, names, [withTotal ? 5 : 4], code, 'rows : i32, cols : i32, clipValue : f32, totalAt : i32,');
+  const uniforms = `rows : i32, cols : i32, clipValue : f32, totalAt : i32,${bias ? ' beta1 : f32, beta2 : f32, tHost : f32, known : f32, bc1Host : f32, ibHost : f32,' : ''}`;
+  return program(key, names, [bias ? 7 : withTotal ? 5 : 4], code, uniforms);
 }
 
-/** `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). */
-const ADD_SKIPPED: WebGPUProgramSpec = program(
-  'add_skipped',
-  ['Total', 'Control'],
-  [],
-  'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));',
-  '',
-);
+/**
+ * `total + (1 − apply)` (the step-control kernel folds it into finishControl instead). A new object
+ * per run: tfjs-backend-webgpu rewrites a program's shaderKey when it runs it.
+ */
+const addSkippedProgram = (): WebGPUProgramSpec =>
+  program('add_skipped', ['Total', 'Control'], [], 'setOutputAtIndex(index, Total[0] + (1.0 - Control[1]));', '');
 
 /**
  * {@link GpuPrograms} on tfjs's `webgpu` backend.
@@ -315,9 +381,9 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     // WebGPU's default limit is 8 storage buffers per shader stage; the output takes one.
     maxInputs: 7,
     sgd: (target, inputs, a: SgdGroupAttrs) => run(sgdProgram(target, inputs, a), [f32(a.lr), f32(a.momentum), f32(a.weightDecay)]),
-    adam: (target, inputs, u) =>
+    adam: (target, inputs, u, bias = false) =>
       run(
-        adamProgram(target, inputs, u),
+        adamProgram(target, inputs, u, bias),
         ADAM_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
     lion: (target, inputs, u) =>
@@ -325,9 +391,20 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
         lionProgram(target, inputs),
         LION_UNIFORM_NAMES.map((k) => f32(u[k])),
       ),
-    units: (x) => size(x),
-    partials: (xs, mode, chunk, blocks) =>
-      run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...xs.map((x) => i32(size(x))), i32(chunk), i32(blocks)]),
+    units: (x, mode) => (mode.flat === true && mode.first && byFour(x) ? size(x) / 4 : size(x)),
+    partials: (xs, mode, chunk, blocks) => {
+      if (mode.flat !== true || !mode.first) {
+        const sizes = xs.map((x) => i32(size(x)));
+        return run({ program: partialsProgram(xs, mode, blocks), infos: [...xs] }, [...sizes, i32(chunk), i32(blocks)]);
+      }
+      let offset = 0;
+      const ranges = xs.flatMap((x) => {
+        const units = byFour(x) ? size(x) / 4 : size(x);
+        offset += units;
+        return [i32(offset - units), i32(units)];
+      });
+      return run({ program: flatPartialsProgram(xs, mode, blocks), infos: [...xs] }, [...ranges, i32(chunk), i32(blocks)]);
+    },
     finish: (parts, p, global) => {
       const [rows = 1, cols = 1] = parts.shape;
       return run({ program: finishProgram(parts, p, global), infos: [parts] }, [i32(rows), i32(cols)]);
@@ -336,14 +413,16 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     finishControl: (parts, a, total) => {
       const [rows = 1, cols = 1] = parts.shape;
       const infos = [parts, ...(total === undefined ? [] : [total])];
+      const bias = total !== undefined && a.guard && a.bias?.length === 6 ? a.bias.map(f32) : [];
       return run({ program: finishControlProgram(a, total !== undefined), infos }, [
         i32(rows),
         i32(cols),
         f32(a.clipValue),
         i32(a.totalAt),
+        ...bias,
       ]);
     },
-    addSkipped: (total, control) => run({ program: ADD_SKIPPED, infos: [total, control] }),
+    addSkipped: (total, control) => run({ program: addSkippedProgram(), infos: [total, control] }),
     dispose: (info) => {
       backend.disposeData(info.dataId);
     },
