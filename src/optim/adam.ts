@@ -4,12 +4,12 @@ import { SolverError } from '../errors.js';
 import {
   ADAM_GROUP_KERNEL,
   assignOutputs,
-  checkGroup,
   controlInputs,
-  groupInputs,
   type KernelMemory,
   namedGroup,
+  readGroup,
   sizeOf,
+  stepScalars,
 } from './kernels/shared.js';
 import {
   F32,
@@ -253,13 +253,8 @@ export function adamGroupKernel(memoryOf: (backend: unknown) => KernelMemory): K
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const ms = groupInputs(inputs, 'm', a.count);
-    const vs = groupInputs(inputs, 'v', a.count);
-    checkGroup(ps, { g: gs, m: ms, v: vs });
-    const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
-    const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
+    const { p: ps, g: gs, m: ms, v: vs } = readGroup(inputs, a.count, { g: true, m: true, v: true });
+    const { apply, scale } = stepScalars(inputs, mem);
     if (apply === 0) {
       return [...ps, ...ms, ...vs].map((t) => mem.alias(t));
     }

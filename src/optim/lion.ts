@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { checkBetas } from './adam.js';
-import { assignOutputs, checkGroup, controlInputs, groupInputs, type KernelMemory, namedGroup, sizeOf } from './kernels/shared.js';
+import { assignOutputs, controlInputs, type KernelMemory, namedGroup, readGroup, sizeOf, stepScalars } from './kernels/shared.js';
 import {
   F32,
   f32Const,
@@ -202,12 +202,8 @@ export function lionGroupKernel(memoryOf: (backend: unknown) => KernelMemory): K
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as LionGroupAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const ms = groupInputs(inputs, 'm', a.count);
-    checkGroup(ps, { g: gs, m: ms });
-    const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
-    const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
+    const { p: ps, g: gs, m: ms } = readGroup(inputs, a.count, { g: true, m: true });
+    const { apply, scale } = stepScalars(inputs, mem);
     if (apply === 0) return [...ps, ...ms].map((t) => mem.alias(t));
     const pOuts = ps.map((t) => mem.updated(t));
     const mOuts = ms.map((t) => mem.updated(t));

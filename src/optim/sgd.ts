@@ -3,13 +3,13 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import {
   assignOutputs,
-  checkGroup,
   controlInputs,
-  groupInputs,
   type KernelMemory,
   namedGroup,
+  readGroup,
   SGD_GROUP_KERNEL,
   sizeOf,
+  stepScalars,
 } from './kernels/shared.js';
 import {
   F32,
@@ -226,13 +226,8 @@ export function sgdGroupKernel(memoryOf: (backend: unknown) => KernelMemory): Ke
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
-    const withMomentum = a.momentum !== 0;
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const bs = withMomentum ? groupInputs(inputs, 'b', a.count) : [];
-    checkGroup(ps, { g: gs, b: bs });
-    const apply = inputs.apply === undefined ? 1 : mem.scalar(inputs.apply);
-    const scale = inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale);
+    const { p: ps, g: gs, b: bs } = readGroup(inputs, a.count, { g: true, b: a.momentum !== 0 });
+    const { apply, scale } = stepScalars(inputs, mem);
     if (apply === 0) {
       return [...ps, ...bs].map((t) => mem.alias(t));
     }

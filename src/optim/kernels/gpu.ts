@@ -5,7 +5,7 @@ import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import { gpuGradNormsKernel, gpuStepControlKernel } from './gradNorms.js';
-import { ADAM_GROUP_KERNEL, checkGroup, GRAD_NORMS_KERNEL, groupInputs, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
+import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, readGroup, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
 
@@ -226,10 +226,7 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
     const gpu = programsOf(backend);
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const bs = a.momentum !== 0 ? groupInputs(inputs, 'b', a.count) : [];
-    checkGroup(ps, { g: gs, b: bs });
+    const { p: ps, g: gs, b: bs } = readGroup(inputs, a.count, { g: true, b: a.momentum !== 0 });
     const prepared = gpu.prepareControls(controls(inputs));
     const control = prepared.control;
     const each = (i: number): UpdateInputs => {
@@ -259,11 +256,7 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as AdamGroupAttrs & NamedAttrMap & { readonly biasStep?: number };
     const gpu = programsOf(backend);
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const ms = groupInputs(inputs, 'm', a.count);
-    const vs = groupInputs(inputs, 'v', a.count);
-    checkGroup(ps, { g: gs, m: ms, v: vs });
+    const { p: ps, g: gs, m: ms, v: vs } = readGroup(inputs, a.count, { g: true, m: true, v: true });
     const prepared = gpu.prepareControls(controls(inputs));
     const each = (i: number): UpdateInputs => ({ p: ps[i] as TensorInfo, g: gs[i] as TensorInfo, m: ms[i], v: vs[i], ...prepared.control });
     const uniforms = ps.map((_, i) => adamUniforms(a, a.steps[i] ?? 1));
@@ -291,10 +284,7 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as LionGroupAttrs & NamedAttrMap;
     const gpu = programsOf(backend);
-    const ps = groupInputs(inputs, 'p', a.count);
-    const gs = groupInputs(inputs, 'g', a.count);
-    const ms = groupInputs(inputs, 'm', a.count);
-    checkGroup(ps, { g: gs, m: ms });
+    const { p: ps, g: gs, m: ms } = readGroup(inputs, a.count, { g: true, m: true });
     const prepared = gpu.prepareControls(controls(inputs));
     const uniforms: LionUniforms = {
       lr: a.lr,

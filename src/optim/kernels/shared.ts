@@ -111,6 +111,31 @@ export function checkGroup(params: readonly TensorInfo[], companions: Readonly<R
 }
 
 /**
+ * The tensors of a fused group kernel by slot: `p` and every slot marked true in `slots`
+ * (`count` each, read by {@link groupInputs}; a slot marked false is an empty list), checked by
+ * {@link checkGroup} before anything is written. E.g. `readGroup(inputs, n, { g: true, b: momentum !== 0 })`.
+ */
+export function readGroup<S extends string>(
+  inputs: NamedTensorInfoMap,
+  count: number,
+  slots: Readonly<Record<S, boolean>>,
+): Record<'p' | S, TensorInfo[]> {
+  const companions = {} as Record<S, TensorInfo[]>;
+  for (const slot of Object.keys(slots) as S[]) companions[slot] = slots[slot] ? groupInputs(inputs, slot, count) : [];
+  const p = groupInputs(inputs, 'p', count);
+  checkGroup(p, companions);
+  return { ...companions, p };
+}
+
+/** The clip scale and the apply flag a cpu or wasm group kernel reads from its inputs (1 when absent). */
+export function stepScalars(inputs: NamedTensorInfoMap, mem: KernelMemory): { readonly apply: number; readonly scale: number } {
+  return {
+    apply: inputs.apply === undefined ? 1 : mem.scalar(inputs.apply),
+    scale: inputs.gradScale === undefined ? 1 : mem.scalar(inputs.gradScale),
+  };
+}
+
+/**
  * Runs a fused group kernel on the active backend and assigns its outputs, in order, to
  * `targets`; then releases the outputs, so only the variables' values remain. When an output
  * aliases its variable's buffer (updated in place), `assign` just moves the reference.
