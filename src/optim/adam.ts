@@ -6,7 +6,7 @@ import {
   assignOutputs,
   controlInputs,
   type KernelMemory,
-  namedGroup,
+  namedGroups,
   readGroup,
   sizeOf,
   stepScalars,
@@ -363,13 +363,7 @@ export const fusedAdamGroupUpdate: AdamGroupUpdate = (group, hyper, control) => 
   if (count === 0) {
     return;
   }
-  const inputs: tf.NamedTensorMap = {
-    ...controlInputs(control),
-    ...namedGroup('p', group.params),
-    ...namedGroup('g', group.grads),
-    ...namedGroup('m', group.m),
-    ...namedGroup('v', group.v),
-  };
+  const inputs = namedGroups({ p: group.params, g: group.grads, m: group.m, v: group.v }, controlInputs(control));
   const attrs = {
     count,
     ...hyper,

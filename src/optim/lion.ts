@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../errors.js';
 import { checkBetas } from './adam.js';
-import { assignOutputs, controlInputs, type KernelMemory, namedGroup, readGroup, sizeOf, stepScalars } from './kernels/shared.js';
+import { assignOutputs, controlInputs, type KernelMemory, namedGroups, readGroup, sizeOf, stepScalars } from './kernels/shared.js';
 import {
   F32,
   f32Const,
@@ -273,12 +273,7 @@ export const fusedLionGroupUpdate: UpdateRule<LionOptions>['update'] = (group, h
     );
   }
   if (count === 0) return;
-  const inputs: tf.NamedTensorMap = {
-    ...controlInputs(control),
-    ...namedGroup('p', group.params),
-    ...namedGroup('g', group.grads),
-    ...namedGroup('m', moments),
-  };
+  const inputs = namedGroups({ p: group.params, g: group.grads, m: moments }, controlInputs(control));
   const attrs = { count, lr: hyper.lr, weightDecay: hyper.weightDecay, beta1: hyper.beta1, beta2: hyper.beta2 };
   assignOutputs(LION_GROUP_KERNEL, inputs, attrs, [...group.params, ...moments]);
 };

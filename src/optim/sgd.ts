@@ -5,7 +5,7 @@ import {
   assignOutputs,
   controlInputs,
   type KernelMemory,
-  namedGroup,
+  namedGroups,
   readGroup,
   SGD_GROUP_KERNEL,
   sizeOf,
@@ -341,12 +341,7 @@ export const fusedSgdGroupUpdate: SgdGroupUpdate = (group, hyper, control) => {
   if (count === 0) {
     return;
   }
-  const inputs: tf.NamedTensorMap = {
-    ...controlInputs(control),
-    ...namedGroup('p', group.params),
-    ...namedGroup('g', group.grads),
-    ...(withMomentum ? namedGroup('b', group.buffers) : {}),
-  };
+  const inputs = namedGroups({ p: group.params, g: group.grads, b: withMomentum ? group.buffers : [] }, controlInputs(control));
   const attrs = { count, lr: hyper.lr, momentum: hyper.momentum, nesterov: hyper.nesterov, weightDecay: hyper.weightDecay };
   assignOutputs(SGD_GROUP_KERNEL, inputs, attrs, [...group.params, ...(withMomentum ? group.buffers : [])]);
 };

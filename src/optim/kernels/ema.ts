@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { assignOutputs, checkGroup, groupInputs, type KernelMemory, namedGroup, sizeOf } from './shared.js';
+import { assignOutputs, checkGroup, groupInputs, type KernelMemory, namedGroups, sizeOf } from './shared.js';
 import {
   F32,
   f32Add,
@@ -121,7 +121,7 @@ export function fusedEmaStep(shadows: readonly tf.Variable[], variables: readonl
   const backendName: string = tf.getBackend();
   if (!FUSED_KERNEL_BACKENDS.includes(backendName) || !fusedKernelsReady(backendName)) return false;
   if (![...shadows, ...variables].every((t) => t.dtype === 'float32')) return false;
-  const inputs: tf.NamedTensorMap = { ...namedGroup('s', shadows), ...namedGroup('v', variables) };
+  const inputs = namedGroups({ s: shadows, v: variables });
   assignOutputs(EMA_KERNEL, inputs, { count: shadows.length, decay }, shadows);
   return true;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { Carry, GpuPrograms, ReduceMode, StepControlAttrs } from './gpu.js';
-import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, namedGroup, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
+import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, namedGroups, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
 import {
   F32,
   f32Max,
@@ -236,7 +236,7 @@ export function fusedGradNorms(grads: readonly tf.Tensor[], p: number, global = 
       `fused kernel ${GRAD_NORMS_KERNEL}: not registered for backend '${backendName}'; call registerFusedKernels() and use the cpu or wasm backend`,
     );
   }
-  const inputs: tf.NamedTensorMap = namedGroup('g', grads);
+  const inputs: tf.NamedTensorMap = namedGroups({ g: grads });
   const attrs = { count: grads.length, p, global };
   return tf.engine().runKernel<tf.Tensor>(GRAD_NORMS_KERNEL, inputs, attrs);
 }
@@ -252,7 +252,7 @@ export function gpuStepControl(
   attrs: Omit<StepControlAttrs, 'count' | 'totalAt'>,
   old: { readonly tensor: tf.Tensor; readonly at: number },
 ): { control: tf.Tensor1D; total: tf.Scalar | null; folded: boolean } {
-  const inputs: tf.NamedTensorMap = namedGroup('g', grads);
+  const inputs: tf.NamedTensorMap = namedGroups({ g: grads });
   if (attrs.guard) inputs.total = old.tensor;
   const outs = tf.engine().runKernel<tf.Tensor[]>(STEP_CONTROL_KERNEL, inputs, { ...attrs, totalAt: old.at, count: grads.length });
   const folded = attrs.guard && outs.length === 1;
