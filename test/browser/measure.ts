@@ -46,7 +46,13 @@ export interface MeasureResult {
   readonly figures: Record<Measured, StepFigures> & Partial<Record<Extra, StepFigures>>;
 }
 
-/** Counts calls of the backend's program runner while `f` runs (-1 when the backend has none). */
+/**
+ * Counts the shader programs the backend runs while `f` runs (-1 when it has none): every draw
+ * (webgl: the GPGPU context's `executeProgram`) or dispatch (webgpu: `dispatchWorkgroups` of any
+ * compute pass), so programs the fused kernels record themselves count too. `kinds` splits them
+ * by the runner's program class; programs not run through the backend's runner (the fused
+ * updates writing several outputs) count as `tfjsSolverMulti`.
+ */
 function countPrograms(f: () => void, kinds: Record<string, number> = {}): number {
   const backend = tf.backend() as unknown as Record<string, unknown>;
   const name =
@@ -59,21 +65,43 @@ function countPrograms(f: () => void, kinds: Record<string, number> = {}): numbe
     f();
     return -1;
   }
-  const original = backend[name] as (...args: unknown[]) => unknown;
-  let calls = 0;
+  let draws = 0;
+  let runs = 0;
+  const restore: (() => void)[] = [];
+  const wrap = (owner: Record<string, unknown>, method: string, count: () => void): void => {
+    const original = owner[method] as (...args: unknown[]) => unknown;
+    owner[method] = function (this: unknown, ...args: unknown[]): unknown {
+      count();
+      return original.apply(this, args);
+    };
+    restore.push(() => {
+      owner[method] = original;
+    });
+  };
+  const runner = backend[name] as (...args: unknown[]) => unknown;
   backend[name] = function (this: unknown, ...args: unknown[]): unknown {
-    calls += 1;
-    const program = args[0] as { constructor: { name: string }; shaderKey?: string };
+    runs += 1;
+    const program = args[0] as { constructor: { name: string } };
     const kind = program.constructor.name === 'Object' ? 'tfjsSolver' : program.constructor.name;
     kinds[kind] = (kinds[kind] ?? 0) + 1;
-    return original.apply(this, args);
+    return runner.apply(this, args);
   };
+  restore.push(() => {
+    backend[name] = runner;
+  });
+  if (name === 'runWebGLProgram') {
+    wrap(backend.gpgpu as Record<string, unknown>, 'executeProgram', () => (draws += 1));
+  } else {
+    const pass = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, unknown> } }).GPUComputePassEncoder;
+    wrap(pass.prototype, 'dispatchWorkgroups', () => (draws += 1));
+  }
   try {
     f();
   } finally {
-    backend[name] = original;
+    restore.reverse().forEach((r) => r());
   }
-  return calls;
+  if (draws > runs) kinds.tfjsSolverMulti = draws - runs;
+  return draws;
 }
 
 type Counts = Omit<StepFigures, 'msPerStep' | 'tensorGrowth'>;

@@ -5,6 +5,7 @@ import { adamBiasCorrections, type AdamGroupAttrs } from '../adam.js';
 import { LION_GROUP_KERNEL, type LionGroupAttrs } from '../lion.js';
 import type { SgdGroupAttrs } from '../sgd.js';
 import { gpuGradNormsKernel, gpuStepControlKernel } from './gradNorms.js';
+import { adamMulti, lionMulti, type MultiRunner, type MultiUpdate, sgdMulti } from './gpuMulti.js';
 import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, readGroup, SGD_GROUP_KERNEL, STEP_CONTROL_KERNEL } from './shared.js';
 import { webglPrograms } from './webgl.js';
 import { webgpuPrograms } from './webgpu.js';
@@ -146,6 +147,8 @@ export interface Carry {
 export interface GpuPrograms {
   /** The most tensors one reduction program may read (texture units or storage bindings). */
   readonly maxInputs: number;
+  /** Runs an update that writes the parameter and its slots in one program (null: not on this backend). */
+  readonly multi: MultiRunner | null;
   /** SGD (PyTorch's, dampening 0) for one tensor: writes the new `target`. */
   sgd(target: SgdTarget, inputs: UpdateInputs, attrs: SgdGroupAttrs): TensorInfo;
   /**
@@ -214,6 +217,18 @@ export function adamUniforms(a: AdamGroupAttrs & { readonly knownSkipped?: numbe
   };
 }
 
+/**
+ * Whether the update kernels write a parameter and its slots in one program where they can. A seam
+ * for tests, which turn it off to compare with one program per output.
+ */
+export const gpuMultiOutput = { enabled: true };
+
+/** The outputs of `update` from one program, or null: then one program per output. */
+function runMulti(gpu: GpuPrograms, update: MultiUpdate | null): TensorInfo[] | null {
+  if (update === null || gpu.multi === null || !gpuMultiOutput.enabled) return null;
+  return gpu.multi(update);
+}
+
 function controls(inputs: NamedTensorInfoMap): ControlInputs {
   return {
     ...(inputs.control === undefined ? {} : { control: inputs.control }),
@@ -238,6 +253,11 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
     const bOuts: TensorInfo[] = [];
     const pOuts = ps.map((_, i) => {
       if (bs[i] === undefined) return gpu.sgd('p', each(i), a);
+      const both = runMulti(gpu, sgdMulti(each(i), a));
+      if (both !== null) {
+        bOuts.push(both[1] as TensorInfo);
+        return both[0] as TensorInfo;
+      }
       const b = gpu.sgd('b', each(i), a);
       bOuts.push(b);
       return fromBuffer ? gpu.sgd('pb', { ...each(i), b }, a) : gpu.sgd('p', each(i), a);
@@ -266,6 +286,8 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     // Parameter by parameter (consecutive programs share bound inputs); the parameter's program
     // reads the new moments (what the step applies, or the old ones when skipped).
     const outs = ps.map((_, i) => {
+      const all = runMulti(gpu, adamMulti(each(i), u(i), bias(i)));
+      if (all !== null) return { p: all[0] as TensorInfo, m: all[1] as TensorInfo, v: all[2] as TensorInfo };
       const m = gpu.adam('m', each(i), u(i));
       const v = gpu.adam('v', each(i), u(i));
       return { m, v, p: gpu.adam('p', { ...each(i), m, v }, u(i), bias(i)) };
@@ -300,7 +322,10 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
       m: ms[i],
       ...prepared.control,
     });
-    const outs = ps.map((_, i) => [gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
+    const outs = ps.map((_, i) => {
+      const both = runMulti(gpu, lionMulti(each(i), uniforms));
+      return both !== null ? ([both[0] as TensorInfo, both[1] as TensorInfo] as const) : ([gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
+    });
     prepared.release();
     return [...outs.map((o) => o[0]), ...outs.map((o) => o[1])];
   };

@@ -12,6 +12,7 @@ import {
   type SgdTarget,
   type UpdateInputs,
 } from './gpu.js';
+import { webglMultiRunner } from './gpuMulti.js';
 import {
   finishControlProgram,
   finishProgram,
@@ -249,6 +250,7 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     return packed;
   };
   return {
+    multi: webglMultiRunner(backend),
     prepareControls: (control) => {
       const made: TensorInfo[] = [];
       const packed = Object.fromEntries(Object.entries(control).map(([k, info]) => [k, packOnce(info, made)]));

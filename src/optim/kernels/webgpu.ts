@@ -15,6 +15,7 @@ import {
   type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
+import { webgpuMultiRunner } from './gpuMulti.js';
 
 /**
  * The fused kernels' compute shaders for tfjs's `webgpu` backend (WGSL, run through the backend's
@@ -377,6 +378,7 @@ export function webgpuPrograms(backend: unknown): GpuPrograms {
     backend.runWebGPUProgram(spec.program, spec.infos, 'float32', uniforms);
   const size = (x: TensorInfo): number => x.shape.reduce((a, b) => a * b, 1);
   return {
+    multi: webgpuMultiRunner(backend),
     prepareControls: (control) => ({ control, release: () => undefined }),
     // WebGPU's default limit is 8 storage buffers per shader stage; the output takes one.
     maxInputs: 7,
