@@ -90,15 +90,21 @@ function countPrograms(f: () => void, kinds: Record<string, number> = {}): numbe
     backend[name] = runner;
   });
   if (name === 'runWebGLProgram') {
-    wrap(backend.gpgpu as Record<string, unknown>, 'executeProgram', () => (draws += 1));
+    wrap(backend.gpgpu as Record<string, unknown>, 'executeProgram', () => {
+      draws += 1;
+    });
   } else {
     const pass = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, unknown> } }).GPUComputePassEncoder;
-    wrap(pass.prototype, 'dispatchWorkgroups', () => (draws += 1));
+    wrap(pass.prototype, 'dispatchWorkgroups', () => {
+      draws += 1;
+    });
   }
   try {
     f();
   } finally {
-    restore.reverse().forEach((r) => r());
+    restore.reverse().forEach((r) => {
+      r();
+    });
   }
   if (draws > runs) kinds.tfjsSolverMulti = draws - runs;
   return draws;

@@ -7,6 +7,7 @@ import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
 import { MEASURED, measureModel, measureStep } from './measure.js';
 import { benchPartials, profileStep, type StepProfile } from './profile.js';
+import { gpuMultiOutput } from '../../src/optim/kernels/gpu.js';
 import { webglPrograms } from '../../src/optim/kernels/webgl.js';
 import { webgpuPrograms } from '../../src/optim/kernels/webgpu.js';
 import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun } from './scenarios.js';
@@ -99,11 +100,16 @@ async function runAll(backend: string): Promise<object> {
   const active = await useBackend(backend);
   const fixed = await fixedAll(false);
   const plain = await fixedAll(true);
+  // The fused updates again with one program per output (what runs where one program cannot write them all).
+  gpuMultiOutput.enabled = false;
+  const oneOutput = await fixedAll(false).finally(() => {
+    gpuMultiOutput.enabled = true;
+  });
   const train = await trainAll();
   const nonFinite = await nonFiniteRun();
   const norms = await normRun();
   const measure = await measureStep(5, 3);
-  return { active, fixed, plain, train, nonFinite, norms, measure };
+  return { active, fixed, plain, oneOutput, train, nonFinite, norms, measure };
 }
 
 /** Where each optimizer's step time goes on the active backend (see profile.ts); `only` limits the optimizers. */

@@ -324,7 +324,9 @@ export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
     });
     const outs = ps.map((_, i) => {
       const both = runMulti(gpu, lionMulti(each(i), uniforms));
-      return both !== null ? ([both[0] as TensorInfo, both[1] as TensorInfo] as const) : ([gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
+      return both !== null
+        ? ([both[0] as TensorInfo, both[1] as TensorInfo] as const)
+        : ([gpu.lion('p', each(i), uniforms), gpu.lion('m', each(i), uniforms)] as const);
     });
     prepared.release();
     return [...outs.map((o) => o[0]), ...outs.map((o) => o[1])];

@@ -12,7 +12,7 @@ import {
   type SgdTarget,
   type UpdateInputs,
 } from './gpu.js';
-import { webglMultiRunner } from './gpuMulti.js';
+import { webglMultiRunner } from './gpuMultiRun.js';
 import {
   finishControlProgram,
   finishProgram,

@@ -15,7 +15,7 @@ import {
   type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
-import { webgpuMultiRunner } from './gpuMulti.js';
+import { webgpuMultiRunner } from './gpuMultiRun.js';
 
 /**
  * The fused kernels' compute shaders for tfjs's `webgpu` backend (WGSL, run through the backend's
