@@ -152,6 +152,7 @@ suite('the solver in headless Chromium', () => {
         const kind = rule.startsWith('sgd') ? 'sgd' : rule.startsWith('lion') ? 'lion' : 'adam';
         const want = !(rule.endsWith('Partial') && GPU.has(backend));
         expect([rule, r.fixed[rule]!.kernels.includes(fusedName[kind]!)]).toEqual([rule, want]);
+        // Even without clipping or a guard: the step's statistics (the norm) come from it.
         expect([rule, r.fixed[rule]!.kernels.includes(normKernel)]).toEqual([rule, want]);
       }
     });

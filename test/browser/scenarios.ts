@@ -36,7 +36,15 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   // step numbers now differ) and step 30 is skipped: the fused update takes each parameter's
   // corrections as uniforms and, for the unseen skipped step, from the device's count.
   adamwUneven: { algorithm: 'AdamW', weightDecay: 0.05 },
+  // No clipping and no guard (rules named `…Free`): the updates read no control tensor at all.
+  sgdFree: { algorithm: 'SGD', momentum: 0.9, nonFinite: 'none' },
+  adamwFree: { algorithm: 'AdamW', weightDecay: 0.05, nonFinite: 'none' },
+  lionFree: { algorithm: 'Lion', weightDecay: 0.1, nonFinite: 'none' },
 };
+
+/** The clipping of a scenario: none for the `…Free` rules, else `full_model` at `clipValue`. */
+const clipOf = (rule: string, clipValue: number): Pick<SolverOptimizerOptions, 'clip'> =>
+  rule.endsWith('Free') ? {} : { clip: { clipType: 'full_model', clipValue, normType: 2 } };
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
 export const PLAIN: Pick<SolverOptimizerOptions, 'fused'> = { fused: false };
@@ -72,7 +80,7 @@ export async function fixedGradientRun(
       { params: [b], lr: lr / 2, weightDecay: 0 },
     ],
     // The gradients' norm is about 18: the clip coefficient (about 1/9) applies on every step.
-    clip: { clipType: 'full_model', clipValue: 2, normType: 2 },
+    ...clipOf(rule, 2),
   });
   const nan = tf.tensor1d(Float32Array.from(lcg(21, 4), (x, i) => (i === 5 ? NaN : x)));
   const uneven = rule.endsWith('Uneven');
@@ -120,7 +128,7 @@ export async function trainRun(rule: string, steps = 8): Promise<{ losses: numbe
     ...options,
     lr: options.algorithm === 'SGD' ? 0.1 : 0.01,
     groups: [{ params: net.vars }],
-    clip: { clipType: 'full_model', clipValue: 1, normType: 2 },
+    ...clipOf(rule, 1),
   });
   const losses: number[] = [];
   const tensors: number[] = [];

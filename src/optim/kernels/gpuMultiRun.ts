@@ -151,7 +151,8 @@ void main() {
     };
   };
   return (u) => {
-    if (b.activeTimers !== undefined && b.activeTimers !== null) return null;
+    // A timing profiler or a compile-only pass: the backend's own runner handles those.
+    if ((b.activeTimers !== undefined && b.activeTimers !== null) || tf.env().getBool('ENGINE_COMPILE_ONLY')) return null;
     const shape = [...(u.reads[0]?.[1].shape ?? [])];
     const inputs = [...u.reads, ...(u.control === undefined ? [] : ([['Control', u.control]] as const))];
     const datas = inputs.map(([, info]) => packedOnGpu(b, info));
@@ -300,7 +301,8 @@ function makeWebgpuRunner(backend: unknown): MultiRunner | null {
   const b = backend;
   const cache = new Map<string, { getBindGroupLayout(i: number): object }>();
   return (u) => {
-    if (b.activeTimers !== undefined && b.activeTimers !== null) return null;
+    // A timing profiler or a compile-only pass: the backend's own runner handles those.
+    if ((b.activeTimers !== undefined && b.activeTimers !== null) || tf.env().getBool('WEBGPU_ENGINE_COMPILE_ONLY')) return null;
     const shape = [...(u.reads[0]?.[1].shape ?? [])];
     const size = shape.reduce((x, y) => x * y, 1);
     const inputs = [...u.reads.map(([, t]) => t), ...(u.control === undefined ? [] : [u.control])];
