@@ -5,7 +5,10 @@ import * as tf from '@tensorflow/tfjs';
  * to issue a step (JavaScript only, no wait) and, per program kind, the marginal cost of its programs
  * (the step run with every program of that kind repeated `extra` more times, minus the plain step,
  * divided by `extra`). On SwiftShader the shaders run on the CPU, so the marginal cost is the
- * program's issue plus its execution.
+ * program's issue plus its execution. Only programs run through the backend's runner are broken
+ * out: the updates that write several tensors in one program record themselves, so their cost is
+ * the step's total less the kinds listed (turn `gpuMultiOutput.enabled` off to see them as one
+ * program per output).
  */
 
 export interface KindCost {

@@ -5,7 +5,9 @@ import type { KernelMemory } from './shared.js';
 import { isWasmMemory, type SimdKernels, type SimdStaging, type WasmMemory } from './wasm.js';
 
 /**
- * Every private tfjs internal the library uses is in this file: the cpu backend's data store
+ * The private tfjs internals of the cpu and wasm kernels and the engine are in this file (the GPU
+ * backends' program recording state, used to run one program with several outputs, is declared
+ * and checked in gpuMultiRun.ts): the cpu backend's data store
  * (`backend.data.get(dataId).values`), the wasm backend's heap (`wasm.HEAPU8`, `wasm.asm.memory`),
  * its `dataIdMap` (byte offsets), `makeOutput`, the backends' `incRef`/`refCount`, and the engine's
  * gradient tape (releaseAbandonedTape). They were
