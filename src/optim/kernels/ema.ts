@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { assignOutputs, checkGroup, groupInputs, type KernelMemory, namedGroups, sizeOf } from './shared.js';
+import { assignOutputs, type KernelMemory, namedGroups, readGroup, sizeOf } from './shared.js';
 import {
   F32,
   f32Add,
@@ -85,9 +85,7 @@ export function emaKernel(memoryOf: (backend: unknown) => KernelMemory): KernelF
     const mem = memoryOf(backend);
     const simd = mem.simd;
     const whole = (info: TensorInfo): number => (simd === null ? 0 : sizeOf(info) - (sizeOf(info) % 4));
-    const shadows = groupInputs(inputs, 's', a.count);
-    const variables = groupInputs(inputs, 'v', a.count);
-    checkGroup(shadows, { v: variables });
+    const { s: shadows, v: variables } = readGroup(inputs, a.count, { v: true }, 's');
     const moving: boolean[] = variables.map((v) => {
       const w = whole(v);
       if (simd !== null && w > 0 && simdExport(simd, 'finiteProbe')(mem.offset(v), w * 4) !== 0) return false;

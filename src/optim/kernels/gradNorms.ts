@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import type { Carry, GpuPrograms, ReduceMode, StepControlAttrs } from './gpu.js';
-import { checkGroup, GRAD_NORMS_KERNEL, groupInputs, type KernelMemory, namedGroups, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
+import { GRAD_NORMS_KERNEL, type KernelMemory, namedGroups, readGroup, sizeOf, STEP_CONTROL_KERNEL } from './shared.js';
 import {
   F32,
   f32Max,
@@ -145,8 +145,7 @@ export function gradNormsKernel(memoryOf: (backend: unknown) => KernelMemory): K
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
     const mem = memoryOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
+    const { g: gs } = readGroup(inputs, a.count, {}, 'g');
     const sums = gs.map((g) => powerSum(mem, g, a.p));
     const root = (s: number): number => (a.p === Infinity ? s : a.p === 1 ? s : a.p === 2 ? Math.sqrt(s) : Math.pow(s, 1 / a.p));
     if (a.global) {
@@ -308,8 +307,7 @@ export function gpuGradNormsKernel(programsOf: (backend: unknown) => GpuPrograms
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as GradNormsAttrs & NamedAttrMap;
     const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
+    const { g: gs } = readGroup(inputs, a.count, {}, 'g');
     if (gs.length === 0) {
       throw new SolverError('argument', `fused kernel ${GRAD_NORMS_KERNEL}: got count 0, expected at least one gradient`);
     }
@@ -343,8 +341,7 @@ export function gpuStepControlKernel(programsOf: (backend: unknown) => GpuProgra
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as StepControlAttrs & NamedAttrMap;
     const gpu = programsOf(backend);
-    const gs = groupInputs(inputs, 'g', a.count);
-    checkGroup([], { g: gs });
+    const { g: gs } = readGroup(inputs, a.count, {}, 'g');
     const total = inputs.total;
     if (gs.length === 0 || (a.guard && total === undefined)) {
       throw new SolverError('argument', `fused kernel ${STEP_CONTROL_KERNEL}: expected at least one gradient and, with guard, input total`);

@@ -103,8 +103,8 @@ export function sizeOf(info: TensorInfo): number {
  *
  * @throws SolverError('argument') naming the kernel input and the sizes or dtype.
  */
-export function checkGroup(params: readonly TensorInfo[], companions: Readonly<Record<string, readonly TensorInfo[]>>): void {
-  const lists: [string, readonly TensorInfo[]][] = [['p', params], ...Object.entries(companions)];
+export function checkGroup(params: readonly TensorInfo[], companions: Readonly<Record<string, readonly TensorInfo[]>>, lead = 'p'): void {
+  const lists: [string, readonly TensorInfo[]][] = [[lead, params], ...Object.entries(companions)];
   for (const [prefix, list] of lists) {
     list.forEach((info, i) => {
       if (info.dtype !== 'float32') {
@@ -114,7 +114,7 @@ export function checkGroup(params: readonly TensorInfo[], companions: Readonly<R
       if (p !== undefined && sizeOf(info) !== sizeOf(p)) {
         throw new SolverError(
           'argument',
-          `fused kernel input ${prefix}${i}: got shape [${info.shape.join(',')}], expected the size of p${i} [${p.shape.join(',')}]`,
+          `fused kernel input ${prefix}${i}: got shape [${info.shape.join(',')}], expected the size of ${lead}${i} [${p.shape.join(',')}]`,
         );
       }
     });
@@ -122,20 +122,23 @@ export function checkGroup(params: readonly TensorInfo[], companions: Readonly<R
 }
 
 /**
- * The tensors of a fused group kernel by slot: `p` and every slot marked true in `slots`
- * (`count` each, read by {@link groupInputs}; a slot marked false is an empty list), checked by
- * {@link checkGroup} before anything is written. E.g. `readGroup(inputs, n, { g: true, b: momentum !== 0 })`.
+ * The tensors of a fused group kernel by slot: the `lead` list (`p`, the parameters, unless given)
+ * and every slot marked true in `slots` (`count` each, read by {@link groupInputs}; a slot marked
+ * false is an empty list), checked by {@link checkGroup} against the lead before anything is
+ * written. E.g. `readGroup(inputs, n, { g: true, b: momentum !== 0 })`, or
+ * `readGroup(inputs, n, {}, 'g')` for gradients alone.
  */
-export function readGroup<S extends string>(
+export function readGroup<S extends string, L extends string = 'p'>(
   inputs: NamedTensorInfoMap,
   count: number,
   slots: Readonly<Record<S, boolean>>,
-): Record<'p' | S, TensorInfo[]> {
+  lead: L = 'p' as L,
+): Record<L | S, TensorInfo[]> {
   const companions = {} as Record<S, TensorInfo[]>;
   for (const slot of Object.keys(slots) as S[]) companions[slot] = slots[slot] ? groupInputs(inputs, slot, count) : [];
-  const p = groupInputs(inputs, 'p', count);
-  checkGroup(p, companions);
-  return { ...companions, p };
+  const first = groupInputs(inputs, lead, count);
+  checkGroup(first, companions, lead);
+  return { ...companions, [lead]: first } as Record<L | S, TensorInfo[]>;
 }
 
 /** The clip scale and the apply flag a cpu or wasm group kernel reads from its inputs (1 when absent). */

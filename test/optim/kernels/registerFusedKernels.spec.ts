@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { SolverError } from '../../../src/errors.js';
+import { fusedEmaStep } from '../../../src/optim/kernels/ema.js';
 import { FUSED_KERNEL_BACKENDS, registerFusedKernels } from '../../../src/optim/kernels/registry.js';
 import { ADAM_GROUP_KERNEL, GRAD_NORMS_KERNEL, SGD_GROUP_KERNEL } from '../../../src/optim/kernels/shared.js';
 import { fusedSgdGroupUpdate } from '../../../src/optim/sgd.js';
@@ -71,6 +72,19 @@ describe('registerFusedKernels', () => {
       }).toThrow(new SolverError('argument', 'fused kernel input g0: got shape [3], expected the size of p0 [2]'));
       expect(Array.from(p.dataSync())).toEqual([0, 0]);
       tf.dispose([p, g]);
+    });
+  });
+
+  describe('having a weight average whose size differs from its variable', () => {
+    it('should throw an argument SolverError naming the variable and its average, and write nothing', () => {
+      registerFusedKernels();
+      const average = tf.tidy(() => tf.variable(tf.zeros([2])));
+      const variable = tf.tidy(() => tf.variable(tf.ones([3])));
+      expect(() => fusedEmaStep([average], [variable], 0.9)).toThrow(
+        new SolverError('argument', 'fused kernel input v0: got shape [3], expected the size of s0 [2]'),
+      );
+      expect(Array.from(average.dataSync())).toEqual([0, 0]);
+      tf.dispose([average, variable]);
     });
   });
 
