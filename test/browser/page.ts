@@ -95,6 +95,21 @@ async function trainAll(): Promise<Record<string, { losses: number[]; tensors: n
   return out;
 }
 
+/**
+ * SGD with momentum and AdamW on webgl with tfjs's packed textures turned off (`WEBGL_PACK`
+ * false): gradients arrive unpacked, so the updates cannot write all outputs in one program.
+ */
+async function unpackedRuns(): Promise<Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>> {
+  const out: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }> = {};
+  tf.env().set('WEBGL_PACK', false);
+  try {
+    for (const rule of ['sgdMomentum', 'adamw']) out[rule] = await fixedGradientRun(rule, false);
+  } finally {
+    tf.env().set('WEBGL_PACK', true);
+  }
+  return out;
+}
+
 /** Everything the test checks on one backend, in one call. */
 async function runAll(backend: string): Promise<object> {
   const active = await useBackend(backend);
@@ -105,11 +120,12 @@ async function runAll(backend: string): Promise<object> {
   const oneOutput = await fixedAll(false).finally(() => {
     gpuMultiOutput.enabled = true;
   });
+  const packOff = active === 'webgl' ? await unpackedRuns() : null;
   const train = await trainAll();
   const nonFinite = await nonFiniteRun();
   const norms = await normRun();
   const measure = await measureStep(5, 3);
-  return { active, fixed, plain, oneOutput, train, nonFinite, norms, measure };
+  return { active, fixed, plain, oneOutput, packOff, train, nonFinite, norms, measure };
 }
 
 /** Where each optimizer's step time goes on the active backend (see profile.ts); `only` limits the optimizers. */

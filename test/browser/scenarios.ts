@@ -40,11 +40,19 @@ export const RULES: Record<string, Omit<SolverOptimizerOptions, 'groups'>> = {
   sgdFree: { algorithm: 'SGD', momentum: 0.9, nonFinite: 'none' },
   adamwFree: { algorithm: 'AdamW', weightDecay: 0.05, nonFinite: 'none' },
   lionFree: { algorithm: 'Lion', weightDecay: 0.1, nonFinite: 'none' },
+  // Clippers other than `full_model` (rules named `…Value`, `…Norm`): the clipper runs as tfjs ops
+  // and its scale and flag reach the updates stacked in one control tensor.
+  sgdValue: { algorithm: 'SGD', momentum: 0.9, weightDecay: 1e-3 },
+  adamwNorm: { algorithm: 'AdamW', weightDecay: 0.05 },
 };
 
-/** The clipping of a scenario: none for the `…Free` rules, else `full_model` at `clipValue`. */
-const clipOf = (rule: string, clipValue: number): Pick<SolverOptimizerOptions, 'clip'> =>
-  rule.endsWith('Free') ? {} : { clip: { clipType: 'full_model', clipValue, normType: 2 } };
+/** The clipping of a scenario: none for the `…Free` rules, `value` or per-tensor `norm` by name, else `full_model` at `clipValue`. */
+function clipOf(rule: string, clipValue: number): Pick<SolverOptimizerOptions, 'clip'> {
+  if (rule.endsWith('Free')) return {};
+  if (rule.endsWith('Value')) return { clip: { clipType: 'value', clipValue: clipValue / 4 } };
+  if (rule.endsWith('Norm')) return { clip: { clipType: 'norm', clipValue, normType: 2 } };
+  return { clip: { clipType: 'full_model', clipValue, normType: 2 } };
+}
 
 /** The plain-ops implementation (what GPU backends ran before the fused kernels). */
 export const PLAIN: Pick<SolverOptimizerOptions, 'fused'> = { fused: false };
