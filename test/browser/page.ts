@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
+import { measureFit } from './fitMeasure.js';
 import { MEASURED, measureModel, measureStep } from './measure.js';
 import { benchPartials, profileStep, type StepProfile } from './profile.js';
 import { gpuMultiOutput } from '../../src/optim/kernels/gpu.js';
@@ -170,6 +171,7 @@ Object.assign(globalThis, {
     trainAll,
     nonFiniteRun,
     measureStep,
+    measureFit,
     profileAll,
     partialsBench,
     resumeSave,

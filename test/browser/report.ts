@@ -1,6 +1,7 @@
 // Kernels per optimizer step and applyGradients time vs tf.train.momentum in headless Chromium, per
 // backend (the figures of docs/gpu.md). Run: npx tsx test/browser/report.ts [webgl,webgpu] [rounds] [extra]
-// (`extra`: also tfjs's Adam, Adam + decay ops, and every fused rule without clipping.)
+// (`extra`: also tfjs's Adam, Adam + decay ops, and every fused rule without clipping; `fit`: a whole
+// model.fit step per optimizer against tf.train.momentum's.)
 import { openTestPage } from './harness.js';
 import { EXTRA, type Extra, MEASURED, type MeasureResult, type Measured } from './measure.js';
 
@@ -21,7 +22,8 @@ const LABELS: Record<Measured | Extra, string> = {
 
 const backends = (process.argv[2] ?? 'webgl,webgpu').split(',');
 const rounds = Number(process.argv[3] ?? '7');
-const extra = process.argv[4] === 'extra';
+const extra = process.argv.slice(4).includes('extra');
+const fit = process.argv.slice(4).includes('fit');
 const page = await openTestPage();
 try {
   for (const backend of backends) {
@@ -51,6 +53,19 @@ try {
       );
     }
     console.log(`programs by kind (fused SGD): ${JSON.stringify(f.sgd.programKinds)}`);
+    if (fit) {
+      const ms = (await page.page.evaluate(
+        async (n) =>
+          (globalThis as unknown as { solverTest: { measureFit(steps: number, rounds: number): Promise<unknown> } }).solverTest.measureFit(
+            20,
+            n,
+          ),
+        rounds,
+      )) as Record<string, number>;
+      const base = ms.momentum ?? NaN;
+      const cells = Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(2)} (${(v / base).toFixed(2)}×)`);
+      console.log(`model.fit step on ${backend}, ms (vs tf.train.momentum): ${cells.join(', ')}`);
+    }
   }
 } finally {
   await page.close();

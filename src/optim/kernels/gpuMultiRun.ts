@@ -62,6 +62,7 @@ interface WebGLBackendInternals {
   makeTensorInfo(shape: number[], dtype: 'float32'): TensorInfo;
   uploadToGPU(dataId: object): void;
   disposeData(dataId: object): boolean;
+  packTensor(info: TensorInfo): TensorInfo;
 }
 
 function isWebGLInternals(b: unknown): b is WebGLBackendInternals {
@@ -70,6 +71,7 @@ function isWebGLInternals(b: unknown): b is WebGLBackendInternals {
   return (
     typeof x.makeTensorInfo === 'function' &&
     typeof x.uploadToGPU === 'function' &&
+    typeof x.packTensor === 'function' &&
     typeof x.texData?.get === 'function' &&
     [
       g?.createProgram,
@@ -150,16 +152,31 @@ void main() {
       uniforms: new Map(uniformNames.map((n) => [n, gl.getUniformLocation(program, n)])),
     };
   };
-  return (u) => {
+  const run: MultiRunner = (u) => {
     // A timing profiler or a compile-only pass: the backend's own runner handles those.
     if ((b.activeTimers !== undefined && b.activeTimers !== null) || tf.env().getBool('ENGINE_COMPILE_ONLY')) return null;
+    // Inputs packed here (an unpacked gradient or a new slot), released after the draw.
+    const made: TensorInfo[] = [];
+    try {
+      return draw(u, made);
+    } finally {
+      made.forEach((t) => b.disposeData(t.dataId));
+    }
+  };
+  function draw(u: MultiUpdate, made: TensorInfo[]): TensorInfo[] | null {
     const shape = [...(u.reads[0]?.[1].shape ?? [])];
     const inputs = [...u.reads, ...(u.control === undefined ? [] : ([['Control', u.control]] as const))];
-    const datas = inputs.map(([, info]) => packedOnGpu(b, info));
+    const datas = inputs.map(([, info]) => packedOnGpu(b, info, made));
     const main = datas.slice(0, u.reads.length);
     const texShape = main[0]?.texShape;
+    // Read at the fragment's own texel: the same texture shape and the same 2×2 blocks (a leading
+    // 1 in a shape, as a reshape leaves, changes neither).
     const sameLayout = (d: WebGLTexData | null): boolean =>
-      d !== null && d.slice == null && sameShape(d.shape, shape) && texShape != null && sameShape(d.texShape ?? [], texShape);
+      d !== null &&
+      d.slice == null &&
+      sameShape(blocks(d.shape), blocks(shape)) &&
+      texShape != null &&
+      sameShape(d.texShape ?? [], texShape);
     if (texShape == null || !main.every(sameLayout) || datas.some((d) => d === null)) return null;
     const outs = Array.from({ length: u.outputs }, () => {
       const out = b.makeTensorInfo(shape, 'float32');
@@ -204,15 +221,30 @@ void main() {
       gl.drawBuffers([gl.COLOR_ATTACHMENT0]);
     }
     return outs.map((o) => o.out);
-  };
+  }
+  return run;
+}
+
+/** A shape as a packed texture lays it out: [leading dimensions' product, rows, columns]. */
+function blocks(shape: readonly number[]): number[] {
+  const rank = shape.length;
+  return [
+    shape.slice(0, Math.max(0, rank - 2)).reduce((a, x) => a * x, 1),
+    rank >= 2 ? (shape[rank - 2] as number) : 1,
+    rank >= 1 ? (shape[rank - 1] as number) : 1,
+  ];
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** A tensor's texture data once it is a packed texture on the GPU (uploaded packed if still on the CPU); null otherwise. */
-function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo): WebGLTexData | null {
+/**
+ * A tensor's texture data as a packed texture on the GPU: uploaded packed if still on the CPU,
+ * packed by the backend's pack program (into `made`, for the caller to release) if its texture is
+ * unpacked, as tfjs's bias gradients and its zero-filled new slots are; null for other dtypes.
+ */
+function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo, made: TensorInfo[]): WebGLTexData | null {
   const data = b.texData.get(info.dataId);
   if (data === undefined || info.dtype !== 'float32') return null;
   if (data.texture == null && data.values != null) {
@@ -221,7 +253,11 @@ function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo): WebGLTexData |
     data.shape = [...info.shape];
     b.uploadToGPU(info.dataId);
   }
-  return data.texture != null && data.isPacked === true ? data : null;
+  if (data.texture == null) return null;
+  if (data.isPacked === true) return data;
+  const packed = b.packTensor(info);
+  made.push(packed);
+  return b.texData.get(packed.dataId) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
