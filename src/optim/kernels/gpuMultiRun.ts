@@ -121,8 +121,9 @@ function makeWebglRunner(backend: unknown): MultiRunner | null {
   if (!isWebGLInternals(backend) || tf.env().getNumber('WEBGL_VERSION') !== 2) return null;
   const b = backend;
   const gl = b.gpgpu.gl;
-  const cache = new Map<string, CompiledGl>();
-  const compile = (u: MultiUpdate, names: string[]): CompiledGl => {
+  // A program that did not compile is cached as null: that update runs one program per output.
+  const cache = new Map<string, CompiledGl | null>();
+  const compile = (u: MultiUpdate, names: string[]): CompiledGl | null => {
     const uniformNames = Object.keys(u.uniforms);
     const body = withConstants(u.body(GLSL), u.constants);
     const source = `#version 300 es
@@ -138,13 +139,24 @@ void main() {
   ${body}
 }`;
     const shader = gl.createShader(gl.FRAGMENT_SHADER);
-    if (shader === null) throw new SolverError('backend', 'fused webgl update: could not create a fragment shader');
+    if (shader === null) return null;
     gl.shaderSource(shader, source);
     gl.compileShader(shader);
     if (gl.getShaderParameter(shader, gl.COMPILE_STATUS) !== true) {
-      throw new SolverError('backend', `fused webgl update ${u.key}: shader did not compile: ${gl.getShaderInfoLog(shader) ?? ''}`);
+      console.warn(
+        `tfjs-solver: the one-program ${u.key} update did not compile on this browser (${gl.getShaderInfoLog(shader) ?? ''}); using one program per output`,
+      );
+      return null;
     }
-    const program = b.gpgpu.createProgram(shader);
+    let program: object & { vao: unknown };
+    try {
+      program = b.gpgpu.createProgram(shader);
+    } catch (e) {
+      console.warn(
+        `tfjs-solver: the one-program ${u.key} update did not link on this browser (${String(e)}); using one program per output`,
+      );
+      return null;
+    }
     b.gpgpu.buildVao(program);
     return {
       program,
@@ -178,6 +190,11 @@ void main() {
       texShape != null &&
       sameShape(d.texShape ?? [], texShape);
     if (texShape == null || !main.every(sameLayout) || datas.some((d) => d === null)) return null;
+    const names = inputs.map(([n]) => n);
+    const key = `${u.key}|${names.join(',')}|${JSON.stringify(u.constants)}`;
+    if (!cache.has(key)) cache.set(key, compile(u, names));
+    const compiled = cache.get(key) ?? null;
+    if (compiled === null) return null;
     const outs = Array.from({ length: u.outputs }, () => {
       const out = b.makeTensorInfo(shape, 'float32');
       const data = b.texData.get(out.dataId) as WebGLTexData;
@@ -190,13 +207,6 @@ void main() {
     if (textures.some((t) => t === undefined) || !outs.every((o) => sameShape(o.data.texShape ?? [], texShape))) {
       outs.forEach((o) => b.disposeData(o.out.dataId));
       return null;
-    }
-    const names = inputs.map(([n]) => n);
-    const key = `${u.key}|${names.join(',')}|${JSON.stringify(u.constants)}`;
-    let compiled = cache.get(key);
-    if (compiled === undefined) {
-      compiled = compile(u, names);
-      cache.set(key, compiled);
     }
     const [rows = 1, cols = 1] = texShape;
     b.gpgpu.setOutputPackedMatrixTexture(textures[0] as object, rows, cols);
@@ -263,10 +273,16 @@ function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo, made: TensorInf
 // ---------------------------------------------------------------------------------------------
 // webgpu: one dispatch writing several storage buffers.
 
+/** A compiled compute pipeline. */
+interface Pipeline {
+  getBindGroupLayout(i: number): object;
+}
+
 /** The parts of a WebGPU device, pipeline and pass used here. */
 interface GpuDeviceShape {
+  readonly limits?: { readonly maxStorageBuffersPerShaderStage?: number };
   createShaderModule(d: { code: string }): object;
-  createComputePipeline(d: { layout: 'auto'; compute: { module: object; entryPoint: string } }): { getBindGroupLayout(i: number): object };
+  createComputePipelineAsync(d: { layout: 'auto'; compute: { module: object; entryPoint: string } }): Promise<Pipeline>;
   createBindGroup(d: { layout: object; entries: { binding: number; resource: unknown }[] }): object;
 }
 interface PassShape {
@@ -307,7 +323,7 @@ function isWebGPUInternals(b: unknown): b is WebGPUBackendInternals {
   const device = x.device as Partial<GpuDeviceShape> | undefined;
   return (
     methods.every((f) => typeof f === 'function') &&
-    typeof device?.createComputePipeline === 'function' &&
+    typeof device?.createComputePipelineAsync === 'function' &&
     typeof device.createBindGroup === 'function' &&
     x.commandQueueOwnedIds instanceof WeakSet &&
     typeof x.dispatchCountInPass === 'number' &&
@@ -335,7 +351,10 @@ export function webgpuMultiRunner(backend: unknown): MultiRunner | null {
 function makeWebgpuRunner(backend: unknown): MultiRunner | null {
   if (!isWebGPUInternals(backend)) return null;
   const b = backend;
-  const cache = new Map<string, { getBindGroupLayout(i: number): object }>();
+  // Pipelines are compiled asynchronously and used once ready: an invalid shader (a browser whose
+  // WGSL compiler refuses it) rejects the promise instead of invalidating the backend's command
+  // buffer. Until then, and after a failure (null), the update runs one program per output.
+  const cache = new Map<string, Pipeline | 'compiling' | null>();
   return (u) => {
     // A timing profiler or a compile-only pass: the backend's own runner handles those.
     if ((b.activeTimers !== undefined && b.activeTimers !== null) || tf.env().getBool('WEBGPU_ENGINE_COMPILE_ONLY')) return null;
@@ -343,6 +362,8 @@ function makeWebgpuRunner(backend: unknown): MultiRunner | null {
     const size = shape.reduce((x, y) => x * y, 1);
     const inputs = [...u.reads.map(([, t]) => t), ...(u.control === undefined ? [] : [u.control])];
     if (size === 0 || inputs.some((t) => b.tensorMap.get(t.dataId)?.dtype !== 'float32')) return null;
+    // Every output and input is a storage buffer: within the device's limit (WebGPU's default 8).
+    if (u.outputs + inputs.length > (b.device.limits?.maxStorageBuffersPerShaderStage ?? 8)) return null;
     const vectorized = size % 4 === 0;
     const type = vectorized ? 'vec4<f32>' : 'f32';
     const names = u.reads.map(([n]) => n);
@@ -351,7 +372,7 @@ function makeWebgpuRunner(backend: unknown): MultiRunner | null {
     const fields = [...uniformNames.map((n) => `${n} : f32,`), 'n : u32,', 'stride : u32,'];
     while (fields.length % 4 !== 0) fields.push(`pad${fields.length} : u32,`);
     const key = `${u.key}|${type}|${JSON.stringify(u.constants)}`;
-    let pipeline = cache.get(key);
+    const pipeline = cache.get(key);
     if (pipeline === undefined) {
       const outputs = Array.from(
         { length: u.outputs },
@@ -370,9 +391,19 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>) {
   ${withConstants(u.body(WGSL), u.constants)}
 }`;
       const module = b.device.createShaderModule({ code });
-      pipeline = b.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-      cache.set(key, pipeline);
+      cache.set(key, 'compiling');
+      b.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }).then(
+        (ready) => cache.set(key, ready),
+        (e: unknown) => {
+          console.warn(
+            `tfjs-solver: the one-program ${u.key} update did not compile on this device (${String(e)}); using one program per output`,
+          );
+          cache.set(key, null);
+        },
+      );
+      return null;
     }
+    if (pipeline === 'compiling' || pipeline === null) return null;
     const outs = Array.from({ length: u.outputs }, () => b.makeTensorInfo(shape, 'float32'));
     [...outs, ...inputs].forEach((t) => {
       b.uploadToGPU(t.dataId);
