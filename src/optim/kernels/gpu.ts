@@ -17,9 +17,10 @@ import { webgpuPrograms } from './webgpu.js';
  *
  * Why programs and not memory: on a GPU backend the tensors live in textures or GPU buffers that
  * JavaScript cannot address, and reading them back would wait on the device. The fused update is
- * one elementwise program per output tensor (the new parameter, each new slot), which reads the
- * clip coefficient and the skip flag from the device itself; the norm is a two-level reduction
- * over all gradients at once. Nothing here waits on the device.
+ * one elementwise program per parameter writing the new parameter and its new slots together
+ * (gpuMulti.ts), or, where that cannot run, one per output tensor; either reads the clip
+ * coefficient and the skip flag from the device itself. The norm is a two-level reduction over
+ * all gradients at once. Nothing here waits on the device.
  */
 
 /**
@@ -236,7 +237,7 @@ function controls(inputs: NamedTensorInfoMap): ControlInputs {
   };
 }
 
-/** The fused SGD group kernel on a GPU backend: one program per new parameter and one per new buffer. */
+/** The fused SGD group kernel on a GPU backend: per parameter one program (with momentum, else one per output). */
 export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
@@ -268,7 +269,8 @@ export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): Ker
 }
 
 /**
- * The fused Adam/AdamW group kernel on a GPU backend: programs for each new p, m, v. Inputs
+ * The fused Adam/AdamW group kernel on a GPU backend: one program per parameter writing p, m, v
+ * (else one program each). Inputs
  * `p_i, g_i, m_i, v_i`; attribute `steps[i]` is parameter i's step number as the optimizer counts
  * it (the bias corrections are computed from it on the host, in float64).
  */
@@ -300,7 +302,7 @@ export function gpuAdamKernel(programsOf: (backend: unknown) => GpuPrograms): Ke
 
 /**
  * The fused Lion group kernel on a GPU backend (`c = β1·m + (1−β1)·s·g; p ← (1 − lr·λ)·p − lr·sign(c);
- * m ← β2·m + (1−β2)·s·g`): one program per new parameter and one per new moment.
+ * m ← β2·m + (1−β2)·s·g`): one program per parameter writing both (else one program each).
  */
 export function gpuLionKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
