@@ -237,7 +237,7 @@ function controls(inputs: NamedTensorInfoMap): ControlInputs {
   };
 }
 
-/** The fused SGD group kernel on a GPU backend: per parameter one program (with momentum, else one per output). */
+/** The fused SGD group kernel on a GPU backend: one program per parameter, writing its momentum buffer too (else one program each). */
 export function gpuSgdKernel(programsOf: (backend: unknown) => GpuPrograms): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as SgdGroupAttrs & NamedAttrMap;
