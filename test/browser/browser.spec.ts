@@ -26,6 +26,7 @@ interface PageResults {
   readonly plain: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly oneOutput: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly packOff: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }> | null;
+  readonly large: { kinds: Record<string, number>; got: number[]; want: number[] } | null;
   readonly train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
   readonly nonFinite: NonFiniteResult;
   readonly norms: Record<string, number[]>;
@@ -156,6 +157,18 @@ suite('the solver in headless Chromium', () => {
         expect([rule, relativeError(got.w, want.w) <= 1e-5, relativeError(got.b, want.b) <= 1e-5]).toEqual([rule, true, true]);
         expect(got.growth).toBe(0);
       }
+    });
+
+    it('should update a tensor too large for one row of workgroups on webgpu, to its last value', () => {
+      if (backend !== 'webgpu') {
+        expect(r.large).toBeNull();
+        return;
+      }
+      const large = r.large!;
+      expect(large.kinds.tfjsSolverMulti).toBe(1);
+      large.got.forEach((x, i) => {
+        expect(Math.abs(x - (large.want[i] as number))).toBeLessThanOrEqual(1e-6);
+      });
     });
 
     it('should run the fused kernels for every rule and policy (plain ops only after a step without some gradient on webgl/webgpu)', () => {

@@ -53,7 +53,7 @@ export interface MeasureResult {
  * by the runner's program class; programs not run through the backend's runner (the fused
  * updates writing several outputs) count as `tfjsSolverMulti`.
  */
-function countPrograms(f: () => void, kinds: Record<string, number> = {}): number {
+export function countPrograms(f: () => void, kinds: Record<string, number> = {}): number {
   const backend = tf.backend() as unknown as Record<string, unknown>;
   const name =
     typeof backend.runWebGLProgram === 'function'

@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getDefaultOptimizerParams } from '../../src/optim/groups.js';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
 import { measureFit } from './fitMeasure.js';
-import { MEASURED, measureModel, measureStep } from './measure.js';
+import { countPrograms, MEASURED, measureModel, measureStep } from './measure.js';
 import { benchPartials, profileStep, type StepProfile } from './profile.js';
 import { gpuMultiOutput } from '../../src/optim/kernels/gpu.js';
 import { webglPrograms } from '../../src/optim/kernels/webgl.js';
@@ -111,6 +111,42 @@ async function unpackedRuns(): Promise<Record<string, { w: number[]; b: number[]
   return out;
 }
 
+/**
+ * SGD with momentum on one tensor of 4,194,305 values (not a multiple of 4: one value per
+ * invocation), more than 65,535 workgroups of 64 hold, so the one-program update dispatches a
+ * second row of workgroups. Two steps (the first may run while the new shader compiles); the
+ * second step's programs by kind and the last values against float32 arithmetic done here.
+ */
+async function largeTensorRun(): Promise<{ kinds: Record<string, number>; got: number[]; want: number[] }> {
+  const n = 4_194_305;
+  const p = lcg(n, 61);
+  const g = lcg(n, 62);
+  const w = tf.variable(tf.tensor1d(p));
+  const grad = tf.tensor1d(g);
+  const optimizer = new SolverOptimizer({ groups: [{ params: [w] }], lr: 0.5, momentum: 0.9 });
+  const kinds: Record<string, number> = {};
+  try {
+    optimizer.applyGradients({ [w.name]: grad });
+    await w.data();
+    countPrograms(() => {
+      optimizer.applyGradients({ [w.name]: grad });
+    }, kinds);
+    const values = await w.data();
+    const f = Math.fround;
+    const at = [0, 4_194_239, 4_194_240, n - 2, n - 1];
+    const want = at.map((i) => {
+      const [p0, g0] = [p[i] as number, g[i] as number];
+      const p1 = f(p0 - f(0.5 * g0));
+      const b2 = f(f(f(0.9) * g0) + g0);
+      return f(p1 - f(0.5 * b2));
+    });
+    return { kinds, got: at.map((i) => values[i] as number), want };
+  } finally {
+    optimizer.dispose();
+    tf.dispose([w, grad]);
+  }
+}
+
 /** Everything the test checks on one backend, in one call. */
 async function runAll(backend: string): Promise<object> {
   const active = await useBackend(backend);
@@ -122,11 +158,12 @@ async function runAll(backend: string): Promise<object> {
     gpuMultiOutput.enabled = true;
   });
   const packOff = active === 'webgl' ? await unpackedRuns() : null;
+  const large = active === 'webgpu' ? await largeTensorRun() : null;
   const train = await trainAll();
   const nonFinite = await nonFiniteRun();
   const norms = await normRun();
   const measure = await measureStep(5, 3);
-  return { active, fixed, plain, oneOutput, packOff, train, nonFinite, norms, measure };
+  return { active, fixed, plain, oneOutput, packOff, large, train, nonFinite, norms, measure };
 }
 
 /** Where each optimizer's step time goes on the active backend (see profile.ts); `only` limits the optimizers. */
