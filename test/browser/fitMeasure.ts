@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SolverOptimizer } from '../../src/optim/SolverOptimizer.js';
+import { median } from './measure.js';
 import { lcg } from './scenarios.js';
 
 /**
@@ -38,11 +39,6 @@ function optimizerFor(name: FitOptimizer, m: tf.Sequential): tf.Optimizer {
     lion: { algorithm: 'Lion', lr: 1e-4, weightDecay: 0.01 },
   } as const;
   return new SolverOptimizer({ groups, clip, ...options[name] });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /** Milliseconds per `model.fit` step (median of `rounds` interleaved fits of `steps` batches) per optimizer. */

@@ -135,7 +135,8 @@ async function timeSteps(optimizer: Stepper, grads: tf.NamedTensorMap, probe: tf
   return (performance.now() - start) / steps;
 }
 
-function median(xs: readonly number[]): number {
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;

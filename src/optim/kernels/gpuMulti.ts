@@ -51,13 +51,22 @@ export interface MultiUpdate {
 /** Runs a {@link MultiUpdate}; null when this call cannot run as one program. */
 export type MultiRunner = (update: MultiUpdate) => TensorInfo[] | null;
 
-/** `x` rounded to float32, as a literal GLSL and WGSL both parse back to exactly that float32. */
+/**
+ * `x` rounded to float32, as a literal GLSL and WGSL both parse back to exactly that float32 (9
+ * significant digits, always with a decimal point or exponent). Every number written into a
+ * shader's source goes through it.
+ */
 export function floatLiteral(x: number): string {
   const s = Math.fround(x).toPrecision(9);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
 const word = (n: string): RegExp => new RegExp(`\\b${n}\\b`, 'g');
+
+/** Whether shader `code` uses the identifier `name`. */
+export function mentions(code: string, name: string): boolean {
+  return word(name).test(code);
+}
 
 /** Constants written into `code` as literals (the key carries their values). */
 export function withConstants(code: string, constants: Readonly<Record<string, number>>): string {
@@ -92,9 +101,12 @@ export function adamMulti(inputs: UpdateInputs, u: AdamUniforms, bias: boolean):
       ['V', v],
     ],
     control: inputs.control,
-    uniforms: bias
-      ? { lr: u.lr, decayMul: u.decayMul, ...(coupled ? { coupledWd: u.coupledWd } : {}) }
-      : { stepSize: u.stepSize, invSqrtBc2: u.invSqrtBc2, decayMul: u.decayMul, ...(coupled ? { coupledWd: u.coupledWd } : {}) },
+    // With `bias` the step size and 1/√(1 − β2^t) come from the control tensor, else from the host.
+    uniforms: {
+      ...(bias ? { lr: u.lr } : { stepSize: u.stepSize, invSqrtBc2: u.invSqrtBc2 }),
+      decayMul: u.decayMul,
+      ...(coupled ? { coupledWd: u.coupledWd } : {}),
+    },
     constants: { beta1: u.beta1, oneMinusBeta1: u.oneMinusBeta1, beta2: u.beta2, oneMinusBeta2: u.oneMinusBeta2, eps: u.eps },
     outputs: 3,
     body: (l) =>

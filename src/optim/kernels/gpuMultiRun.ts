@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { SolverError } from '../../errors.js';
 import { type MultiRunner, type MultiUpdate, type ShaderLanguage, withConstants } from './gpuMulti.js';
+import { texelLayout } from './webglReduce.js';
 
 /**
  * The runners of the GPU updates that write several tensors in one program (see gpuMulti.ts): a
@@ -183,12 +184,12 @@ void main() {
     const texShape = main[0]?.texShape;
     // Read at the fragment's own texel: the same texture shape and the same 2×2 blocks (a leading
     // 1 in a shape, as a reshape leaves, changes neither).
-    const sameLayout = (d: WebGLTexData | null): boolean =>
-      d !== null &&
-      d.slice == null &&
-      sameShape(blocks(d.shape), blocks(shape)) &&
-      texShape != null &&
-      sameShape(d.texShape ?? [], texShape);
+    const layout = texelLayout(shape);
+    const sameLayout = (d: WebGLTexData | null): boolean => {
+      if (d === null || d.slice != null || texShape == null || !tf.util.arraysEqual(d.texShape ?? [], texShape)) return false;
+      const l = texelLayout(d.shape);
+      return l.rows === layout.rows && l.cols === layout.cols && l.texels === layout.texels;
+    };
     if (texShape == null || !main.every(sameLayout) || datas.some((d) => d === null)) return null;
     const names = inputs.map(([n]) => n);
     const key = `${u.key}|${names.join(',')}|${JSON.stringify(u.constants)}`;
@@ -204,7 +205,7 @@ void main() {
       return { out, data };
     });
     const textures = outs.map((o) => o.data.texture?.texture);
-    if (textures.some((t) => t === undefined) || !outs.every((o) => sameShape(o.data.texShape ?? [], texShape))) {
+    if (textures.some((t) => t === undefined)) {
       outs.forEach((o) => b.disposeData(o.out.dataId));
       return null;
     }
@@ -235,25 +236,26 @@ void main() {
   return run;
 }
 
-/** A shape as a packed texture lays it out: [leading dimensions' product, rows, columns]. */
-function blocks(shape: readonly number[]): number[] {
-  const rank = shape.length;
-  return [
-    shape.slice(0, Math.max(0, rank - 2)).reduce((a, x) => a * x, 1),
-    rank >= 2 ? (shape[rank - 2] as number) : 1,
-    rank >= 1 ? (shape[rank - 1] as number) : 1,
-  ];
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** The parts of tfjs-backend-webgl 4.22 a packed read needs. */
+export interface PackingBackend {
+  readonly texData: { get(dataId: object): { isPacked?: boolean; texture?: unknown } | undefined };
+  packTensor(info: TensorInfo): TensorInfo;
 }
 
 /**
- * A tensor's texture data as a packed texture on the GPU: uploaded packed if still on the CPU,
- * packed by the backend's pack program (into `made`, for the caller to release) if its texture is
- * unpacked, as tfjs's bias gradients and its zero-filled new slots are; null for other dtypes.
+ * `info` as a packed texture: itself when it is packed or not on the GPU (a packed program uploads
+ * it packed), else a packed copy by the backend's pack program, recorded in `made` for the caller
+ * to release. tfjs's bias gradients and its zero-filled new slots come unpacked.
  */
+export function packedOnce(b: PackingBackend, info: TensorInfo, made: TensorInfo[]): TensorInfo {
+  const data = b.texData.get(info.dataId);
+  if (data === undefined || data.isPacked === true || data.texture === null || data.texture === undefined) return info;
+  const packed = b.packTensor(info);
+  made.push(packed);
+  return packed;
+}
+
+/** A float32 tensor's packed texture on the GPU (uploaded packed if still on the CPU, see {@link packedOnce}); null otherwise. */
 function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo, made: TensorInfo[]): WebGLTexData | null {
   const data = b.texData.get(info.dataId);
   if (data === undefined || info.dtype !== 'float32') return null;
@@ -263,11 +265,8 @@ function packedOnGpu(b: WebGLBackendInternals, info: TensorInfo, made: TensorInf
     data.shape = [...info.shape];
     b.uploadToGPU(info.dataId);
   }
-  if (data.texture == null) return null;
-  if (data.isPacked === true) return data;
-  const packed = b.packTensor(info);
-  made.push(packed);
-  return b.texData.get(packed.dataId) ?? null;
+  const read = b.texData.get(packedOnce(b, info, made).dataId);
+  return read?.texture != null && read.isPacked === true ? read : null;
 }
 
 // ---------------------------------------------------------------------------------------------

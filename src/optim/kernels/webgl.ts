@@ -12,7 +12,8 @@ import {
   type SgdTarget,
   type UpdateInputs,
 } from './gpu.js';
-import { webglMultiRunner } from './gpuMultiRun.js';
+import { mentions, withConstants } from './gpuMulti.js';
+import { packedOnce, webglMultiRunner } from './gpuMultiRun.js';
 import {
   finishControlProgram,
   finishProgram,
@@ -63,11 +64,6 @@ const PACKED = { packedInputs: true, packedOutput: true } as const;
 
 /** The betas and their complements (computed in float64 on the host), constant for an optimizer's life. */
 const BETAS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2'];
-
-/** `x` rounded to float32, as a GLSL literal that parses back to exactly that float32 (9 significant digits). */
-function glslLiteral(x: number): string {
-  return Math.fround(x).toPrecision(9);
-}
 
 function sgdProgram(
   target: SgdTarget,
@@ -231,9 +227,8 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     values: Readonly<Record<string, number>>,
     constants: readonly string[],
   ): TensorInfo => {
-    const word = (n: string): RegExp => new RegExp(`\\b${n}\\b`, 'g');
-    const userCode = constants.reduce((code, n) => code.replace(word(n), glslLiteral(values[n] as number)), spec.program.userCode);
-    const names = Object.keys(values).filter((n) => !constants.includes(n) && word(n).test(userCode));
+    const userCode = withConstants(spec.program.userCode, Object.fromEntries(constants.map((n) => [n, values[n] as number])));
+    const names = Object.keys(values).filter((n) => !constants.includes(n) && mentions(userCode, n));
     const program = { ...spec.program, userCode, customUniforms: names.map((name) => ({ name, type: 'float' as const })) };
     return run(
       { program, infos: spec.infos },
@@ -241,14 +236,8 @@ export function webglPrograms(backend: unknown): GpuPrograms {
     );
   };
   // A scalar the engine left unpacked on the GPU is packed once per kernel call, not once per program.
-  const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined => {
-    const data = info === undefined ? undefined : backend.texData.get(info.dataId);
-    if (info === undefined || data === undefined || data.isPacked === true || data.texture === null || data.texture === undefined)
-      return info;
-    const packed = backend.packTensor(info);
-    made.push(packed);
-    return packed;
-  };
+  const packOnce = (info: TensorInfo | undefined, made: TensorInfo[]): TensorInfo | undefined =>
+    info === undefined ? undefined : packedOnce(backend, info, made);
   return {
     multi: webglMultiRunner(backend),
     prepareControls: (control) => {

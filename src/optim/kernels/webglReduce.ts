@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { Carry, ReduceMode, StepControlAttrs } from './gpu.js';
+import { floatLiteral } from './gpuMulti.js';
 
 /**
  * The p-norm reduction programs for tfjs's `webgl` backend (GLSL ES 3.00 fragment shaders): partial
@@ -74,7 +75,7 @@ function validLanes(shape: readonly number[], q: string): string | null {
 /** GLSL folding `y` into accumulator `acc` (sum, or NaN-propagating max for p = ∞) and the term of an element `x`. */
 function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
   const inf = mode.p === Infinity;
-  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${glslFloat(mode.p)})`;
+  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${floatLiteral(mode.p)})`;
   const fold = inf ? 'acc = (isnan(acc) || isnan(y)) ? (isnan(acc) ? acc : y) : max(acc, y);' : 'acc += y;';
   return { term, fold };
 }
@@ -83,15 +84,9 @@ function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
 function texelSnippets(mode: ReduceMode): { term4: string; fold4: string } {
   const inf = mode.p === Infinity;
   const { fold } = reduceSnippets(mode);
-  const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${glslFloat(mode.p)}))`;
+  const term4 = inf || mode.p === 1 ? 'abs(x4)' : mode.p === 2 ? 'x4 * x4' : `pow(abs(x4), vec4(${floatLiteral(mode.p)}))`;
   const fold4 = inf ? ['x', 'y', 'z', 'w'].map((l) => `{ float y = y4.${l}; ${fold} }`).join(' ') : 'acc += (y4.x + y4.y) + (y4.z + y4.w);';
   return { term4, fold4 };
-}
-
-/** A float literal GLSL accepts (always with a decimal point or exponent). */
-export function glslFloat(x: number): string {
-  const s = String(x);
-  return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
 /** GLSL reading the carried total: element `at` of the packed carry tensor. */
@@ -226,7 +221,7 @@ function unpackedRowReader(name: string, shape: readonly number[]): string {
 
 /** The p-th root of a sum of |x|^p (identity for p = 1 and p = ∞). */
 function rootSnippet(p: number): string {
-  return p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${glslFloat(1 / p)})`;
+  return p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${floatLiteral(1 / p)})`;
 }
 
 /** Reduces `[k, blocks]` partials: to a scalar (`global`) or one value per row, and takes the p-th root. */

@@ -15,6 +15,7 @@ import {
   type StepControlAttrs,
   type UpdateInputs,
 } from './gpu.js';
+import { floatLiteral } from './gpuMulti.js';
 import { webgpuMultiRunner } from './gpuMultiRun.js';
 
 /**
@@ -94,12 +95,6 @@ function elementwise(key: string, names: string[], shape: number[], code: string
 
 const f32 = (x: number): ProgramUniform => ({ type: 'float32', data: [x] });
 const i32 = (x: number): ProgramUniform => ({ type: 'int32', data: [x] });
-
-/** A float literal WGSL accepts. */
-function wgslFloat(x: number): string {
-  const s = String(x);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
 
 /** Input list and WGSL of an update's control tensor (scale at 0, apply at 1). */
 function controlPart(inputs: UpdateInputs): { names: string[]; infos: TensorInfo[]; scale: string; apply: string } {
@@ -234,7 +229,7 @@ function lionProgram(target: LionTarget, inputs: UpdateInputs): { program: WebGP
 /** WGSL of the term of an element and of folding `y` into `acc` (sum, or NaN-propagating max for p = ∞). */
 function reduceSnippets(mode: ReduceMode): { term: string; fold: string } {
   const inf = mode.p === Infinity;
-  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${wgslFloat(mode.p)})`;
+  const term = !mode.first ? 'x' : inf || mode.p === 1 ? 'abs(x)' : mode.p === 2 ? 'x * x' : `pow(abs(x), ${floatLiteral(mode.p)})`;
   const fold = inf ? 'if (isnan(y) || isnan(acc)) { if (!isnan(acc)) { acc = y; } } else { acc = max(acc, y); }' : 'acc = acc + y;';
   return { term, fold };
 }
@@ -256,7 +251,7 @@ function flatPartialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks
   const lanes = ['x', 'y', 'z', 'w'].map((l) => `{ let y = y4.${l}; ${fold} }`).join(' ');
   const fold4 = mode.p === Infinity ? lanes : 'acc = acc + ((y4.x + y4.y) + (y4.z + y4.w));';
   const loops = xs.map((x, t) => {
-    const term4 = term.startsWith('pow') ? `pow(abs(x), vec4<f32>(${wgslFloat(mode.p)}))` : term;
+    const term4 = term.startsWith('pow') ? `pow(abs(x), vec4<f32>(${floatLiteral(mode.p)}))` : term;
     const body = byFour(x) ? `let x = X${t}[i]; let y4 = ${term4}; ${fold4}` : `let x = X${t}[i]; let y = ${term}; ${fold}`;
     return `{
       let lo = max(start, uniforms.o${t}) - uniforms.o${t};
@@ -305,7 +300,7 @@ function partialsProgram(xs: readonly TensorInfo[], mode: ReduceMode, blocks: nu
 function finishProgram(parts: TensorInfo, p: number, global: boolean): WebGPUProgramSpec {
   const [rows = 1] = parts.shape;
   const { fold } = reduceSnippets({ p, first: false });
-  const root = p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${wgslFloat(1 / p)})`;
+  const root = p === Infinity || p === 1 ? 'acc' : p === 2 ? 'sqrt(acc)' : `pow(acc, ${floatLiteral(1 / p)})`;
   const range = global
     ? 'let lo = 0; let hi = uniforms.rows * uniforms.cols;'
     : 'let lo = index * uniforms.cols; let hi = lo + uniforms.cols;';
@@ -336,7 +331,7 @@ const BIAS_SNIPPET = `var bc1 = uniforms.bc1Host;
 function finishControlProgram(a: StepControlAttrs, withTotal: boolean): WebGPUProgramSpec {
   const bias = withTotal && a.guard && a.bias !== undefined && a.bias.length === 6;
   const { fold } = reduceSnippets({ p: a.p, first: false });
-  const root = a.p === Infinity || a.p === 1 ? 'acc' : a.p === 2 ? 'sqrt(acc)' : `pow(acc, ${wgslFloat(1 / a.p)})`;
+  const root = a.p === Infinity || a.p === 1 ? 'acc' : a.p === 2 ? 'sqrt(acc)' : `pow(acc, ${floatLiteral(1 / a.p)})`;
   const clip = a.clipValue > 0;
   const code = `
     if (index == 0) {
