@@ -26,7 +26,7 @@ interface PageResults {
   readonly plain: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly oneOutput: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }>;
   readonly packOff: Record<string, { w: number[]; b: number[]; kernels: string[]; growth: number }> | null;
-  readonly large: { kinds: Record<string, number>; got: number[]; want: number[] } | null;
+  readonly large: { kinds: Record<string, number>; got: number[]; want: number[]; growth: number } | null;
   readonly train: Record<string, { losses: number[]; tensors: number[]; growth: number }>;
   readonly nonFinite: NonFiniteResult;
   readonly norms: Record<string, number[]>;
@@ -166,6 +166,7 @@ suite('the solver in headless Chromium', () => {
       }
       const large = r.large!;
       expect(large.kinds.tfjsSolverMulti).toBe(1);
+      expect(large.growth).toBe(0);
       large.got.forEach((x, i) => {
         expect(Math.abs(x - (large.want[i] as number))).toBeLessThanOrEqual(1e-6);
       });

@@ -11,7 +11,7 @@ import { benchPartials, profileStep, type StepProfile } from './profile.js';
 import { gpuMultiOutput } from '../../src/optim/kernels/gpu.js';
 import { webglPrograms } from '../../src/optim/kernels/webgl.js';
 import { webgpuPrograms } from '../../src/optim/kernels/webgpu.js';
-import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun } from './scenarios.js';
+import { fixedGradientRun, lcg, nonFiniteRun, normRun, RULES, trainRun, variableOf } from './scenarios.js';
 
 setWasmPaths('/wasm/');
 
@@ -117,14 +117,16 @@ async function unpackedRuns(): Promise<Record<string, { w: number[]; b: number[]
  * second row of workgroups. Two steps (the first may run while the new shader compiles); the
  * second step's programs by kind and the last values against float32 arithmetic done here.
  */
-async function largeTensorRun(): Promise<{ kinds: Record<string, number>; got: number[]; want: number[] }> {
+async function largeTensorRun(): Promise<{ kinds: Record<string, number>; got: number[]; want: number[]; growth: number }> {
+  const before = tf.memory().numTensors;
   const n = 4_194_305;
   const p = lcg(n, 61);
   const g = lcg(n, 62);
-  const w = tf.variable(tf.tensor1d(p));
+  const w = variableOf(p, [n], 'large/w');
   const grad = tf.tensor1d(g);
   const optimizer = new SolverOptimizer({ groups: [{ params: [w] }], lr: 0.5, momentum: 0.9 });
   const kinds: Record<string, number> = {};
+  let result: { kinds: Record<string, number>; got: number[]; want: number[] };
   try {
     optimizer.applyGradients({ [w.name]: grad });
     await w.data();
@@ -140,11 +142,12 @@ async function largeTensorRun(): Promise<{ kinds: Record<string, number>; got: n
       const b2 = f(f(f(0.9) * g0) + g0);
       return f(p1 - f(0.5 * b2));
     });
-    return { kinds, got: at.map((i) => values[i] as number), want };
+    result = { kinds, got: at.map((i) => values[i] as number), want };
   } finally {
     optimizer.dispose();
     tf.dispose([w, grad]);
   }
+  return { ...result, growth: tf.memory().numTensors - before };
 }
 
 /** Everything the test checks on one backend, in one call. */
